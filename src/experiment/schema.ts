@@ -1,0 +1,194 @@
+/**
+ * The experiment: one plain JSON value that the UI edits, a link carries, the worker runs and the
+ * headless runner reads. Everything else hangs off this schema (ARCHITECTURE.md).
+ *
+ * Versioned: bump {@link SCHEMA_VERSION} on any breaking change and add a migration in `migrate.ts`.
+ * Every field has a default, so `{}` parses to the default experiment and a partial file is completed.
+ */
+import { z } from 'zod';
+
+/** Current schema version. Links and files of older versions are migrated in `migrate.ts`. */
+export const SCHEMA_VERSION = 1;
+
+/** Bitwidths the lab offers; 32 means "float" (not quantized). */
+export const BIT_CHOICES = [2, 3, 4, 5, 6, 7, 8, 32] as const;
+export const FLOAT_BITS = 32;
+
+export const bitsSchema = z
+  .number()
+  .int()
+  .refine((b) => (b >= 2 && b <= 8) || b === FLOAT_BITS, { message: 'bits must be 2–8, or 32 for float' });
+
+/** Gradient estimators for round(): names double as URL/CLI vocabulary (see src/estimators/registry.ts). */
+export const ESTIMATOR_NAMES = ['ste', 'clipped-ste', 'tanh', 'sigmoid', 'pwl', 'cosine', 'ewgs'] as const;
+export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
+
+/** Range estimators (SCIENCE §5, §6). `lsq` makes the scale a trained parameter. */
+export const RANGE_ESTIMATORS = ['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq'] as const;
+export type RangeEstimatorName = (typeof RANGE_ESTIMATORS)[number];
+
+export const MODEL_ARCHS = ['mlp', 'cnn', 'dscnn'] as const;
+export type ModelArch = (typeof MODEL_ARCHS)[number];
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const estimatorSchema = z
+  .object({
+    name: z.enum(ESTIMATOR_NAMES).default('ste'),
+    /**
+     * The estimator's one shape parameter; its meaning depends on `name` (tanh/sigmoid: sharpness k;
+     * cosine: amplitude a in (−1, 1); ewgs: δ; pwl: slope of the outer segments). Absent = the
+     * estimator's default from the registry.
+     */
+    param: z.number().finite().optional(),
+  })
+  .strict();
+
+/** How one tensor role (weights or activations) is quantized: grid × calibration × granularity. */
+export const quantizerSchema = z
+  .object({
+    bits: bitsSchema,
+    symmetric: z.boolean(),
+    perChannel: z.boolean(),
+    range: z.enum(RANGE_ESTIMATORS),
+    /** Percentile for `range: 'percentile'`, in (50, 100]. */
+    percentile: z.number().gt(50).max(100).default(99.9),
+    /** Momentum of `ema` and `hindsight` range updates: r ← (1−η)·r + η·stat. */
+    rangeMomentum: z.number().gt(0).max(1).default(0.1),
+  })
+  .strict();
+export type QuantizerConfig = z.infer<typeof quantizerSchema>;
+
+const layerOverrideSchema = z
+  .object({ weightBits: bitsSchema.optional(), actBits: bitsSchema.optional() })
+  .strict();
+
+export const experimentSchema = z
+  .object({
+    version: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+    /** Optional human name (shown in run lists and exports). */
+    name: z.string().max(200).optional(),
+    /** One seed drives initialization, data order and any sampling. */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    data: z
+      .object({
+        dataset: z.enum(['mnist']).default('mnist'),
+        trainSize: z.number().int().min(64).max(8000).default(8000),
+        testSize: z.number().int().min(64).max(2000).default(2000),
+      })
+      .strict()
+      .default({}),
+    model: z
+      .object({
+        arch: z.enum(MODEL_ARCHS).default('mlp'),
+        /** Hidden widths of the MLP before the width multiplier. */
+        hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 256]),
+        /** Scales every hidden width / channel count (rounded, at least 1). */
+        widthMultiplier: z.number().min(0.125).max(8).default(1),
+      })
+      .strict()
+      .default({}),
+    quant: z
+      .object({
+        weight: quantizerSchema.default({ bits: 4, symmetric: true, perChannel: false, range: 'minmax' }),
+        act: quantizerSchema.default({ bits: 4, symmetric: false, perChannel: false, range: 'ema' }),
+        /** Keep the first and last layer at 8 bits (weights and activations), as AQT's best configs do. */
+        firstLastBits8: z.boolean().default(false),
+        /** Per-layer bit overrides, keyed by layer name (see src/models/spec.ts). Win over firstLastBits8. */
+        layers: z.record(z.string(), layerOverrideSchema).default({}),
+        /** Quantize batch-norm scale and shift (PikeLPN QuantNorm) at the weight bitwidth. */
+        quantNorm: z.boolean().default(false),
+        /** Quantize the per-channel scales themselves (PikeLPN double quantization), 8-bit. */
+        doubleQuant: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    estimator: estimatorSchema.default({}),
+    train: z
+      .object({
+        optimizer: z.enum(OPTIMIZERS).default('adam'),
+        lr: z.number().gt(0).max(100).default(1e-3),
+        schedule: z.enum(['constant', 'cosine']).default('constant'),
+        steps: z.number().int().min(1).max(1_000_000).default(1000),
+        batchSize: z.number().int().min(1).max(4096).default(128),
+        weightDecay: z.number().min(0).max(1).default(0),
+        /** Evaluate on the test split every this many steps (and always at the end). */
+        evalEvery: z.number().int().min(1).default(250),
+        /** Read the loss back and emit a step report every this many steps. */
+        reportEvery: z.number().int().min(1).default(10),
+      })
+      .strict()
+      .default({}),
+    oscillation: z
+      .object({
+        /** Track per-weight oscillations (in layers with ≤ 4-bit weights unless `trackAll`). */
+        track: z.boolean().default(true),
+        trackAll: z.boolean().default(false),
+        /** EMA momentum m of the oscillation frequency (SCIENCE §2: 0.001–0.01). */
+        momentum: z.number().gt(0).max(1).default(0.01),
+        /** A weight counts as "oscillating" when its frequency exceeds this (reporting only). */
+        reportThreshold: z.number().gt(0).max(1).default(0.02),
+        /** Dampening λ_end; 0 = off. Cosine schedule from 0 after 25% of training (SCIENCE §2). */
+        dampening: z.number().min(0).max(100).default(0),
+        /** Freezing threshold f_th at the end of training; 0 = off. Cosine from 10·f_th after 25%. */
+        freezeThreshold: z.number().min(0).max(1).default(0),
+        /** Frozen weights keep round(EMA of integer codes) (true) or the current code (false). */
+        freezeUseEma: z.boolean().default(true),
+        /** How many weights per layer to sample for trajectory charts. */
+        sampleWeights: z.number().int().min(0).max(64).default(8),
+      })
+      .strict()
+      .default({}),
+    bn: z
+      .object({
+        /** Re-estimate BN statistics over `reestimateBatches` training batches before evaluation. */
+        reestimate: z.boolean().default(false),
+        reestimateBatches: z.number().int().min(1).max(500).default(50),
+      })
+      .strict()
+      .default({}),
+    /** Twin run (SCIENCE §1): the same experiment, differing only in the gradient estimator. */
+    twin: z
+      .object({
+        estimator: estimatorSchema,
+        /** Apply the SGD mapping to the STE-side twin: lr × α and init through M. */
+        map: z.boolean().default(false),
+        /** Compare the twins every this many steps. */
+        compareEvery: z.number().int().min(1).default(10),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A fully resolved experiment (every default filled in). */
+export type Experiment = z.infer<typeof experimentSchema>;
+/** What a file or link may hold: any subset, completed by defaults. */
+export type ExperimentInput = z.input<typeof experimentSchema>;
+
+/** The default experiment (W4A4 MLP, STE, Adam). */
+export const DEFAULT_EXPERIMENT: Experiment = experimentSchema.parse({});
+
+/** Outcome of validation: never throws. */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Validates unknown input as an experiment, naming the first bad fields by path
+ * (e.g. `quant.weight.bits: bits must be 2–8, or 32 for float`).
+ */
+export function parseExperiment(input: unknown): ParseResult<Experiment> {
+  const result = experimentSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, error: formatZodError(result.error) };
+}
+
+/** Formats a zod error as `path: message` lines (at most five). */
+export function formatZodError(error: z.ZodError): string {
+  const lines = error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  const more = error.issues.length > 5 ? ` (+${error.issues.length - 5} more)` : '';
+  return lines.join('; ') + more;
+}

@@ -1,0 +1,107 @@
+/**
+ * What a run reports while it trains and what it returns at the end. Plain data only: these cross
+ * the worker boundary and are written by the runner as JSON.
+ */
+import type { Experiment } from '../experiment/schema';
+
+/** One point of a training history (a report every `train.reportEvery` steps). */
+export interface HistoryPoint {
+  step: number;
+  loss: number;
+  /** Training-batch accuracy (0–1) of the reported step. */
+  trainAccuracy: number;
+  lr: number;
+  /** Test accuracy (0–1), on evaluation steps only. */
+  testAccuracy?: number;
+  testLoss?: number;
+  /** Test accuracy with BN statistics re-estimated, on evaluation steps when enabled. */
+  testAccuracyBnReestimated?: number;
+}
+
+/** Per-layer quantizer state at a report. */
+export interface LayerReport {
+  name: string;
+  weightScale: number;
+  actScale: number;
+  /** Fraction of activations outside the clip range in the last batch. */
+  actClipFraction: number;
+  /** Oscillation statistics (present when the layer is tracked). */
+  oscillatingFraction?: number;
+  meanFrequency?: number;
+  flips?: number;
+  frozenFraction?: number;
+}
+
+/** Sampled weight trajectories for the charts: latent value and integer code per report. */
+export interface WeightSample {
+  layer: string;
+  /** Flat index into the layer's weight tensor. */
+  index: number;
+  latent: number;
+  code: number;
+  frozen: boolean;
+  flips: number;
+}
+
+/** Streamed every `reportEvery` steps. */
+export interface StepReport {
+  point: HistoryPoint;
+  layers: LayerReport[];
+  samples: WeightSample[];
+  /** Histogram of oscillation frequencies over all tracked weights (fixed bin edges, 0..maxFreq). */
+  frequencyHistogram?: { edges: number[]; counts: number[] };
+  twin?: TwinPoint;
+}
+
+export interface TwinPoint {
+  step: number;
+  /** Fraction of identical integer weights between the twins. */
+  agreement: number;
+  /** ‖M(w_GE) − w_STE‖/‖w_STE‖ (mapped SGD) or ‖w_GE − w_STE‖/‖w_STE‖. */
+  alignmentError: number;
+  signAgreement: number;
+  /** testAccuracy(STE twin) − testAccuracy(other twin), on evaluation steps. */
+  accuracyGap?: number;
+}
+
+export interface OscillationSummary {
+  /** Fraction of tracked weights oscillating (frequency > reportThreshold) at the end. */
+  fraction: number;
+  frozenFraction: number;
+  history: { step: number; fraction: number; frozenFraction: number }[];
+  layers: Record<string, { fraction: number; frozenFraction: number; history: { step: number; fraction: number; frozenFraction: number }[] }>;
+}
+
+export interface TwinSummary {
+  estimator: string;
+  /** Final fraction of identical integer weights. */
+  agreement: number;
+  /** SGD mapping learning-rate factor α, when `--twin-map` was applied. */
+  alpha?: number;
+  history: TwinPoint[];
+  testAccuracy: number;
+}
+
+export type RunStatus = 'completed' | 'diverged' | 'stopped';
+
+/** A finished run: the resolved experiment plus what was measured (the runner's result JSON). */
+export interface RunResult {
+  experiment: Experiment;
+  status: RunStatus;
+  /** Why the run stopped early (divergence), in words a user can act on. */
+  reason?: string;
+  /** Final test accuracy, 0–1. */
+  testAccuracy: number;
+  /** Final test accuracy with BN re-estimation (when enabled). */
+  testAccuracyBnReestimated?: number;
+  history: HistoryPoint[];
+  backend: string;
+  wallTimeMs: number;
+  stepsPerSec: number;
+  oscillation?: OscillationSummary;
+  twin?: TwinSummary;
+  /** Per-layer and total cost (src/cost). */
+  cost?: unknown;
+  /** With --save-weights: each layer's integer codes and scales. */
+  weights?: Record<string, { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }>;
+}
