@@ -46,19 +46,23 @@ export const estimatorSchema = z
   .strict();
 
 /** How one tensor role (weights or activations) is quantized: grid × calibration × granularity. */
-export const quantizerSchema = z
-  .object({
-    bits: bitsSchema,
-    symmetric: z.boolean(),
-    perChannel: z.boolean(),
-    range: z.enum(RANGE_ESTIMATORS),
-    /** Percentile for `range: 'percentile'`, in (50, 100]. */
-    percentile: z.number().gt(50).max(100).default(99.9),
-    /** Momentum of `ema` and `hindsight` range updates: r ← (1−η)·r + η·stat. */
-    rangeMomentum: z.number().gt(0).max(1).default(0.1),
-  })
-  .strict();
-export type QuantizerConfig = z.infer<typeof quantizerSchema>;
+function makeQuantizerSchema(defaults: { symmetric: boolean; range: RangeEstimatorName }) {
+  return z
+    .object({
+      bits: bitsSchema.default(4),
+      symmetric: z.boolean().default(defaults.symmetric),
+      perChannel: z.boolean().default(false),
+      range: z.enum(RANGE_ESTIMATORS).default(defaults.range),
+      /** Percentile for `range: 'percentile'`, in (50, 100]. */
+      percentile: z.number().gt(50).max(100).default(99.9),
+      /** Momentum of `ema` and `hindsight` range updates: r ← (1−η)·r + η·stat. */
+      rangeMomentum: z.number().gt(0).max(1).default(0.1),
+    })
+    .strict();
+}
+export const weightQuantizerSchema = makeQuantizerSchema({ symmetric: true, range: 'minmax' });
+export const actQuantizerSchema = makeQuantizerSchema({ symmetric: false, range: 'ema' });
+export type QuantizerConfig = z.infer<typeof weightQuantizerSchema>;
 
 const layerOverrideSchema = z
   .object({ weightBits: bitsSchema.optional(), actBits: bitsSchema.optional() })
@@ -78,7 +82,7 @@ export const experimentSchema = z
         testSize: z.number().int().min(64).max(2000).default(2000),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     model: z
       .object({
         arch: z.enum(MODEL_ARCHS).default('mlp'),
@@ -88,23 +92,23 @@ export const experimentSchema = z
         widthMultiplier: z.number().min(0.125).max(8).default(1),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     quant: z
       .object({
-        weight: quantizerSchema.default({ bits: 4, symmetric: true, perChannel: false, range: 'minmax' }),
-        act: quantizerSchema.default({ bits: 4, symmetric: false, perChannel: false, range: 'ema' }),
+        weight: weightQuantizerSchema.prefault({}),
+        act: actQuantizerSchema.prefault({}),
         /** Keep the first and last layer at 8 bits (weights and activations), as AQT's best configs do. */
         firstLastBits8: z.boolean().default(false),
         /** Per-layer bit overrides, keyed by layer name (see src/models/spec.ts). Win over firstLastBits8. */
-        layers: z.record(z.string(), layerOverrideSchema).default({}),
+        layers: z.record(z.string(), layerOverrideSchema).prefault({}),
         /** Quantize batch-norm scale and shift (PikeLPN QuantNorm) at the weight bitwidth. */
         quantNorm: z.boolean().default(false),
         /** Quantize the per-channel scales themselves (PikeLPN double quantization), 8-bit. */
         doubleQuant: z.boolean().default(false),
       })
       .strict()
-      .default({}),
-    estimator: estimatorSchema.default({}),
+      .prefault({}),
+    estimator: estimatorSchema.prefault({}),
     train: z
       .object({
         optimizer: z.enum(OPTIMIZERS).default('adam'),
@@ -119,7 +123,7 @@ export const experimentSchema = z
         reportEvery: z.number().int().min(1).default(10),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     oscillation: z
       .object({
         /** Track per-weight oscillations (in layers with ≤ 4-bit weights unless `trackAll`). */
@@ -139,7 +143,7 @@ export const experimentSchema = z
         sampleWeights: z.number().int().min(0).max(64).default(8),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     bn: z
       .object({
         /** Re-estimate BN statistics over `reestimateBatches` training batches before evaluation. */
@@ -147,7 +151,7 @@ export const experimentSchema = z
         reestimateBatches: z.number().int().min(1).max(500).default(50),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     /** Twin run (SCIENCE §1): the same experiment, differing only in the gradient estimator. */
     twin: z
       .object({

@@ -105,3 +105,33 @@ export interface RunResult {
   /** With --save-weights: each layer's integer codes and scales. */
   weights?: Record<string, { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }>;
 }
+
+/**
+ * A stateful training session over one experiment. The runner loops `run()` to the end; the browser
+ * worker calls it in small chunks so it can answer pause/step/stop between chunks.
+ * Implemented by `createTrainer` in src/train/trainer.ts.
+ */
+export interface Trainer {
+  /** The experiment as currently applied (live changes included). */
+  readonly experiment: Experiment;
+  /** Steps done so far. */
+  readonly stepsDone: number;
+  /** True when `experiment.train.steps` are done or the run diverged. */
+  readonly done: boolean;
+  readonly status: RunStatus | 'running';
+  /** Runs up to `n` more steps; returns the reports emitted (one per `reportEvery` steps). */
+  run(n: number): Promise<StepReport[]>;
+  /**
+   * Applies a changed experiment mid-run. Live-changeable: estimator, learning rate and schedule,
+   * dampening, freezing threshold, bitwidths, BN re-estimation, steps, report cadence. Returns false
+   * (and changes nothing) when the change needs a fresh trainer (model, data, seed, twin).
+   */
+  update(next: Experiment): boolean;
+  /** Evaluates on the test split now (with BN re-estimation when enabled). */
+  evaluate(): Promise<HistoryPoint>;
+  /** The result so far (final once `done`). */
+  result(): RunResult;
+  /** Latent weights, codes and scales of every layer (for histograms and --save-weights). */
+  weights(): Promise<NonNullable<RunResult['weights']>>;
+  dispose(): void;
+}

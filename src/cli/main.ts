@@ -1,0 +1,44 @@
+/**
+ * `quant-lab`: the headless runner over the same core the browser worker uses.
+ * Subcommands live one per file (run.ts, cost.ts, sweep.ts, merge.ts), each exporting
+ * `HELP` (its --help text) and `main(argv)` returning the process exit code.
+ */
+type Command = { HELP: string; main(argv: string[]): Promise<number> };
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: { summary: 'train one experiment and write its result JSON', load: () => import('./run') },
+  cost: { summary: 'print per-layer and total cost (MACs, ACE, ACEv2, BOPs, size)', load: () => import('./cost') },
+  sweep: { summary: 'run a bits × width × seed grid and write every point and the Pareto frontier', load: () => import('./sweep') },
+  merge: { summary: 'combine result files (from --emit-jobs) into one sweep file', load: () => import('./merge') },
+};
+
+export const USAGE = `quant-lab — headless runner for Quant Lab
+
+Usage: quant-lab <command> [experiment.json] [flags]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`)
+  .join('\n')}
+
+Run 'quant-lab <command> --help' for the flags of a command.`;
+
+/** Entry point: dispatches to a subcommand; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 1;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`quant-lab: unknown command '${name}'.\n\n${USAGE}`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.HELP);
+    return 0;
+  }
+  return command.main(rest);
+}
