@@ -20,10 +20,31 @@ export interface QuantizerOptions {
   role: 'weight' | 'act';
   /** Shape of the tensor quantized (weights: the weight shape; activations: one sample's shape). */
   shape: number[];
-  /** Per-channel axis (weights: last axis for dense/conv, axis 2 for depthwise). */
+  /**
+   * Per-channel axis, counted in `shape` (weights: last axis for dense/conv, axis 2 for depthwise;
+   * activations: an axis of one sample, the batch axis is added in front at run time).
+   * Used when `config.perChannel`; default: the last axis of `shape`.
+   */
   channelAxis?: number;
   /** Double quantization: quantize the per-channel scales themselves to 8 bits. */
   doubleQuant?: boolean;
+  /**
+   * Signed grid for a symmetric quantizer. Default: true for weights, false for activations (the
+   * lab quantizes layer inputs, which are non-negative: pixels or ReLU outputs). Ignored when
+   * asymmetric (always the unsigned grid [0, 2^b−1] with a zero point).
+   */
+  signed?: boolean;
+  /** Signed grid without its most negative code, [−(2^(b−1)−1), 2^(b−1)−1]. Default false. */
+  narrowRange?: boolean;
+  /** `mse` range: re-run the search every this many training calls (0 = only once). Default 100. */
+  recalibrateEvery?: number;
+  /** `lsq` range: scale the scale's gradient by g = 1/√(p·N) (LSQ). Default true. */
+  lsqGradScale?: boolean;
+  /**
+   * Record clipFraction() on every apply (3 extra full-size ops). Default: true, except for weights
+   * with the `minmax` range, which clip nothing by construction (clipFraction() then stays 0).
+   */
+  trackClip?: boolean;
 }
 
 /**
@@ -40,9 +61,23 @@ export interface Quantizer {
   scale(): tf.Tensor;
   /** Current zero point(s), same shape as scale(). */
   zeroPoint(): tf.Tensor;
-  /** Fraction of the last quantized tensor's entries outside the clip range (read lazily). */
+  /**
+   * Fraction of the last quantized tensor's entries that the clamp changed (|round(v)| left the
+   * grid), recorded on every apply without readback. Returns a new scalar the caller owns.
+   */
   clipFraction(): tf.Scalar;
   /** Trainable variables (LSQ scale), to pass to the optimizer; empty otherwise. */
   readonly trainable: tf.Variable[];
+  /**
+   * Iterative freezing hook (SCIENCE §2), present on quantizers of 2–8 bits. From now on the forward
+   * pass uses x_int = ¬mask·x_int + mask·codes and frozen entries get zero gradient (the LSQ scale
+   * still sees them through s·(code − z)). The quantizer copies both tensors (caller keeps ownership);
+   * call again to change the set, `unfreeze()` to clear it.
+   * @param mask 0/1 float, same shape as the quantized tensor (1 = frozen)
+   * @param codes integer codes in [qmin, qmax] (float or int32), same shape; read where mask = 1
+   */
+  freeze?(mask: tf.Tensor, codes: tf.Tensor): void;
+  /** Clears the frozen set (all entries free again). */
+  unfreeze?(): void;
   dispose(): void;
 }

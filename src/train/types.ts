@@ -2,6 +2,7 @@
  * What a run reports while it trains and what it returns at the end. Plain data only: these cross
  * the worker boundary and are written by the runner as JSON.
  */
+import type { CostReport } from '../cost/types';
 import type { Experiment } from '../experiment/schema';
 
 /** One point of a training history (a report every `train.reportEvery` steps). */
@@ -101,7 +102,7 @@ export interface RunResult {
   oscillation?: OscillationSummary;
   twin?: TwinSummary;
   /** Per-layer and total cost (src/cost). */
-  cost?: unknown;
+  cost?: CostReport;
   /** With --save-weights: each layer's integer codes and scales. */
   weights?: Record<string, { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }>;
 }

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from './src/tensor/backend';
+import { loadMnistNode } from './src/data/node';
+import { experimentSchema } from './src/experiment/schema';
+import { QuantTrainer } from './src/train/trainer';
+import { OscillationHooks } from './src/train/oscHooks';
+
+await initBackend('wasm');
+const data = loadMnistNode();
+const exp = experimentSchema.parse({ model: { arch: 'mlp' }, quant: { weight: { bits: 3 }, act: { bits: 8 } }, train: { batchSize: 128, steps: 400, evalEvery: 100000 }, oscillation: { freezeThreshold: 0.011, dampening: 0.1 } });
+const trainer = new QuantTrainer(exp, data, { plugins: [] });
+await trainer.run(5);
+const hooks = new OscillationHooks(exp, trainer.model);
+const vars = trainer.model.kernels();
+const time = async (label: string, fn: () => void, n = 20) => {
+  fn();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  await tf.ready();
+  const ms = (performance.now() - t0) / n;
+  const prof = await tf.profile(() => { fn(); });
+  const agg = new Map<string, number>();
+  for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  console.log(label, ms.toFixed(2), 'ms', [...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k}:${v.toFixed(2)}`).join(' '));
+};
+await time('afterStep(no freeze)', () => tf.tidy(() => hooks.afterStep(10)));
+await time('afterStep(freeze)', () => tf.tidy(() => hooks.afterStep(300)));
+await time('toInt x3', () => tf.tidy(() => { for (const l of trainer.model.layers) l.quantizers.weight.toInt(l.weight); }));
+await time('lossTerm grads', () => tf.tidy(() => { tf.variableGrads(() => hooks.lossTerm(300)!, vars); }));
+await time('lossTerm fwd', () => tf.tidy(() => { hooks.lossTerm(300); }));

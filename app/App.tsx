@@ -1,0 +1,52 @@
+/** Composition only: header, banners, transport, controls on the left, charts on the right. */
+import { AccuracyChart, LossChart } from './components/charts/MetricCharts';
+import { FractionChart, FrequencyChart } from './components/charts/OscillationCharts';
+import { TrajectoryChart } from './components/charts/TrajectoryChart';
+import { TwinChart } from './components/charts/TwinChart';
+import { WeightHistogramChart } from './components/charts/WeightHistogramChart';
+import { BitsTable } from './components/controls/BitsTable';
+import { EstimatorControls } from './components/controls/EstimatorControls';
+import { ModelControls } from './components/controls/ModelControls';
+import { OscillationControls } from './components/controls/OscillationControls';
+import { QuantizerControls } from './components/controls/QuantizerControls';
+import { TrainControls } from './components/controls/TrainControls';
+import { Transport } from './components/controls/Transport';
+import { TwinControls } from './components/controls/TwinControls';
+import { Banners } from './components/layout/Banners';
+import { Header } from './components/layout/Header';
+import { RunList } from './components/layout/RunList';
+import { useLab } from './store/hooks';
+
+export function App() {
+  const twin = useLab((s) => s.experiment.twin !== undefined);
+  return (
+    <div className="lab">
+      <Header />
+      <div className="toolbar">
+        <Transport />
+        <RunList />
+      </div>
+      <Banners />
+      <main className="columns">
+        <aside className="controls" data-testid="controls">
+          <ModelControls />
+          <BitsTable />
+          <QuantizerControls />
+          <EstimatorControls />
+          <TrainControls />
+          <OscillationControls />
+          <TwinControls />
+        </aside>
+        <section className="charts" data-testid="charts">
+          <LossChart />
+          <AccuracyChart />
+          <TrajectoryChart />
+          <WeightHistogramChart />
+          <FrequencyChart />
+          <FractionChart />
+          {twin && <TwinChart />}
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/// <reference lib="webworker" />
+/** Benchmark worker: times the shared bench experiments on one backend configuration. */
+import * as tf from '@tensorflow/tfjs-core';
+import { pickBackend } from '../worker/backend';
+import { parseMnist, MNIST_URL } from '../../src/data/mnist';
+import { createTrainer } from '../../src/train/trainer';
+import { BENCH_BATCH, BENCH_PRECISIONS, benchPlan, measureTraining, type BenchModel } from '../../src/bench/measure';
+import type { BenchConfig, BenchEvent } from './protocol';
+
+const post = (e: BenchEvent) => self.postMessage(e);
+
+self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
+  const config = msg.data;
+  try {
+    if (config.backend === 'wasm' && !config.simd) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
+    const info = await pickBackend(config.backend);
+    if (info.name !== config.backend) {
+      post({ type: 'skipped', reason: `${config.backend} unavailable: ${info.skipped.map((s) => s.reason).join('; ')}` });
+      return post({ type: 'done' });
+    }
+    const label = config.backend === 'wasm' ? `wasm${info.simd ? '-simd' : ''}${info.threads > 1 ? `-threads${info.threads}` : ''}` : config.backend;
+    const data = parseMnist(new Uint8Array(await (await fetch(MNIST_URL)).arrayBuffer()));
+    for (const model of ['mlp', 'cnn'] as BenchModel[]) {
+      // The cpu backend needs seconds per CNN step: skip as in the Node bench.
+      if (config.backend === 'cpu' && model === 'cnn') continue;
+      for (const precision of BENCH_PRECISIONS) {
+        const plan = benchPlan(model, config.backend, config.quick);
+        const m = await measureTraining(createTrainer, data, model, precision, plan, () => performance.now());
+        post({ type: 'record', record: { env: 'browser', backend: label, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps } });
+      }
+    }
+  } catch (err) {
+    post({ type: 'skipped', reason: `${config.backend}: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  post({ type: 'done' });
+};

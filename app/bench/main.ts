@@ -1,0 +1,65 @@
+/**
+ * Benchmark page (`/bench.html?quick=1`): runs each backend configuration in a fresh worker (the wasm
+ * SIMD choice is fixed at backend init) and exposes the results as `window.__bench` for bench/browser.ts.
+ */
+import type { BenchRecord } from '../../src/bench/measure';
+import type { BenchConfig, BenchEvent } from './protocol';
+
+interface BenchState {
+  done: boolean;
+  records: BenchRecord[];
+  notes: string[];
+}
+
+declare global {
+  interface Window {
+    __bench: BenchState;
+  }
+}
+
+const state: BenchState = { done: false, records: [], notes: [] };
+window.__bench = state;
+const out = document.getElementById('out')!;
+const log = (line: string) => (out.textContent += `\n${line}`);
+
+function runConfig(config: BenchConfig): Promise<void> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<BenchEvent>) => {
+      const ev = e.data;
+      if (ev.type === 'record') {
+        state.records.push(ev.record);
+        log(JSON.stringify(ev.record));
+      } else if (ev.type === 'skipped') {
+        state.notes.push(ev.reason);
+        log(`skipped: ${ev.reason}`);
+      } else {
+        worker.terminate();
+        resolve();
+      }
+    };
+    worker.onerror = (e) => {
+      state.notes.push(`${config.backend}: worker crashed: ${e.message}`);
+      worker.terminate();
+      resolve();
+    };
+    worker.postMessage(config);
+  });
+}
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const quick = params.get('quick') === '1';
+  const backends = (params.get('backends') ?? 'wasm-simd,wasm,webgl,cpu').split(',');
+  const configs: BenchConfig[] = backends.map((b) =>
+    b === 'wasm-simd' ? { backend: 'wasm', simd: true, quick } : { backend: b as BenchConfig['backend'], simd: false, quick },
+  );
+  if (!(self.crossOriginIsolated && navigator.hardwareConcurrency > 2)) {
+    state.notes.push(`wasm threads not measured: crossOriginIsolated=${self.crossOriginIsolated}, cores=${navigator.hardwareConcurrency} (tfjs-wasm caps threads at cores/2)`);
+  }
+  for (const config of configs) await runConfig(config);
+  state.done = true;
+  log('done');
+}
+
+void main();

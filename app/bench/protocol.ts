@@ -1,0 +1,14 @@
+/** Messages between the benchmark page and its worker (one worker per backend configuration). */
+import type { BenchRecord } from '../../src/bench/measure';
+
+export interface BenchConfig {
+  backend: 'wasm' | 'webgl' | 'cpu';
+  /** wasm only: false forces the non-SIMD binary. */
+  simd: boolean;
+  quick: boolean;
+}
+
+export type BenchEvent =
+  | { type: 'record'; record: BenchRecord }
+  | { type: 'skipped'; reason: string }
+  | { type: 'done' };

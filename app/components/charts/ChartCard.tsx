@@ -1,0 +1,64 @@
+/** Frame of one chart: title, empty state, and `data-points` so tests can see it update. */
+import type { ReactNode } from 'react';
+import { ReferenceLine } from 'recharts';
+import type { Mark } from '../../store/types';
+
+export const CHART_WIDTH = 420;
+export const CHART_HEIGHT = 190;
+export const CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: -8 };
+export const COLORS = [
+  '#1f77b4',
+  '#e8710a',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+];
+
+export function ChartCard(props: {
+  title: string;
+  testId: string;
+  points: number;
+  empty?: string;
+  children: ReactNode;
+  aside?: ReactNode;
+  legend?: ReactNode;
+}) {
+  return (
+    <figure className="chart" data-testid={props.testId} data-points={props.points}>
+      <figcaption>
+        <span>{props.title}</span>
+        {props.aside}
+      </figcaption>
+      {props.points === 0 ? (
+        <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
+          {props.empty ?? 'Press play to train.'}
+        </div>
+      ) : (
+        props.children
+      )}
+      {props.legend && <div className="legend small">{props.legend}</div>}
+    </figure>
+  );
+}
+
+/** Vertical lines at the steps where a live change was applied (estimator, lr, λ, bits…). */
+export function markLines(marks: Mark[], yAxisId?: string) {
+  return marks.map((m, i) => (
+    <ReferenceLine
+      key={`${m.step}-${i}`}
+      x={m.step}
+      yAxisId={yAxisId}
+      stroke="#7b3fbf"
+      strokeDasharray="4 3"
+      className="mark-line"
+      label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: '#7b3fbf' }}
+    />
+  ));
+}
+
+export function Swatch({ color }: { color: string }) {
+  return <span className="swatch" style={{ background: color }} />;
+}

@@ -1,0 +1,83 @@
+/**
+ * Hover over a chart without re-rendering it: a transparent capture rect inside the chart (using the
+ * chart's recharts x scale) writes the hovered row index to a tiny channel; a cursor line and a card
+ * outside the chart subscribe to it. Only those two small components re-render on mouse moves.
+ */
+import { useState, useSyncExternalStore } from 'react';
+import { usePlotArea, useXAxisInverseScale, useXAxisScale } from 'recharts';
+
+export interface HoverChannel {
+  get: () => number | null;
+  set: (index: number | null) => void;
+  subscribe: (fn: () => void) => () => void;
+}
+
+export function createHoverChannel(): HoverChannel {
+  let value: number | null = null;
+  const subs = new Set<() => void>();
+  return {
+    get: () => value,
+    set: (v) => {
+      if (v === value) return;
+      value = v;
+      subs.forEach((fn) => fn());
+    },
+    subscribe: (fn) => {
+      subs.add(fn);
+      return () => subs.delete(fn);
+    },
+  };
+}
+
+/** A channel for the lifetime of the component. */
+export function useHoverChannel(): HoverChannel {
+  return useState(createHoverChannel)[0];
+}
+
+export function useHovered(channel: HoverChannel): number | null {
+  return useSyncExternalStore(channel.subscribe, channel.get, channel.get);
+}
+
+/** Index of the step in `steps` (ascending) nearest to `x`. */
+export function nearestIndex(steps: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && Math.abs(steps[lo - 1] - x) <= Math.abs(steps[lo] - x) ? lo - 1 : lo;
+}
+
+/** Inside a recharts chart: captures the mouse over the plot area and draws the cursor line. */
+export function HoverCapture({ steps, channel }: { steps: readonly number[]; channel: HoverChannel }) {
+  const area = usePlotArea();
+  const inverse = useXAxisInverseScale();
+  const scale = useXAxisScale();
+  const hovered = useHovered(channel);
+  if (!area || !inverse || !scale || steps.length === 0) return null;
+  const cursorX = hovered === null || hovered >= steps.length ? null : Number(scale(steps[hovered]));
+  return (
+    <g className="hover-capture">
+      {cursorX !== null && Number.isFinite(cursorX) && (
+        <path d={`M${cursorX},${area.y}V${area.y + area.height}`} stroke="#555" strokeOpacity={0.5} />
+      )}
+      <rect
+        x={area.x}
+        y={area.y}
+        width={area.width}
+        height={area.height}
+        fill="transparent"
+        data-testid="chart.hoverArea"
+        onMouseMove={(e) => {
+          const svg = e.currentTarget.ownerSVGElement;
+          if (!svg) return;
+          const px = e.clientX - svg.getBoundingClientRect().left;
+          channel.set(nearestIndex(steps, Number(inverse(px))));
+        }}
+        onMouseLeave={() => channel.set(null)}
+      />
+    </g>
+  );
+}

@@ -1,0 +1,59 @@
+/** Quantizer grid and calibration per role: symmetric/asymmetric, per-channel, range estimator. */
+import { RANGE_ESTIMATORS, type Experiment, type QuantizerConfig } from '../../../src/experiment/schema';
+import { useLab } from '../../store/hooks';
+import { optionsOf, Section, SelectField, Toggle } from './fields';
+
+const RANGE_LABEL: Record<(typeof RANGE_ESTIMATORS)[number], string> = {
+  minmax: 'min–max',
+  ema: 'running min–max (EMA)',
+  mse: 'MSE search',
+  percentile: 'percentile',
+  hindsight: 'in-hindsight',
+  lsq: 'learned (LSQ)',
+};
+
+type Role = 'weight' | 'act';
+
+function setRole(e: Experiment, role: Role, patch: Partial<QuantizerConfig>): Experiment {
+  return { ...e, quant: { ...e.quant, [role]: { ...e.quant[role], ...patch } } };
+}
+
+function RoleControls({ role }: { role: Role }) {
+  const q = useLab((s) => s.experiment.quant[role]);
+  const update = useLab((s) => s.updateExperiment);
+  const set = (patch: Partial<QuantizerConfig>) => update((e) => setRole(e, role, patch));
+  return (
+    <div className="row" data-testid={`controls.quant.${role}`}>
+      <span className="role">{role === 'weight' ? 'weights' : 'activations'}</span>
+      <SelectField
+        label="grid"
+        testId={`controls.quant.${role}.symmetric`}
+        value={q.symmetric ? 'symmetric' : 'asymmetric'}
+        options={optionsOf(['symmetric', 'asymmetric'] as const)}
+        onChange={(v) => set({ symmetric: v === 'symmetric' })}
+      />
+      <SelectField
+        label="range"
+        testId={`controls.quant.${role}.range`}
+        value={q.range}
+        options={optionsOf(RANGE_ESTIMATORS, (r) => RANGE_LABEL[r])}
+        onChange={(range) => set({ range })}
+      />
+      <Toggle
+        label="per-channel"
+        testId={`controls.quant.${role}.perChannel`}
+        checked={q.perChannel}
+        onChange={(perChannel) => set({ perChannel })}
+      />
+    </div>
+  );
+}
+
+export function QuantizerControls() {
+  return (
+    <Section title="Quantizers" testId="controls.quant">
+      <RoleControls role="weight" />
+      <RoleControls role="act" />
+    </Section>
+  );
+}

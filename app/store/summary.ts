@@ -1,0 +1,50 @@
+/** A small JSON view of the lab for the dev/test hook (`window.__lab.summary()`) and debugging. */
+import { activeRun } from './runSlice';
+import { bannerOf, type Banner } from './selectors';
+import { seriesPoints } from './series';
+import type { LabState, Mark, RunPhase } from './types';
+
+export interface LabSummary {
+  backend: string | null;
+  activeRunId: string | null;
+  phase: RunPhase | 'idle';
+  stepsDone: number;
+  stepsPerSec: number;
+  reports: number;
+  evals: number;
+  twinPoints: number;
+  lastTwinAgreement: number | null;
+  marks: Mark[];
+  banner: Banner['id'] | null;
+  notice: string | null;
+  runs: { id: string; phase: RunPhase; stepsDone: number }[];
+  weightHistograms: number;
+  frequencyBins: number;
+  workerCrashes: number;
+  hidden: boolean;
+}
+
+/** A small JSON view for the test hook and debugging. */
+export function labSummary(s: LabState): LabSummary {
+  const run = activeRun(s);
+  const twin = run ? seriesPoints(run.twin) : [];
+  return {
+    backend: s.backend?.name ?? null,
+    activeRunId: s.activeRunId,
+    phase: run?.phase ?? 'idle',
+    stepsDone: run?.stepsDone ?? 0,
+    stepsPerSec: run?.stepsPerSec ?? 0,
+    reports: run ? seriesPoints(run.reports).length : 0,
+    evals: run ? seriesPoints(run.evals).length : 0,
+    twinPoints: twin.length,
+    lastTwinAgreement: twin.at(-1)?.agreement ?? null,
+    marks: run?.marks ?? [],
+    banner: bannerOf(run)?.id ?? null,
+    notice: s.notice?.id ?? null,
+    runs: s.runOrder.map((id) => ({ id, phase: s.runs[id].phase, stepsDone: s.runs[id].stepsDone })),
+    weightHistograms: run?.weightHistograms.length ?? 0,
+    frequencyBins: run?.frequencyHistogram?.counts.length ?? 0,
+    workerCrashes: s.workerCrashes,
+    hidden: s.hidden,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The only owner of the training Worker (STYLE rule 2). It
+ * - drops events of runs it no longer tracks (a superseded or reset run: playground's timerIndex);
+ * - terminates the worker on a hard reset (squoosh's abort) and starts a fresh one;
+ * - detects a crash ('error' / 'messageerror'), reports the runs lost with it and restarts the
+ *   worker, so the store keeps every other run and the lab stays usable.
+ */
+import type { Experiment } from '../../src/experiment/schema';
+import type { BackendName, ClientEvent, Command, WorkerEvent } from './protocol';
+
+/** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
+export const MAX_CRASHES = 3;
+export const CRASH_WINDOW_MS = 30_000;
+
+export interface ClientOptions {
+  onEvent: (event: ClientEvent) => void;
+  /** Forced backend (`?backend=`); the worker picks the fastest otherwise. */
+  prefer?: BackendName;
+  /** Injected in tests; the default is the bundled module worker. */
+  createWorker?: () => Worker;
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'quant-lab-train',
+  });
+}
+
+export class LabClient {
+  private worker: Worker | null = null;
+  private readonly live = new Set<string>();
+  private crashes: number[] = [];
+
+  constructor(private readonly options: ClientOptions) {}
+
+  /** Starts the worker (idempotent) and asks it to pick a backend. */
+  connect(): void {
+    if (this.worker) return;
+    const worker = (this.options.createWorker ?? defaultWorker)();
+    worker.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.crashed(worker, e.message || 'the training worker stopped with an uncaught error');
+    };
+    worker.onmessageerror = () =>
+      this.crashed(worker, 'a message from the training worker could not be read');
+    this.worker = worker;
+    this.send({ type: 'init', prefer: this.options.prefer });
+  }
+
+  start(runId: string, experiment: Experiment): void {
+    this.connect();
+    this.live.add(runId);
+    this.send({ type: 'start', runId, experiment });
+  }
+
+  play(runId: string, seq: number, untilStep?: number): void {
+    this.send({ type: 'play', runId, seq, untilStep });
+  }
+
+  pause(runId: string): void {
+    this.send({ type: 'pause', runId });
+  }
+
+  update(runId: string, experiment: Experiment): void {
+    this.send({ type: 'update', runId, experiment });
+  }
+
+  /** Disposes a run's trainer; its later events are dropped. */
+  stop(runId: string): void {
+    if (!this.live.delete(runId)) return;
+    this.send({ type: 'stop', runId });
+  }
+
+  /** Hard reset: terminates the worker mid-chunk, forgets its runs, starts a fresh worker. */
+  reset(): void {
+    this.live.clear();
+    this.terminate();
+    this.connect();
+  }
+
+  /** Test hook: makes the worker throw an uncaught error. */
+  crash(): void {
+    this.send({ type: 'crash' });
+  }
+
+  /** Whether events of `runId` are still delivered. */
+  isLive(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private send(cmd: Command): void {
+    this.worker?.postMessage(cmd);
+  }
+
+  private receive(event: WorkerEvent): void {
+    // Events without a run (ready, init errors) always pass; run events only while the run is live.
+    if ('runId' in event && event.runId !== undefined && !this.live.has(event.runId)) return;
+    this.options.onEvent(event);
+  }
+
+  private crashed(worker: Worker, message: string): void {
+    if (worker !== this.worker) return; // an already replaced worker
+    const runIds = [...this.live];
+    this.live.clear();
+    this.terminate();
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    const giveUp = this.crashes.length > MAX_CRASHES;
+    this.options.onEvent({
+      type: 'crashed',
+      runIds,
+      message: giveUp ? `${message} (crashed ${this.crashes.length} times; reload the page)` : message,
+    });
+    if (!giveUp) this.connect();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The one typed protocol between the main thread and the training worker (STYLE rule 2).
+ * Plain data only: experiments, step reports and small histograms cross the boundary; tensors never do.
+ * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
+ */
+import type { Experiment } from '../../src/experiment/schema';
+import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
+
+/** tfjs backends the lab can run on, fastest first on a CPU-only machine (PERFORMANCE §1). */
+export const BACKEND_NAMES = ['wasm', 'webgl', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What the worker picked, shown in the header. */
+export interface BackendInfo {
+  name: BackendName;
+  /** wasm only: the SIMD binary is in use. */
+  simd: boolean;
+  /** wasm only: threads in the XNNPACK pool (1 = single-threaded binary). */
+  threads: number;
+  /** Backends tried before the one picked, with why they were skipped. */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+/** Histogram of one layer's latent weights in grid units (u = w/s + z), with the integer grid. */
+export interface WeightHistogram {
+  layer: string;
+  bits: number;
+  /** Integer grid limits [qmin, qmax] of the layer's weights. */
+  qmin: number;
+  qmax: number;
+  /** Bin edges in grid units (length counts + 1). */
+  edges: number[];
+  counts: number[];
+  /** True when built from latent values; false when only integer codes were available. */
+  latent: boolean;
+}
+
+/** Commands: main thread → worker. */
+export type Command =
+  | { type: 'init'; prefer?: BackendName }
+  | { type: 'start'; runId: string; experiment: Experiment }
+  /**
+   * Train until paused, done, or `untilStep` (auto-pause / single step). `seq` numbers the plays of
+   * a run and comes back on `paused`, so a pause that raced a newer play is recognised as stale.
+   */
+  | { type: 'play'; runId: string; seq: number; untilStep?: number }
+  | { type: 'pause'; runId: string }
+  | { type: 'update'; runId: string; experiment: Experiment }
+  | { type: 'stop'; runId: string }
+  /** Test hook: throw an uncaught error inside the worker. */
+  | { type: 'crash' };
+
+/** Events: worker → main thread. */
+export type WorkerEvent =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'started'; runId: string }
+  /** One training chunk: the reports it emitted (0..n) and the counters after it. */
+  | { type: 'progress'; runId: string; reports: StepReport[]; stepsDone: number; stepsPerSec: number }
+  | { type: 'weights'; runId: string; step: number; histograms: WeightHistogram[] }
+  | { type: 'paused'; runId: string; seq: number; stepsDone: number }
+  | { type: 'updated'; runId: string; applied: boolean; step: number }
+  | {
+      type: 'done';
+      runId: string;
+      status: RunStatus;
+      reason?: string;
+      result: Omit<RunResult, 'history' | 'weights'>;
+    }
+  /** A run failed with an exception (the worker itself is fine). `runId` is absent for init failures. */
+  | { type: 'error'; runId?: string; message: string };
+
+/**
+ * What the client hands to the store: every worker event, plus `crashed` when the worker died
+ * (uncaught error, message error) and was restarted; `runIds` lists the runs lost with it.
+ */
+export type ClientEvent = WorkerEvent | { type: 'crashed'; runIds: string[]; message: string };
+
+/** Exhaustiveness helper for `switch (msg.type)`. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(x)}`);
+}

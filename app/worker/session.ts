@@ -1,0 +1,155 @@
+/**
+ * One live training run inside the worker: runs the trainer in short chunks so pause, step, update
+ * and stop are answered between chunks, and streams plain-data events out.
+ *
+ * All trainer calls go through one promise chain (`exclusive`): a message can arrive while a chunk
+ * awaits a read-back, and must not dispose or update the trainer under it.
+ */
+import type { Experiment } from '../../src/experiment/schema';
+import type { Trainer } from '../../src/train/types';
+import { layerHistogram, type LayerWeights } from './histogram';
+import type { WorkerEvent } from './protocol';
+
+/** Target wall time of one chunk: short enough for a responsive pause, long enough to amortize. */
+export const CHUNK_MS = 80;
+/** How often (ms of training) to send per-layer weight histograms while playing. */
+export const HISTOGRAM_EVERY_MS = 1000;
+
+/** Steps for the next chunk from the measured rate, capped by the auto-pause target. */
+export function chunkSteps(stepsPerSec: number, stepsDone: number, untilStep: number | null): number {
+  const byTime = Math.max(1, Math.floor((stepsPerSec * CHUNK_MS) / 1000));
+  return untilStep === null ? byTime : Math.max(0, Math.min(byTime, untilStep - stepsDone));
+}
+
+/** Lets queued messages (pause, update) run; a MessageChannel is not throttled in hidden tabs. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+export class Session {
+  private chain: Promise<unknown> = Promise.resolve();
+  private playing = false;
+  private looping = false;
+  private untilStep: number | null = null;
+  private seq = 0;
+  private stepsPerSec = 5;
+  private lastHistogramAt = 0;
+  private disposed = false;
+
+  constructor(
+    readonly runId: string,
+    private readonly trainer: Trainer,
+    private readonly post: (e: WorkerEvent) => void,
+  ) {}
+
+  /** Runs `fn` after every earlier trainer call has settled. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  play(seq: number, untilStep: number | null): void {
+    this.seq = seq;
+    this.untilStep = untilStep;
+    this.playing = true;
+    void this.loop();
+  }
+
+  pause(): void {
+    this.playing = false;
+  }
+
+  /** Sends the current weight histograms (at start, so the chart is not empty before play). */
+  snapshot(): Promise<void> {
+    return this.exclusive(() => (this.disposed ? undefined : this.sendHistograms()));
+  }
+
+  update(experiment: Experiment): Promise<void> {
+    return this.exclusive(() => {
+      if (this.disposed) return;
+      const applied = this.trainer.update(experiment);
+      this.post({ type: 'updated', runId: this.runId, applied, step: this.trainer.stepsDone });
+    });
+  }
+
+  dispose(): Promise<void> {
+    this.playing = false;
+    return this.exclusive(() => {
+      if (this.disposed) return;
+      this.disposed = true;
+      this.trainer.dispose();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      while (this.playing && !this.disposed && !this.trainer.done) {
+        const n = chunkSteps(this.stepsPerSec, this.trainer.stepsDone, this.untilStep);
+        if (n === 0) {
+          this.playing = false; // auto-pause / single step reached
+          break;
+        }
+        await this.exclusive(() => this.chunk(n));
+        await yieldToEvents();
+      }
+      if (!this.disposed && !this.trainer.done) {
+        await this.exclusive(() => this.sendHistograms());
+        // A play that arrived during the histogram read-back wins over this pause.
+        if (!this.playing)
+          this.post({ type: 'paused', runId: this.runId, seq: this.seq, stepsDone: this.trainer.stepsDone });
+      }
+    } catch (err) {
+      this.playing = false;
+      this.post({
+        type: 'error',
+        runId: this.runId,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    } finally {
+      this.looping = false;
+      if (this.playing && !this.disposed && !this.trainer.done) void this.loop();
+    }
+  }
+
+  private async chunk(n: number): Promise<void> {
+    if (this.disposed) return;
+    const t0 = performance.now();
+    const reports = await this.trainer.run(n);
+    const ms = Math.max(1, performance.now() - t0);
+    // EMA of the rate, so chunk sizes follow speed changes (bits, live updates) without jitter.
+    this.stepsPerSec = 0.7 * this.stepsPerSec + 0.3 * ((n * 1000) / ms);
+    this.post({
+      type: 'progress',
+      runId: this.runId,
+      reports,
+      stepsDone: this.trainer.stepsDone,
+      stepsPerSec: this.stepsPerSec,
+    });
+    this.lastHistogramAt += ms;
+    if (this.trainer.done) {
+      await this.sendHistograms();
+      const { history: _h, weights: _w, ...result } = this.trainer.result();
+      this.post({ type: 'done', runId: this.runId, status: result.status, reason: result.reason, result });
+    } else if (this.lastHistogramAt >= HISTOGRAM_EVERY_MS) {
+      await this.sendHistograms();
+    }
+  }
+
+  private async sendHistograms(): Promise<void> {
+    this.lastHistogramAt = 0;
+    const weights = (await this.trainer.weights()) as Record<string, LayerWeights>;
+    const symmetric = this.trainer.experiment.quant.weight.symmetric;
+    const histograms = Object.entries(weights).map(([name, w]) => layerHistogram(name, w, symmetric));
+    this.post({ type: 'weights', runId: this.runId, step: this.trainer.stepsDone, histograms });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Browser part of `npm run bench`: builds the app, serves it with `vite preview` (COOP/COEP on), and
+ * drives Debian's Chromium (or QUANT_LAB_CHROMIUM) through the benchmark page and the lab itself.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import type { BenchRecord } from '../src/bench/measure';
+import type { Line } from './run';
+
+const PORT = 4199;
+const BASE = `http://127.0.0.1:${PORT}`;
+const DIST = 'dist';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Gzip sizes of what the lab's index.html loads before any worker (the initial bundle). */
+export function bundleSizes(): Line[] {
+  if (!existsSync(join(DIST, 'index.html'))) build();
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const files = refs.map((f) => ({ file: f, gzipBytes: gzipSync(readFileSync(join(DIST, f))).length }));
+  const workers = readdirSync(join(DIST, 'assets')).filter((f) => /worker.*\.js$/.test(f));
+  return [
+    { kind: 'bundle', initialGzipKB: +(files.reduce((a, f) => a + f.gzipBytes, 0) / 1024).toFixed(1), files },
+    ...workers.map((f) => ({ kind: 'worker-bundle', file: f, gzipKB: +(gzipSync(readFileSync(join(DIST, 'assets', f))).length / 1024).toFixed(1) })),
+  ];
+}
+
+function build(): void {
+  const res = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('vite build failed');
+}
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error('vite preview did not start');
+}
+
+async function benchPage(browser: Browser, quick: boolean, emit: (l: Line) => void): Promise<void> {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`  [bench page] ${m.text()}`));
+  await page.goto(`${BASE}/bench.html?quick=${quick ? 1 : 0}`);
+  await page.waitForFunction(() => window.__bench?.done === true, undefined, { timeout: 30 * 60_000, polling: 1000 });
+  const result = await page.evaluate(() => window.__bench);
+  result.records.forEach((r: BenchRecord) => emit(r));
+  result.notes.forEach((n: string) => emit({ kind: 'note', part: 'browser', message: n }));
+  await page.close();
+}
+
+/** Builds, serves and measures in Chromium; emits records and notes. */
+export async function benchBrowser(
+  opts: { quick: boolean; parts: { training: boolean; sweep: boolean } },
+  emit: (l: Line) => void,
+): Promise<void> {
+  build();
+  const server = await startPreview();
+  const executablePath = process.env.QUANT_LAB_CHROMIUM ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    if (opts.parts.training) await benchPage(browser, opts.quick, emit);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}

@@ -1,0 +1,30 @@
+/** Node part of `npm run bench`: steps/s per backend × model × precision through the lab's Trainer. */
+import { performance } from 'node:perf_hooks';
+import { loadMnistNode } from '../src/data/node';
+import { initBackend } from '../src/tensor/backend';
+import { createTrainer } from '../src/train/trainer';
+import {
+  BENCH_BATCH,
+  BENCH_PRECISIONS,
+  benchPlan,
+  measureTraining,
+  type BenchModel,
+  type BenchRecord,
+} from '../src/bench/measure';
+
+/** Runs the Node measurements, calling `emit` as each one finishes. */
+export async function benchNode(opts: { quick: boolean; backends: string[] }, emit: (r: BenchRecord) => void): Promise<void> {
+  const data = loadMnistNode();
+  for (const backend of opts.backends) {
+    await initBackend(backend as 'wasm' | 'cpu');
+    for (const model of ['mlp', 'cnn'] as BenchModel[]) {
+      // The cpu backend's native conv backprop takes ~13 s per CNN step (PERFORMANCE.md §1): skip it.
+      if (backend === 'cpu' && model === 'cnn') continue;
+      for (const precision of BENCH_PRECISIONS) {
+        const plan = benchPlan(model, backend, opts.quick);
+        const m = await measureTraining(createTrainer, data, model, precision, plan, () => performance.now());
+        emit({ env: 'node', backend, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps });
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/** Formats bench lines as a readable report with the ratios the performance issue asks for. */
+import type { BenchRecord } from '../src/bench/measure';
+import type { Line } from './run';
+
+function isRecord(line: Line): line is BenchRecord {
+  return 'stepsPerSec' in line && 'env' in line;
+}
+
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** Text report: a steps/s table, then ratios (vs PyTorch, quant/float, osc/float), then other lines. */
+export function report(lines: Line[]): string {
+  const records = lines.filter(isRecord);
+  const find = (env: string, backend: string | undefined, model: string, precision: string) =>
+    records.find((r) => r.env === env && (!backend || r.backend === backend) && r.model === model && r.precision === precision);
+  const out: string[] = ['', 'steps/s (median ± half-range), batch: MLP 128, CNN 64', ''];
+  const rows = [...new Set(records.map((r) => `${r.env}\t${r.backend}`))];
+  out.push(['env/backend'.padEnd(26), ...['mlp', 'cnn'].flatMap((m) => ['float', 'w4a4', 'w4a4-osc'].map((p) => `${m} ${p}`.padStart(15)))].join(''));
+  for (const row of rows) {
+    const [env, backend] = row.split('\t');
+    const cells = ['mlp', 'cnn'].flatMap((m) =>
+      ['float', 'w4a4', 'w4a4-osc'].map((p) => {
+        const r = find(env, backend, m, p);
+        return (r ? `${fmt(r.stepsPerSec)}±${fmt(r.spread)}` : '–').padStart(15);
+      }),
+    );
+    out.push([`${env}/${backend}`.padEnd(26), ...cells].join(''));
+  }
+  out.push('', 'ratios (same run):');
+  for (const row of rows) {
+    const [env, backend] = row.split('\t');
+    for (const model of ['mlp', 'cnn']) {
+      const float = find(env, backend, model, 'float');
+      const q = find(env, backend, model, 'w4a4');
+      const osc = find(env, backend, model, 'w4a4-osc');
+      const torchQ = find('torch', undefined, model, 'w4a4');
+      const parts: string[] = [];
+      if (float && q) parts.push(`w4a4 step = ${fmt(float.stepsPerSec / q.stepsPerSec)}× float step`);
+      if (float && osc) parts.push(`w4a4+osc+freeze step = ${fmt(float.stepsPerSec / osc.stepsPerSec)}× float step`);
+      if (q && torchQ && env !== 'torch') parts.push(`w4a4 = ${(100 * q.stepsPerSec / torchQ.stepsPerSec).toFixed(0)}% of PyTorch w4a4`);
+      if (parts.length) out.push(`  ${env}/${backend} ${model}: ${parts.join('; ')}`);
+    }
+  }
+  const others = lines.filter((l) => !isRecord(l));
+  if (others.length) {
+    out.push('', 'other measurements:');
+    for (const l of others) out.push(`  ${JSON.stringify(l)}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,bundle]`
+ *
+ * Measures, in one run so ratios are comparable on a noisy shared machine: training steps/s of the
+ * MLP (batch 128) and CNN (batch 64), float vs W4A4 vs W4A4 with oscillation tracking + freezing, in
+ * Node per backend and in a Chromium worker per backend; the PyTorch CPU reference when importable;
+ * sweep throughput with 1 vs 2 workers; time to first training step; initial bundle size (gzip).
+ * `--json` prints one JSON object per line; otherwise a readable report with ratios.
+ */
+import type { BenchRecord } from '../src/bench/measure';
+import { benchNode } from './node';
+import { benchTorch } from './torch';
+import { benchBrowser, bundleSizes } from './browser';
+import { report } from './report';
+
+export type Line = BenchRecord | { kind: string; [key: string]: unknown };
+
+async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const onlyArg = argv.find((a) => a.startsWith('--only'));
+  const only = onlyArg ? (onlyArg.split('=')[1] ?? argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : undefined;
+  const want = (part: string) => !only || only.includes(part);
+  const lines: Line[] = [];
+  const emit = (line: Line) => {
+    lines.push(line);
+    if (json) console.log(JSON.stringify(line));
+    else console.error(`  measured: ${JSON.stringify(line)}`);
+  };
+
+  if (want('torch')) {
+    const torch = benchTorch(quick);
+    if ('skipped' in torch) emit({ kind: 'note', part: 'torch', message: torch.skipped });
+    else torch.records.forEach(emit);
+  }
+  if (want('node')) await benchNode({ quick, backends: ['wasm', 'cpu'] }, emit);
+  if (want('bundle')) bundleSizes().forEach(emit);
+  if (want('browser') || want('sweep')) await benchBrowser({ quick, parts: { training: want('browser'), sweep: want('sweep') } }, emit);
+  if (!json) console.log(report(lines));
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,93 @@
+/**
+ * Benchmark measurements shared by the Node bench and the in-browser bench worker, so both time the
+ * same experiments through the same Trainer code path (ARCHITECTURE: one core, two hosts).
+ */
+import type { MnistData } from '../data/mnist';
+import { experimentSchema, type Experiment } from '../experiment/schema';
+import type { Trainer } from '../train/types';
+
+export type BenchModel = 'mlp' | 'cnn';
+/** float; W4A4 fake-quant with STE; W4A4 with oscillation tracking and iterative freezing on. */
+export type BenchPrecision = 'float' | 'w4a4' | 'w4a4-osc';
+export const BENCH_PRECISIONS: BenchPrecision[] = ['float', 'w4a4', 'w4a4-osc'];
+
+/** Batch sizes of the reference measurements (PERFORMANCE.md): MLP 128, CNN 64. */
+export const BENCH_BATCH: Record<BenchModel, number> = { mlp: 128, cnn: 64 };
+
+/** One line of `npm run bench -- --json`. */
+export interface BenchRecord {
+  env: 'node' | 'browser' | 'torch';
+  backend: string;
+  model: BenchModel;
+  precision: BenchPrecision;
+  batch: number;
+  /** Median over runs. */
+  stepsPerSec: number;
+  /** Half the range of the per-run rates. */
+  spread: number;
+  runs: number;
+  stepsPerRun: number;
+}
+
+/**
+ * The experiment a benchmark times: MLP 784-256-256-10 or the CNN (conv3x3x16 → pool → conv3x3x32 →
+ * pool → dense10, with BN), Adam, reports every 10 steps as the lab does. `totalSteps` sets the
+ * schedule horizon so freezing (which starts at 25% of training) is active for most timed steps.
+ */
+export function benchExperiment(model: BenchModel, precision: BenchPrecision, totalSteps: number): Experiment {
+  const bits = precision === 'float' ? 32 : 4;
+  return experimentSchema.parse({
+    seed: 1,
+    model: { arch: model, hidden: [256, 256] },
+    quant: { weight: { bits }, act: { bits } },
+    train: { optimizer: 'adam', lr: 1e-3, steps: totalSteps, batchSize: BENCH_BATCH[model], evalEvery: 1_000_000, reportEvery: 10 },
+    oscillation:
+      precision === 'w4a4-osc'
+        ? { track: true, trackAll: true, freezeThreshold: 0.02, momentum: 0.01 }
+        : { track: false, freezeThreshold: 0, dampening: 0 },
+  });
+}
+
+/** Median of a non-empty list. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Steps per run and runs per measurement, by model and how slow the backend is. */
+export function benchPlan(model: BenchModel, backend: string, quick: boolean): { warmup: number; steps: number; runs: number } {
+  const slow = backend === 'cpu' || backend === 'webgl';
+  if (slow) return { warmup: 2, steps: model === 'mlp' ? 10 : 2, runs: 3 };
+  const steps = model === 'mlp' ? (quick ? 30 : 100) : quick ? 10 : 40;
+  return { warmup: 10, steps, runs: quick ? 3 : 5 };
+}
+
+/**
+ * Times one benchmark: builds a trainer, warms up, then `runs` timed chunks of `steps` steps.
+ * `now` is injected (performance.now in both hosts).
+ */
+export async function measureTraining(
+  create: (exp: Experiment, data: MnistData) => Promise<Trainer>,
+  data: MnistData,
+  model: BenchModel,
+  precision: BenchPrecision,
+  plan: { warmup: number; steps: number; runs: number },
+  now: () => number,
+): Promise<{ stepsPerSec: number; spread: number }> {
+  const total = plan.warmup + plan.steps * plan.runs;
+  // One step more than timed, so the final evaluation (at the last step) never lands in a timed run.
+  const trainer = await create(benchExperiment(model, precision, total + 1), data);
+  try {
+    await trainer.run(plan.warmup);
+    const rates: number[] = [];
+    for (let r = 0; r < plan.runs; r++) {
+      const t0 = now();
+      await trainer.run(plan.steps);
+      rates.push((plan.steps * 1000) / (now() - t0));
+    }
+    return { stepsPerSec: median(rates), spread: (Math.max(...rates) - Math.min(...rates)) / 2 };
+  } finally {
+    trainer.dispose();
+  }
+}

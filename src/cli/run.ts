@@ -1,0 +1,144 @@
+/**
+ * `quant-lab run [experiment.json] [flags]`: trains one experiment headlessly and writes its result
+ * JSON (resolved experiment, testAccuracy 0–1, history, backend, wall time, …) to --out or stdout.
+ * Progress goes to stderr. Exit codes: 0 completed, 2 bad arguments or experiment file,
+ * 3 diverged (the result JSON is still written).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadMnistNode } from '../data/node';
+import { experimentSchema, type Experiment } from '../experiment/schema';
+import { initBackend } from '../tensor/backend';
+import { runExperiment } from '../train/run';
+import type { RunResult, StepReport } from '../train/types';
+import { applyOverrides, flagHelp, FLAGS, HELP_COLUMN, parseArgs, type ParsedArgs } from './flags';
+
+/** Exit code of a diverged run. */
+export const EXIT_DIVERGED = 3;
+/** Exit code of bad arguments or a bad experiment file. */
+export const EXIT_USAGE = 2;
+
+/** The --help text, generated from the flag table. */
+export const HELP = `quant-lab run — train one experiment and write its result JSON
+
+Usage: quant-lab run [experiment.json] [flags]
+
+Flags override the file's values; missing values take the schema defaults. 32 bits means float.
+
+Flags:
+${flagHelp()}
+${'  --help'.padEnd(HELP_COLUMN)}this text
+
+Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
+wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
+Exit codes: 0 completed, ${EXIT_USAGE} bad arguments or experiment file, ${EXIT_DIVERGED} diverged.
+
+Example:
+  quant-lab run --model mlp --weight-bits 4 --act-bits 4 --estimator ste --optimizer adam \\
+    --steps 1000 --seed 1 --out result.json`;
+
+/** Reads and parses the experiment file; an error names the file and the problem. */
+function readExperimentFile(file: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, error: `cannot read ${file}: ${(error as Error).message}` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: `${file} is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The resolved experiment: file values, then flags, validated by the schema. Errors name the
+ * field (and the flag that set it, or the file it came from).
+ */
+export function resolveExperiment(
+  args: ParsedArgs,
+  fileInput: unknown,
+): { ok: true; value: Experiment } | { ok: false; error: string } {
+  const parsed = experimentSchema.safeParse(applyOverrides(fileInput, args.overrides));
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const lines = parsed.error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.join('.');
+    const related = (p: string) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`);
+    const given = [...args.flagOf.entries()].find(([p]) => related(p))?.[1];
+    if (given) return `--${given} (${path}): ${issue.message}`;
+    // Not set by a flag: point at the file, and at the flag that could set the field.
+    const hint = FLAGS.find((f) => f.path && related(f.path));
+    const source = args.file ? `${args.file}: ${path || '(root)'}` : path || '(root)';
+    return `${source}: ${issue.message}${hint ? ` (set with --${hint.name})` : ''}`;
+  });
+  return { ok: false, error: lines.join('\n') };
+}
+
+function percent(x: number | undefined): string {
+  return x === undefined ? '' : `${(100 * x).toFixed(2)}%`;
+}
+
+/** A progress printer: every evaluation, and otherwise about every 10% of the steps. */
+function progressPrinter(exp: Experiment): (report: StepReport) => void {
+  const every = Math.max(1, Math.round(exp.train.steps / 10));
+  let lastPrinted = 0;
+  const start = performance.now();
+  return ({ point }) => {
+    if (point.testAccuracy === undefined && point.step - lastPrinted < every) return;
+    lastPrinted = point.step;
+    const rate = point.step / ((performance.now() - start) / 1000);
+    const test = point.testAccuracy === undefined ? '' : `  test ${percent(point.testAccuracy)}`;
+    process.stderr.write(
+      `step ${point.step}/${exp.train.steps}  loss ${point.loss.toFixed(4)}  train ${percent(point.trainAccuracy)}${test}  lr ${point.lr.toPrecision(3)}  ${rate.toFixed(1)} steps/s\n`,
+    );
+  };
+}
+
+function writeResult(result: RunResult, out: string | undefined): void {
+  // Weights hold up to ~10^5 codes: keep that file compact; otherwise indent for reading.
+  const text = result.weights ? JSON.stringify(result) : JSON.stringify(result, null, 2);
+  if (out) writeFileSync(out, `${text}\n`);
+  else process.stdout.write(`${text}\n`);
+}
+
+/** Entry point of `quant-lab run`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (!args.ok) {
+    console.error(`quant-lab run: ${args.error}`);
+    return EXIT_USAGE;
+  }
+  const file = args.value.file ? readExperimentFile(args.value.file) : { ok: true as const, value: {} };
+  if (!file.ok) {
+    console.error(`quant-lab run: ${file.error}`);
+    return EXIT_USAGE;
+  }
+  const exp = resolveExperiment(args.value, file.value);
+  if (!exp.ok) {
+    console.error(`quant-lab run: invalid experiment:\n${exp.error}`);
+    return EXIT_USAGE;
+  }
+  const { options } = args.value;
+  const backend = await initBackend(options.backend);
+  const data = loadMnistNode();
+  if (!options.quiet)
+    process.stderr.write(
+      `quant-lab run: ${exp.value.model.arch}, W${exp.value.quant.weight.bits}A${exp.value.quant.act.bits}, ${exp.value.train.steps} steps on ${backend}\n`,
+    );
+  const onReport = options.quiet ? undefined : progressPrinter(exp.value);
+  const result = await runExperiment(exp.value, data, onReport, { saveWeights: options.saveWeights });
+  writeResult(result, options.out);
+  if (result.status === 'diverged') {
+    console.error(`quant-lab run: diverged: ${result.reason}`);
+    return EXIT_DIVERGED;
+  }
+  if (!options.quiet)
+    process.stderr.write(
+      `quant-lab run: test accuracy ${percent(result.testAccuracy)} in ${(result.wallTimeMs / 1000).toFixed(1)} s\n`,
+    );
+  return 0;
+}

@@ -1,0 +1,69 @@
+/**
+ * Mini-batches of MNIST digits: seeded sampling without replacement (an epoch is one seeded
+ * permutation of the training set) and conversion of sample indices to tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { permutation, type Rng } from '../tensor/rng';
+import { MNIST_CLASSES, MNIST_PIXELS, type MnistSplit } from './mnist';
+
+/**
+ * Draws batches of sample indices in epochs: each epoch is a fresh permutation of 0..count−1 from
+ * the RNG it was given, and a batch that crosses an epoch boundary continues into the next epoch.
+ * Same RNG seed and batch sizes ⇒ same index sequence.
+ */
+export class BatchSampler {
+  private order: Int32Array;
+  private position = 0;
+  /** Completed passes over the data. */
+  epoch = 0;
+
+  constructor(
+    private readonly count: number,
+    private readonly rng: Rng,
+  ) {
+    if (count < 1) throw new Error('BatchSampler needs at least one sample');
+    this.order = permutation(count, rng);
+  }
+
+  /** The next `batchSize` sample indices. */
+  next(batchSize: number): Int32Array {
+    const out = new Int32Array(batchSize);
+    for (let i = 0; i < batchSize; i += 1) {
+      if (this.position === this.count) {
+        this.order = permutation(this.count, this.rng);
+        this.position = 0;
+        this.epoch += 1;
+      }
+      out[i] = this.order[this.position++];
+    }
+    return out;
+  }
+}
+
+/** Images at `indices` of `split` as a float tensor [B, 784] with pixels scaled to [0, 1]. */
+export function imageBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Tensor2D {
+  const values = new Float32Array(indices.length * MNIST_PIXELS);
+  for (let i = 0; i < indices.length; i += 1) {
+    const base = indices[i] * MNIST_PIXELS;
+    const dst = i * MNIST_PIXELS;
+    for (let p = 0; p < MNIST_PIXELS; p += 1) values[dst + p] = split.images[base + p] / 255;
+  }
+  return tf.tensor2d(values, [indices.length, MNIST_PIXELS]);
+}
+
+/** One-hot labels at `indices` of `split`: float tensor [B, 10]. */
+export function labelBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Tensor2D {
+  const values = new Float32Array(indices.length * MNIST_CLASSES);
+  for (let i = 0; i < indices.length; i += 1) values[i * MNIST_CLASSES + split.labels[indices[i]]] = 1;
+  return tf.tensor2d(values, [indices.length, MNIST_CLASSES]);
+}
+
+/** Indices 0..count−1 in chunks of at most `size` (for evaluation in bounded memory). */
+export function* chunks(count: number, size: number): Generator<Int32Array> {
+  for (let start = 0; start < count; start += size) {
+    const n = Math.min(size, count - start);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) out[i] = start + i;
+    yield out;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Name → estimator registry. The names double as URL/CLI vocabulary (ESTIMATOR_NAMES in
+ * src/experiment/schema.ts); `resolveEstimator` turns a config's {name, param} into the tensor
+ * implementation, `estimatorDerivative` gives the plain-JS Q̂'(u) for the UI's plot and the mapping.
+ */
+import type { EstimatorName } from '../experiment/schema';
+import { clippedSteEstimator } from './clippedSte';
+import { cosineEstimator } from './cosine';
+import { ewgsEstimator } from './ewgs';
+import { assertParam } from './periodic';
+import { pwlEstimator } from './pwl';
+import { sigmoidEstimator } from './sigmoid';
+import { steEstimator } from './ste';
+import { tanhEstimator } from './tanh';
+import type { EstimatorDef, EstimatorSpec, GradientEstimator } from './types';
+
+/** Every estimator, keyed by its schema name. */
+export const ESTIMATORS: Readonly<Record<EstimatorName, EstimatorDef>> = {
+  ste: steEstimator,
+  'clipped-ste': clippedSteEstimator,
+  tanh: tanhEstimator,
+  sigmoid: sigmoidEstimator,
+  pwl: pwlEstimator,
+  cosine: cosineEstimator,
+  ewgs: ewgsEstimator,
+};
+
+/** The parameter a spec resolves to: its own, else the registry default (NaN when parameter-free). */
+export function resolveParam(spec: EstimatorSpec): number {
+  return spec.param ?? ESTIMATORS[spec.name].defaultParam;
+}
+
+/**
+ * The tensor implementation of a spec, with the parameter resolved and validated.
+ * @throws RangeError when the parameter is outside the estimator's range (e.g. cosine |a| ≥ 1)
+ */
+export function resolveEstimator(spec: EstimatorSpec): GradientEstimator {
+  const def = ESTIMATORS[spec.name];
+  const param = resolveParam(spec);
+  if (def.paramRange) assertParam(def.name, param, def.paramRange);
+  return def.create(param);
+}
+
+/**
+ * Q̂'(u) of a spec at one point u (grid units, Δ = 1), clip range ignored; for plots and the mapping.
+ * EWGS: the branch for a positive gradient.
+ */
+export function estimatorDerivative(spec: EstimatorSpec, u: number): number {
+  return ESTIMATORS[spec.name].derivative(u, resolveParam(spec));
+}
+
+/** Vectorised {@link estimatorDerivative} over an array of u values (e.g. a plot's x axis). */
+export function sampleDerivative(spec: EstimatorSpec, us: ArrayLike<number>): Float32Array {
+  const def = ESTIMATORS[spec.name];
+  const param = resolveParam(spec);
+  const out = new Float32Array(us.length);
+  for (let i = 0; i < us.length; i++) out[i] = def.derivative(us[i], param);
+  return out;
+}

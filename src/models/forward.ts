@@ -1,0 +1,86 @@
+/**
+ * The forward pass of a {@link QuantModel}. Each layer runs
+ *
+ *   x̂ = Q_act(x) → ŵ = Q_w(w) → y = op(x̂, ŵ) (+ b) → BN → ReLU → pool → flatten
+ *
+ * with op = dense / 3×3 or 1×1 conv / depthwise conv from the model's backend-specific op set.
+ * Call inside tf.tidy or optimizer.minimize: it returns a new tensor and allocates intermediates.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MNIST_SIDE } from '../data/mnist';
+import { applyBatchNorm, batchStats, updateRunningStats, type BnStats } from './batchnorm';
+import type { ModelLayer, QuantModel } from './build';
+
+/** How a forward pass treats quantizer state and batch-norm statistics. */
+export interface ForwardOptions {
+  /**
+   * Training step: quantizers update their range state; BN normalizes with batch statistics and
+   * folds them into its running statistics. Otherwise nothing changes.
+   */
+  training: boolean;
+  /** Evaluation with these BN statistics (by layer name) instead of the running ones. */
+  bnStats?: ReadonlyMap<string, BnStats>;
+  /**
+   * BN re-estimation (SCIENCE §2): BN normalizes with batch statistics and hands them here;
+   * quantizers stay in evaluation mode and running statistics are left alone.
+   */
+  collectBnStats?: (layer: string, stats: BnStats) => void;
+}
+
+/** Picks the statistics a BN layer normalizes with, updating or reporting them as asked. */
+function bnStatsFor(layer: ModelLayer, y: tf.Tensor, opts: ForwardOptions): BnStats {
+  const bn = layer.bn!;
+  if (opts.training || opts.collectBnStats) {
+    const stats = batchStats(y);
+    if (opts.training) updateRunningStats(bn, stats);
+    opts.collectBnStats?.(layer.spec.name, stats);
+    return stats;
+  }
+  return opts.bnStats?.get(layer.spec.name) ?? { mean: bn.runningMean, variance: bn.runningVariance };
+}
+
+/** The linear part of a layer: dense, conv or depthwise conv on quantized input and weights. */
+function linear(model: QuantModel, layer: ModelLayer, x: tf.Tensor, w: tf.Tensor, first: boolean): tf.Tensor {
+  const { spec } = layer;
+  // The first layer's input is data: its gradient is never needed (saves a conv on wasm).
+  const inputGrad = !first;
+  if (spec.kind === 'dense') return model.ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+  if (spec.kind === 'depthwise')
+    return model.ops.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
+  return model.ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
+}
+
+/** Runs one layer on x (shape [N, ...spec.inShape]). */
+export function layerForward(
+  model: QuantModel,
+  layer: ModelLayer,
+  x: tf.Tensor,
+  opts: ForwardOptions,
+  first: boolean,
+): tf.Tensor {
+  const { spec, quantizers } = layer;
+  const training = opts.training;
+  const xq = quantizers.act.apply(x, training);
+  const wq = quantizers.weight.apply(layer.weight, training);
+  let y = linear(model, layer, xq, wq, first);
+  if (layer.bias) y = tf.add(y, layer.bias);
+  if (layer.bn) y = applyBatchNorm(y, layer.bn, bnStatsFor(layer, y, opts), quantizers.bn, training);
+  if (spec.activation === 'relu') y = tf.relu(y);
+  if (spec.pool === 'max2') y = model.ops.maxPool2(y as tf.Tensor4D);
+  if (spec.pool === 'gap') y = tf.mean(y, [1, 2], true);
+  if (spec.flatten) y = tf.reshape(y, [y.shape[0], -1]);
+  return y;
+}
+
+/**
+ * Logits [N, 10] for images x [N, 784] with pixels in [0, 1] (reshaped to [N, 28, 28, 1] for
+ * convolutional models).
+ */
+export function forward(model: QuantModel, x: tf.Tensor2D, opts: ForwardOptions): tf.Tensor2D {
+  const first = model.layers[0].spec;
+  let h: tf.Tensor = first.kind === 'dense' ? x : tf.reshape(x, [x.shape[0], MNIST_SIDE, MNIST_SIDE, 1]);
+  model.layers.forEach((layer, i) => {
+    h = layerForward(model, layer, h, opts, i === 0);
+  });
+  return h as tf.Tensor2D;
+}

@@ -1,0 +1,92 @@
+/**
+ * Integer grids and the scale / zero point that map a real range onto them (SCIENCE.md §5).
+ *
+ * Notation: x_int = clamp(round(x/s) + z, qmin, qmax), x̂ = s·(x_int − z).
+ *
+ * | grid                          | qmin         | qmax        | z                 |
+ * |-------------------------------|--------------|-------------|-------------------|
+ * | signed symmetric, b bits      | −2^(b−1)     | 2^(b−1)−1   | 0                 |
+ * | signed symmetric, narrowRange | −(2^(b−1)−1) | 2^(b−1)−1   | 0                 |
+ * | unsigned symmetric (post-ReLU)| 0            | 2^b−1       | 0                 |
+ * | asymmetric                    | 0            | 2^b−1       | round(−x_min/s)   |
+ *
+ * Truth table (4 bits): signed → [−8, 7]; narrow → [−7, 7]; unsigned/asymmetric → [0, 15].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Grid } from './types';
+
+/** Smallest allowed range maximum (SCIENCE §5: x_max ← max(x_max, eps)), in input units. */
+export const RANGE_EPS = 1e-8;
+
+/** How a quantizer lays out its integer grid. */
+export interface GridKind {
+  /** Symmetric (z = 0) or asymmetric (z from the range, unsigned grid). */
+  symmetric: boolean;
+  /** Signed grid; only meaningful when symmetric (asymmetric grids are always [0, 2^b−1]). */
+  signed: boolean;
+  /** Drop the most negative code so the signed grid is symmetric around 0 (AQT style). */
+  narrowRange?: boolean;
+}
+
+/**
+ * The integer grid for `bits` bits. Asymmetric grids are unsigned with a zero point.
+ * @param bits 2–8 (32 = float: returns the 8-bit grid shape, unused by an identity quantizer)
+ */
+export function makeGrid(bits: number, kind: GridKind): Grid {
+  const b = Math.min(bits, 16);
+  if (!kind.symmetric || !kind.signed) return { bits, qmin: 0, qmax: 2 ** b - 1 };
+  const half = 2 ** (b - 1);
+  return { bits, qmin: kind.narrowRange ? -(half - 1) : -half, qmax: half - 1 };
+}
+
+/** Number of representable codes minus one (the denominator of the asymmetric scale). */
+export function gridSpan(grid: Grid): number {
+  return grid.qmax - grid.qmin;
+}
+
+/** Scale and zero point as plain numbers (one channel). */
+export interface ScaleZero {
+  /** Grid step in input units (> 0). */
+  scale: number;
+  /** Integer zero point (0 when symmetric). */
+  zeroPoint: number;
+}
+
+/**
+ * Scale and zero point from a real range (SCIENCE §5), plain-number version for tests and the UI.
+ * Symmetric: s = max(|x_min|, x_max)/qmax. Asymmetric: s = (x_max − x_min)/(2^b − 1),
+ * z = round(−x_min/s).
+ */
+export function rangeToScale(xMin: number, xMax: number, grid: Grid, symmetric: boolean): ScaleZero {
+  const lo = Math.min(xMin, 0);
+  const hi = Math.max(xMax, RANGE_EPS);
+  if (symmetric) return { scale: Math.max(-lo, hi) / grid.qmax, zeroPoint: 0 };
+  const scale = (hi - lo) / gridSpan(grid);
+  const z = Math.round(-lo / scale);
+  return { scale, zeroPoint: Math.min(Math.max(z, grid.qmin), grid.qmax) };
+}
+
+/**
+ * Tensor version of {@link rangeToScale}: per-channel ranges in, per-channel scale / zero point out.
+ * @param xMin shape [C] (or [1]), input units
+ * @param xMax same shape as xMin
+ * @returns scale with xMin's shape; zeroPoint null when symmetric (z = 0 everywhere)
+ */
+export function rangeToScaleTensor(
+  xMin: tf.Tensor,
+  xMax: tf.Tensor,
+  grid: Grid,
+  symmetric: boolean,
+): { scale: tf.Tensor; zeroPoint: tf.Tensor | null } {
+  if (symmetric) {
+    const scale = tf.tidy(() => tf.maximum(tf.neg(tf.minimum(xMin, 0)), tf.maximum(xMax, RANGE_EPS)).div(grid.qmax));
+    return { scale, zeroPoint: null };
+  }
+  return tf.tidy(() => {
+    const lo = tf.minimum(xMin, 0);
+    const scale = tf.maximum(xMax, RANGE_EPS).sub(lo).div(gridSpan(grid));
+    // −lo/s ∈ [0, 2^b−1] already; the clip only guards against float round-off at the ends.
+    const zeroPoint = tf.clipByValue(tf.round(tf.neg(lo).div(scale)), grid.qmin, grid.qmax);
+    return { scale, zeroPoint };
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * createQuantizer: grid × range estimator × granularity × gradient estimator, assembled from a
+ * QuantizerConfig (STYLE.md rule 7). The forward/backward rules live in fakeQuant.ts, range state in
+ * range/, estimators in src/estimators/.
+ *
+ * Cost per apply (symmetric, per-tensor, min-max, STE): min, max, ~5 scalar ops for the scale,
+ * div, round, clip, mul (+3 ops for the clip fraction, off for min-max weights); the backward pass
+ * is dy itself.
+ * No data readback anywhere; state changes are variable.assign calls inside the training step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveEstimator } from '../estimators/registry';
+import { FLOAT_BITS } from '../experiment/schema';
+import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
+import { createFrozenStore } from './frozen';
+import { makeGrid } from './grid';
+import { createScaleSource, type ChannelLayout } from './scaleSource';
+import type { Grid, Quantizer, QuantizerOptions } from './types';
+import { filledVariable } from './variables';
+
+export { DEFAULT_RECALIBRATE_EVERY } from './scaleSource';
+
+/** Where the quantizer's channels are, in the coordinates of the tensors passed to apply(). */
+interface Layout extends ChannelLayout {
+  /** Shape the [C] scale is reshaped to so it broadcasts against the runtime tensor. */
+  broadcast: number[];
+}
+
+function resolveLayout(opts: QuantizerOptions): Layout {
+  const { shape } = opts;
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!opts.config.perChannel) return { axis: null, channels: 1, broadcast: [1], perChannelCount: size };
+  const sampleAxis = opts.channelAxis ?? shape.length - 1;
+  if (sampleAxis < 0 || sampleAxis >= shape.length) {
+    throw new RangeError(`channelAxis ${sampleAxis} out of range for shape [${shape}]`);
+  }
+  // Activations arrive with a batch axis in front of one sample's shape.
+  const offset = opts.role === 'act' ? 1 : 0;
+  const channels = shape[sampleAxis];
+  const broadcast = new Array<number>(shape.length + offset).fill(1);
+  broadcast[sampleAxis + offset] = channels;
+  return { axis: sampleAxis + offset, channels, broadcast, perChannelCount: size / channels };
+}
+
+/** The grid a config asks for (see grid.ts for the table). */
+export function gridFor(opts: QuantizerOptions): Grid {
+  const { bits, symmetric } = opts.config;
+  const signed = opts.signed ?? opts.role === 'weight';
+  return makeGrid(bits, { symmetric, signed, narrowRange: opts.narrowRange });
+}
+
+/** A float quantizer: apply returns its input unchanged (no ops at all). */
+function createIdentityQuantizer(layout: Layout): Quantizer {
+  return {
+    grid: { bits: FLOAT_BITS, qmin: -(2 ** 31), qmax: 2 ** 31 - 1 },
+    apply: (x) => x,
+    // No grid at 32 bits: a float copy, so callers can treat the result like codes they own.
+    toInt: (x) => x.clone(),
+    scale: () => tf.ones([layout.channels]),
+    zeroPoint: () => tf.zeros([layout.channels]),
+    clipFraction: () => tf.scalar(0),
+    trainable: [],
+    dispose: () => undefined,
+  };
+}
+
+/**
+ * Builds a fake quantizer from its options. 32 bits gives the identity quantizer (apply returns x).
+ * @throws RangeError for an invalid estimator parameter or channel axis
+ */
+export function createQuantizer(opts: QuantizerOptions): Quantizer {
+  const layout = resolveLayout(opts);
+  if (opts.config.bits >= FLOAT_BITS) return createIdentityQuantizer(layout);
+  const grid = gridFor(opts);
+  const estimator = resolveEstimator(opts.estimator);
+  const source = createScaleSource({ ...opts, doubleQuant: opts.doubleQuant ?? false, grid, layout });
+  const frozen = createFrozenStore();
+  const clipVar = filledVariable([], 0, false);
+  // Min-max weights clip nothing by construction: skip the 3 full-size ops of the clip fraction.
+  const trackClip = opts.trackClip ?? !(opts.role === 'weight' && opts.config.range === 'minmax');
+
+  const params = (z: tf.Tensor | null, withClip: boolean): FakeQuantParams => ({
+    grid,
+    estimator,
+    zeroPoint: z ? tf.reshape(z, layout.broadcast) : null,
+    frozen: frozen.current,
+    clipSink: withClip ? clipVar : null,
+  });
+
+  function apply(x: tf.Tensor, training: boolean): tf.Tensor {
+    return tf.tidy(() => {
+      const { s, z } = source.channelScale(x, training);
+      const p = params(z, trackClip);
+      const scale = tf.reshape(s, layout.broadcast);
+      const g = source.learnedGradScale;
+      return g === null ? fakeQuant(x, scale, p) : fakeQuantLearned(x, scale, { ...p, channelAxis: layout.axis, gradScale: g });
+    });
+  }
+
+  return {
+    grid,
+    apply,
+    toInt: (x) =>
+      tf.tidy(() => {
+        const { s, z } = source.channelScale(x, false);
+        return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
+      }),
+    scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),
+    zeroPoint: () =>
+      tf.tidy(() => {
+        const { z } = source.channelScale(null, false);
+        return z ? z.reshape([layout.channels]) : tf.zeros([layout.channels]);
+      }),
+    clipFraction: () => clipVar.clone() as tf.Scalar,
+    trainable: source.trainable,
+    freeze: (mask, codes) => frozen.set(mask, codes),
+    unfreeze: () => frozen.clear(),
+    dispose() {
+      frozen.clear();
+      clipVar.dispose();
+      source.dispose();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Where a quantizer's scale comes from: a range tracker (minmax, ema, mse, percentile, hindsight)
+ * or the LSQ learned scale, with optional double quantization of the per-channel scales.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { QuantizerConfig } from '../experiment/schema';
+import { quantizeScales } from './doubleQuant';
+import { RANGE_EPS, rangeToScaleTensor } from './grid';
+import { createLsqState } from './range/lsq';
+import { createRangeTracker } from './range/tracker';
+import type { Grid } from './types';
+
+/** Default MSE re-search period, in training calls. */
+export const DEFAULT_RECALIBRATE_EVERY = 100;
+
+/** Channel layout of the tensors a quantizer receives (see quantizer.ts). */
+export interface ChannelLayout {
+  /** Channel axis of the runtime tensor, or null (per-tensor). */
+  axis: number | null;
+  channels: number;
+  /** Elements per channel of one quantized tensor (weights) or one sample (activations). */
+  perChannelCount: number;
+}
+
+/** Options of {@link createScaleSource}. */
+export interface ScaleSourceOptions {
+  config: QuantizerConfig;
+  grid: Grid;
+  layout: ChannelLayout;
+  doubleQuant: boolean;
+  recalibrateEvery?: number;
+  lsqGradScale?: boolean;
+}
+
+/** A scale source. Owns its variables. */
+export interface ScaleSource {
+  /**
+   * Per-channel scale [C] and zero point [C] (null when symmetric) for x; updates range state on
+   * training calls. x = null reads the stored state (for scale()/zeroPoint()). Call inside tidy.
+   */
+  channelScale(x: tf.Tensor | null, training: boolean): { s: tf.Tensor; z: tf.Tensor | null };
+  /** LSQ gradient scale g, or null when the scale is not learned. */
+  readonly learnedGradScale: number | null;
+  readonly trainable: tf.Variable[];
+  dispose(): void;
+}
+
+function createLsqSource(o: ScaleSourceOptions): ScaleSource {
+  const { config, grid, layout } = o;
+  const lsq = createLsqState({ grid, symmetric: config.symmetric, ...layout, useGradScale: o.lsqGradScale ?? true });
+  return {
+    channelScale(x) {
+      if (x) lsq.ensureInit(x);
+      // max(s, eps) keeps the learned scale positive; its gradient passes wherever s > eps.
+      const s = tf.maximum(lsq.scale, RANGE_EPS);
+      return { s: o.doubleQuant ? quantizeScales(s) : s, z: lsq.zeroPoint };
+    },
+    learnedGradScale: lsq.gradScale,
+    trainable: [lsq.scale],
+    dispose: () => lsq.dispose(),
+  };
+}
+
+function createTrackedSource(o: ScaleSourceOptions): ScaleSource {
+  const { config, grid, layout } = o;
+  if (config.range === 'lsq') throw new Error('unreachable: lsq has its own source');
+  const tracker = createRangeTracker({
+    kind: config.range,
+    grid,
+    symmetric: config.symmetric,
+    axis: layout.axis,
+    channels: layout.channels,
+    momentum: config.rangeMomentum,
+    percentile: config.percentile,
+    recalibrateEvery: o.recalibrateEvery ?? DEFAULT_RECALIBRATE_EVERY,
+  });
+  return {
+    channelScale(x, training) {
+      const r = x ? tracker.resolve(x, training) : tracker.stored();
+      const { scale, zeroPoint } = rangeToScaleTensor(r.min, r.max, grid, config.symmetric);
+      // Double quant: the zero point was set from the unquantized scale (they differ by < 0.2%).
+      return { s: o.doubleQuant ? quantizeScales(scale) : scale, z: zeroPoint };
+    },
+    learnedGradScale: null,
+    trainable: [],
+    dispose: () => tracker.dispose(),
+  };
+}
+
+/** The scale source a config asks for. */
+export function createScaleSource(o: ScaleSourceOptions): ScaleSource {
+  return o.config.range === 'lsq' ? createLsqSource(o) : createTrackedSource(o);
+}

@@ -1,0 +1,83 @@
+/**
+ * Backend selection and the per-backend choice of layer ops (PERFORMANCE.md §1, §5).
+ *
+ * In Node, the wasm backend finds its .wasm binaries by itself: its Node build locates them next to
+ * its own script (node_modules/@tensorflow/tfjs-backend-wasm/dist), so no setWasmPaths is needed.
+ * In the browser the worker (app/) must call setWasmPaths with Vite `?url` imports BEFORE
+ * `initBackend('wasm')`; that bundler-specific setup stays out of src/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { conv2dFt2, depthwiseConv2dFt, matMulFast, pointwiseConv } from './ops';
+
+/** Backends the lab can run on; `auto` picks the fastest available. */
+export const BACKEND_NAMES = ['wasm', 'cpu', 'webgl', 'auto'] as const;
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Fallback order of `auto`: wasm is the fastest CPU backend; webgl is software-rendered here. */
+const AUTO_ORDER = ['wasm', 'webgl', 'cpu'] as const;
+
+/**
+ * Activates a tfjs backend and waits until it is ready. `auto` tries wasm, webgl, then cpu.
+ * Returns the name of the active backend. Throws if an explicitly named backend fails.
+ */
+export async function initBackend(name: BackendName): Promise<string> {
+  // Prod mode silences tfjs' console warnings (e.g. the "install tfjs-node" banner of the cpu
+  // backend in Node), which would otherwise land in the runner's progress output.
+  tf.enableProdMode();
+  const candidates = name === 'auto' ? AUTO_ORDER : [name];
+  for (const candidate of candidates) {
+    if (tf.getBackend() === candidate) return candidate;
+    const ok = await tf.setBackend(candidate).catch(() => false);
+    if (ok) {
+      await tf.ready();
+      return candidate;
+    }
+  }
+  throw new Error(`tfjs backend '${name}' could not be initialised`);
+}
+
+/** The layer ops a model uses, chosen for the backend it runs on. */
+export interface OpSet {
+  /** 'fast' = the wasm workarounds of ./ops.ts; 'stock' = plain tfjs ops. */
+  kind: 'fast' | 'stock';
+  /** [m, k] @ [k, n] → [m, n]. */
+  matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D;
+  /** Stride-1 'same' conv, x [N, H, W, Ci], w [k, k, Ci, Co]; `inputGrad` false skips dx. */
+  conv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad: boolean): tf.Tensor4D;
+  /** Stride-1 'same' depthwise conv, w [k, k, C, 1]. */
+  depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad: boolean): tf.Tensor4D;
+  /** 2×2 stride-2 max pooling ('valid'). */
+  maxPool2(x: tf.Tensor4D): tf.Tensor4D;
+}
+
+const STOCK_OPS: OpSet = {
+  kind: 'stock',
+  matMul: (a, b) => tf.matMul(a, b),
+  conv2d: (x, w) => tf.conv2d(x, w, 1, 'same'),
+  depthwiseConv2d: (x, w) => tf.depthwiseConv2d(x, w, 1, 'same'),
+  maxPool2: (x) => tf.maxPool(x, 2, 2, 'valid'),
+};
+
+/** wasm: every op routed around missing or slow kernels (PERFORMANCE.md §3). */
+const FAST_OPS: OpSet = {
+  kind: 'fast',
+  matMul: matMulFast,
+  // 1×1 convs go through the fast matmul; wider kernels through ft2.
+  conv2d: (x, w, inputGrad) =>
+    w.shape[0] === 1 ? pointwiseConv(x, w, matMulFast) : conv2dFt2(x, w, inputGrad),
+  depthwiseConv2d: depthwiseConv2dFt,
+  // Stock MaxPool: wasm has MaxPoolGrad. Measured on the 4-bit CNN at batch 128 (Node wasm):
+  // stock 187 ms/step; two slices + maximum (elementwise grads) 212; reshape + max 441, because
+  // the gradient of max over inner axes is a broadcasting Equal, which is very slow on wasm.
+  maxPool2: (x) => tf.maxPool(x, 2, 2, 'valid'),
+};
+
+/**
+ * The op set for `backend` (default: the active one). Only wasm gets the workarounds: on webgl the
+ * customGrad matmul is slower than stock (PERFORMANCE.md §5.2) and cpu has every kernel.
+ */
+export function selectOps(backend: string = tf.getBackend()): OpSet {
+  return backend === 'wasm' ? FAST_OPS : STOCK_OPS;
+}

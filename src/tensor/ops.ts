@@ -1,0 +1,140 @@
+/**
+ * Layer ops with hand-written gradients that make training possible and fast on tfjs-wasm 4.22
+ * (PERFORMANCE.md §3, §5): wasm has no Conv2DBackpropFilter nor depthwise backprop kernels, and its
+ * transposed-matmul paths run 10–19× slower than a plain A@B. Each op here only uses kernels that
+ * wasm has, and each is gradient-checked against the stock op (tests/unit/train/ops.test.ts).
+ * Which implementation a model uses is chosen per backend in ./backend.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type SavedGrad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+type Save = (tensors: tf.Tensor[]) => void;
+
+/** Wraps a forward/backward pair as a tfjs customGrad over `n` inputs (typing glue only). */
+function withGrad<T extends tf.Tensor>(forward: (inputs: tf.Tensor[]) => T, backward: SavedGrad) {
+  const op = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
+    const save = args[args.length - 1] as Save;
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    save(inputs);
+    return { value: forward(inputs), gradFunc: backward };
+  }) as unknown as Parameters<typeof tf.customGrad<T>>[0]);
+  return (...inputs: tf.Tensor[]): T => op(...inputs) as T;
+}
+
+/**
+ * a @ b for a [m, k], b [k, n] → [m, n]. Backward: dA = dy @ bᵀ, dB = aᵀ @ dy with explicit
+ * transposes, because wasm's transposeA/transposeB matmul paths are slow (6.3× on the MLP).
+ * Bit-identical gradients to tf.matMul on the cpu backend.
+ */
+export const matMulFast = withGrad<tf.Tensor2D>(
+  ([a, b]) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+  (dy, [a, b]) => [
+    tf.matMul(dy as tf.Tensor2D, tf.transpose(b as tf.Tensor2D)),
+    tf.matMul(tf.transpose(a as tf.Tensor2D), dy as tf.Tensor2D),
+  ],
+);
+
+/** 'same' padding of an odd kernel k: p = (k − 1)/2 on each side. */
+function samePad(kernel: number): number {
+  if (kernel % 2 !== 1) throw new Error(`'same' conv workaround needs an odd kernel, got ${kernel}`);
+  return (kernel - 1) / 2;
+}
+
+function ft2Backward(inputGrad: boolean): SavedGrad {
+  return (dy, [x, w]) => {
+    const x4 = x as tf.Tensor4D;
+    const w4 = w as tf.Tensor4D;
+    const dy4 = dy as tf.Tensor4D;
+    const p = samePad(w4.shape[0]);
+    // dx: correlation of dy with the spatially flipped kernel, in/out channels swapped.
+    const dx = inputGrad
+      ? tf.conv2d(dy4, tf.transpose(tf.reverse(w4, [0, 1]), [0, 1, 3, 2]), 1, 'same')
+      : tf.zerosLike(x4);
+    // dW[i,j,ci,co] = Σ_n,h,w xpad[n,h+i,w+j,ci]·dy[n,h,w,co]: a conv with the batch as the
+    // reduction channel — x as [Ci, H, W, N] convolved by dy as [H, W, N, Co] gives [Ci, k, k, Co].
+    const dwT = tf.conv2d(tf.transpose(x4, [3, 1, 2, 0]), tf.transpose(dy4, [1, 2, 0, 3]), 1, [
+      [0, 0],
+      [p, p],
+      [p, p],
+      [0, 0],
+    ]);
+    return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
+  };
+}
+
+const ft2WithInputGrad = withGrad<tf.Tensor4D>(
+  ([x, w]) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+  ft2Backward(true),
+);
+const ft2NoInputGrad = withGrad<tf.Tensor4D>(
+  ([x, w]) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+  ft2Backward(false),
+);
+
+/**
+ * conv2d, stride 1, 'same', odd square kernel: x [N, H, W, Ci], w [k, k, Ci, Co] → [N, H, W, Co].
+ * PERFORMANCE.md's `ft2`: both gradients are plain Conv2D calls (the only conv kernel wasm has).
+ * `inputGrad: false` skips dx (returns zeros) for a layer whose input is data.
+ */
+export function conv2dFt2(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
+  return inputGrad ? ft2WithInputGrad(x, w) : ft2NoInputGrad(x, w);
+}
+
+function depthwiseBackward(inputGrad: boolean): SavedGrad {
+  return (dy, [x, w]) => {
+    const x4 = x as tf.Tensor4D;
+    const w4 = w as tf.Tensor4D;
+    const dy4 = dy as tf.Tensor4D;
+    const k = w4.shape[0];
+    const p = samePad(k);
+    const [, h, wd, c] = x4.shape;
+    const dx = inputGrad ? tf.depthwiseConv2d(dy4, tf.reverse(w4, [0, 1]), 1, 'same') : tf.zerosLike(x4);
+    // dW[i,j,c] = Σ_n,h,w xpad[n,h+i,w+j,c]·dy[n,h,w,c]. With every (n, c) pair as its own channel
+    // this is one 'valid' depthwise conv of xpad [1, H+2p, W+2p, N·C] by dy as a filter
+    // [H, W, N·C, 1], giving [1, k, k, N·C]; summing over n leaves [k, k, C].
+    const [n] = x4.shape;
+    const xpad = tf.pad(x4, [
+      [0, 0],
+      [p, p],
+      [p, p],
+      [0, 0],
+    ]);
+    const xs = tf.reshape(tf.transpose(xpad, [1, 2, 0, 3]), [1, h + 2 * p, wd + 2 * p, n * c]) as tf.Tensor4D;
+    const filter = tf.reshape(tf.transpose(dy4, [1, 2, 0, 3]), [h, wd, n * c, 1]) as tf.Tensor4D;
+    const perSample = tf.reshape(tf.depthwiseConv2d(xs, filter, 1, 'valid'), [k, k, n, c]);
+    return [dx, tf.reshape(tf.sum(perSample, 2), [k, k, c, 1])];
+  };
+}
+
+const dwWithInputGrad = withGrad<tf.Tensor4D>(
+  ([x, w]) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+  depthwiseBackward(true),
+);
+const dwNoInputGrad = withGrad<tf.Tensor4D>(
+  ([x, w]) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+  depthwiseBackward(false),
+);
+
+/**
+ * Depthwise conv, stride 1, 'same', channel multiplier 1: x [N, H, W, C], w [k, k, C, 1] →
+ * [N, H, W, C]. wasm has no DepthwiseConv2dNativeBackprop{Input,Filter}: dx is a depthwise conv
+ * with the flipped kernel, dW a depthwise conv of the input by the output gradient.
+ */
+export function depthwiseConv2dFt(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
+  return inputGrad ? dwWithInputGrad(x, w) : dwNoInputGrad(x, w);
+}
+
+/**
+ * 1×1 conv as a matmul: x [N, H, W, Ci], w [1, 1, Ci, Co] → [N, H, W, Co]. Exact; routes the
+ * gradient through `matMul` (pass matMulFast on wasm) instead of the missing conv backprop kernel.
+ */
+export function pointwiseConv(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  matMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor4D {
+  const [n, h, wd, ci] = x.shape;
+  const co = w.shape[3];
+  const y = matMul(tf.reshape(x, [n * h * wd, ci]), tf.reshape(w, [ci, co]));
+  return tf.reshape(y, [n, h, wd, co]);
+}

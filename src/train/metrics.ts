@@ -1,0 +1,92 @@
+/**
+ * Loss, accuracy, test evaluation and the divergence rule. Evaluation reads back once per chunk of
+ * the test set; the training loop reads nothing back except at report steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { chunks, imageBatch, labelBatch } from '../data/batches';
+import type { MnistSplit } from '../data/mnist';
+import type { QuantModel } from '../models/build';
+import { forward } from '../models/forward';
+import type { BnStatsMap } from '../models/reestimate';
+import type { HistoryPoint } from './types';
+
+/** Test samples per forward pass during evaluation (bounds peak memory). */
+export const EVAL_CHUNK = 500;
+/**
+ * A loss above this is "exploding": softmax cross-entropy over 10 classes starts at ln 10 ≈ 2.3,
+ * and 1000 means logits apart by ~1000, which no useful run produces.
+ */
+export const EXPLODING_LOSS = 1000;
+
+/** Mean softmax cross-entropy of logits [N, 10] against one-hot labels [N, 10]. */
+export function crossEntropy(labels: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+}
+
+/** Number of rows whose arg-max logit matches the one-hot label (float scalar). */
+export function correctCount(labels: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(labels, 1)), 'float32'));
+}
+
+/** Accuracy (0–1) and mean loss over a data split. */
+export interface EvalResult {
+  accuracy: number;
+  loss: number;
+}
+
+/**
+ * Evaluates the model on the first `count` samples of `split` in evaluation mode (running BN
+ * statistics, or `bnStats` when given). Reads back once per chunk.
+ */
+export async function evaluateSplit(
+  model: QuantModel,
+  split: MnistSplit,
+  count: number,
+  bnStats?: BnStatsMap,
+): Promise<EvalResult> {
+  let correct = 0;
+  let lossSum = 0;
+  const n = Math.min(count, split.count);
+  for (const indices of chunks(n, EVAL_CHUNK)) {
+    const sums = tf.tidy(() => {
+      const labels = labelBatch(split, indices);
+      const logits = forward(model, imageBatch(split, indices), { training: false, bnStats });
+      return tf.stack([correctCount(labels, logits), tf.mul(crossEntropy(labels, logits), indices.length)]);
+    });
+    const [c, l] = await sums.data();
+    sums.dispose();
+    correct += c;
+    lossSum += l;
+  }
+  return { accuracy: correct / n, loss: lossSum / n };
+}
+
+/**
+ * Why a run must stop, or undefined when the loss is fine. Worded for the user: what happened, at
+ * which step, and what to change.
+ */
+export function divergenceReason(loss: number, step: number, lr: number): string | undefined {
+  const advice = `lower the learning rate (now ${lr})`;
+  if (Number.isNaN(loss)) return `loss became NaN at step ${step}; ${advice}`;
+  if (!Number.isFinite(loss)) return `loss became infinite at step ${step}; ${advice}`;
+  if (loss > EXPLODING_LOSS)
+    return `loss exploded to ${loss.toPrecision(3)} at step ${step} (limit ${EXPLODING_LOSS}); ${advice}`;
+  return undefined;
+}
+
+/** Longest history kept; beyond it, every other plain report is dropped (evaluations stay). */
+export const MAX_HISTORY = 2000;
+
+/**
+ * Appends a point and keeps the history bounded: when it grows past {@link MAX_HISTORY}, every
+ * second point without a test evaluation is dropped, halving the resolution of old reports.
+ */
+export function appendHistory(history: HistoryPoint[], point: HistoryPoint): void {
+  history.push(point);
+  if (history.length <= MAX_HISTORY) return;
+  let plain = 0;
+  const kept = history.filter(
+    (p, i) => p.testAccuracy !== undefined || i === history.length - 1 || plain++ % 2 === 0,
+  );
+  history.splice(0, history.length, ...kept);
+}

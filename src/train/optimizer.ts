@@ -1,0 +1,54 @@
+/**
+ * The optimizers (tf.train SGD, momentum, Adam) behind one small interface whose learning rate can
+ * change every step (schedules, live edits) without losing the optimizer's state.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerName } from '../experiment/schema';
+
+/** Momentum coefficient of the 'momentum' optimizer (classic heavy ball, no Nesterov). */
+export const MOMENTUM = 0.9;
+
+/** A tf.train optimizer plus a learning-rate setter. Owns the optimizer's slot variables. */
+export interface ManagedOptimizer {
+  readonly name: OptimizerName;
+  readonly optimizer: tf.Optimizer;
+  /** Current learning rate. */
+  readonly learningRate: number;
+  /** Sets the learning rate used by the next applyGradients (no-op when unchanged). */
+  setLearningRate(lr: number): void;
+  dispose(): void;
+}
+
+/**
+ * Creates an optimizer. SGD and momentum expose setLearningRate; Adam reads its `learningRate`
+ * field on every update (tfjs-core 4.22 adam_optimizer.js), so setting the field is enough.
+ */
+export function createOptimizer(name: OptimizerName, lr: number): ManagedOptimizer {
+  const optimizer =
+    name === 'sgd'
+      ? tf.train.sgd(lr)
+      : name === 'momentum'
+        ? tf.train.momentum(lr, MOMENTUM)
+        : tf.train.adam(lr);
+  let current = lr;
+  return {
+    name,
+    optimizer,
+    get learningRate() {
+      return current;
+    },
+    setLearningRate(next: number) {
+      if (next === current) return;
+      current = next;
+      // Not `instanceof`: tfjs' Optimizer[Symbol.hasInstance] accepts any optimizer.
+      if (name === 'adam') (optimizer as unknown as { learningRate: number }).learningRate = next;
+      else (optimizer as tf.SGDOptimizer).setLearningRate(next);
+    },
+    dispose() {
+      optimizer.dispose();
+      // tfjs 4.22 MomentumOptimizer.dispose forgets SGD's learning-rate scalar `c` (one leaked
+      // tensor per optimizer); SGDOptimizer.dispose itself does dispose it.
+      if (name === 'momentum') (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+    },
+  };
+}

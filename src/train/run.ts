@@ -1,0 +1,46 @@
+/**
+ * Runs one experiment to the end on the active backend: the shared code path of the headless
+ * runner, the sweep and the tests (the browser worker drives a Trainer in chunks instead).
+ */
+import type { MnistData } from '../data/mnist';
+import type { Experiment } from '../experiment/schema';
+import { costOfExperiment } from '../cost/report';
+import { createTrainer, type TrainerOptions } from './trainer';
+import type { RunResult, StepReport } from './types';
+
+/** Steps per `Trainer.run` call; reports are delivered after each chunk. */
+const CHUNK_STEPS = 50;
+
+/** Options of {@link runExperiment}. */
+export interface RunOptions extends TrainerOptions {
+  /** Include each layer's integer codes and scales (`--save-weights`). */
+  saveWeights?: boolean;
+  /** Stops the run after the current chunk; the result then has status 'stopped'. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Trains `exp` on `data` until done (completed or diverged), calling `onReport` for every step
+ * report, and returns the result. The trainer is always disposed.
+ */
+export async function runExperiment(
+  exp: Experiment,
+  data: MnistData,
+  onReport?: (report: StepReport) => void,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const trainer = await createTrainer(exp, data, options);
+  try {
+    while (!trainer.done && !options.signal?.aborted) {
+      const reports = await trainer.run(CHUNK_STEPS);
+      if (onReport) reports.forEach(onReport);
+    }
+    const result = trainer.result();
+    // Cost is a pure function of the (final, live-changed) experiment: the same object `quant-lab cost` prints.
+    result.cost = costOfExperiment(result.experiment);
+    if (options.saveWeights) result.weights = await trainer.weights();
+    return result;
+  } finally {
+    trainer.dispose();
+  }
+}

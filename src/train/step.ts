@@ -1,0 +1,91 @@
+/**
+ * One optimization step: forward on a batch, task loss plus extra terms (weight decay, plugin loss
+ * terms), gradients, and the update of model and quantizer parameters. Nothing is read back; at a
+ * report step the batch's loss and correct count are kept for the caller to read.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { imageBatch, labelBatch } from '../data/batches';
+import type { MnistSplit } from '../data/mnist';
+import type { QuantModel } from '../models/build';
+import { forward } from '../models/forward';
+import { correctCount, crossEntropy } from './metrics';
+import type { ManagedOptimizer } from './optimizer';
+import type { TrainerContext, TrainerPlugin } from './plugins';
+
+/** Tensors kept from a report step's batch; the caller reads them back and disposes them. */
+export interface StepTensors {
+  /** Task loss (cross-entropy) of the batch, before extra terms. */
+  loss: tf.Scalar;
+  /** Number of correctly classified samples in the batch. */
+  correct: tf.Scalar;
+}
+
+/** What one step needs. */
+export interface StepInput {
+  model: QuantModel;
+  split: MnistSplit;
+  /** Sample indices of the batch. */
+  indices: Int32Array;
+  /** Updates model parameters (weights, biases, BN γ/β). */
+  optimizer: ManagedOptimizer;
+  /** Updates quantizer parameters (LSQ scales); null when the model has none. */
+  quantOptimizer: ManagedOptimizer | null;
+  /** L2 coefficient: adds ½·wd·Σ‖W‖² over weight kernels (so the gradient is wd·W). */
+  weightDecay: number;
+  plugins: readonly TrainerPlugin[];
+  ctx: TrainerContext;
+  /** Keep the batch's loss and correct count (report steps). */
+  keepMetrics: boolean;
+}
+
+/** Task loss + weight decay + plugin loss terms. Runs inside the gradient tape. */
+function totalLoss(task: tf.Scalar, input: StepInput): tf.Scalar {
+  let total = task;
+  if (input.weightDecay > 0) {
+    const squares = input.model.kernels().map((k) => tf.sum(tf.square(k)));
+    total = tf.add(total, tf.mul(0.5 * input.weightDecay, tf.addN(squares)));
+  }
+  for (const plugin of input.plugins) {
+    const term = plugin.lossTerm?.(input.ctx);
+    if (term) total = tf.add(total, term);
+  }
+  return total;
+}
+
+/**
+ * Gradients in `vars` order, skipping variables the loss does not reach. Optimizers key their slot
+ * variables by position, so the list order must be stable across steps.
+ */
+function namedGrads(vars: tf.Variable[], grads: tf.NamedTensorMap): { name: string; tensor: tf.Tensor }[] {
+  return vars.filter((v) => grads[v.name]).map((v) => ({ name: v.name, tensor: grads[v.name] }));
+}
+
+/**
+ * Runs one training step (inside its own tidy, so only variables and the kept metrics survive).
+ * Equivalent to optimizer.minimize over all parameters, split over two optimizers so that
+ * rebuilding quantizers (new LSQ variables) never disturbs the weights' optimizer state.
+ */
+export function trainStep(input: StepInput): StepTensors | null {
+  const params = input.model.parameters();
+  const quantParams = input.model.quantizerParameters();
+  let kept: StepTensors | null = null;
+  tf.tidy(() => {
+    for (const plugin of input.plugins) plugin.beforeStep?.(input.ctx);
+    const x = imageBatch(input.split, input.indices);
+    const labels = labelBatch(input.split, input.indices);
+    const { grads } = tf.variableGrads(() => {
+      const logits = forward(input.model, x, { training: true });
+      const task = crossEntropy(labels, logits);
+      if (input.keepMetrics)
+        kept = { loss: tf.keep(tf.clone(task)), correct: tf.keep(correctCount(labels, logits)) };
+      return totalLoss(task, input);
+    }, [...params, ...quantParams]);
+    input.optimizer.optimizer.applyGradients(namedGrads(params, grads));
+    if (input.quantOptimizer && quantParams.length)
+      input.quantOptimizer.optimizer.applyGradients(namedGrads(quantParams, grads));
+  });
+  tf.tidy(() => {
+    for (const plugin of input.plugins) plugin.afterStep?.(input.ctx);
+  });
+  return kept;
+}

@@ -1,0 +1,33 @@
+/**
+ * Classifies a live experiment change (Trainer.update): what must be rebuilt, or whether the change
+ * needs a fresh trainer. Pure, so the UI can tell the user before applying a change.
+ */
+import type { Experiment } from '../experiment/schema';
+
+/** What a change from one experiment to the next touches. */
+export interface ChangeKind {
+  /** Model, data, seed or twin changed: the weights or data order would not be comparable. */
+  needsNewTrainer: boolean;
+  /** Bits, quantizer settings or estimator changed: rebuild the quantizers, keep the weights. */
+  quantizers: boolean;
+  /** Optimizer kind changed: fresh optimizer state (lr, schedule and weight decay apply live). */
+  optimizer: boolean;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Compares two resolved experiments (see {@link ChangeKind}). */
+export function changeKind(prev: Experiment, next: Experiment): ChangeKind {
+  const needsNewTrainer =
+    prev.seed !== next.seed ||
+    !same(prev.model, next.model) ||
+    !same(prev.data, next.data) ||
+    !same(prev.twin, next.twin);
+  return {
+    needsNewTrainer,
+    quantizers: !same(prev.quant, next.quant) || !same(prev.estimator, next.estimator),
+    optimizer: prev.train.optimizer !== next.train.optimizer,
+  };
+}

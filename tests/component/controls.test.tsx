@@ -1,0 +1,62 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BitsTable } from '../../app/components/controls/BitsTable';
+import { Transport } from '../../app/components/controls/Transport';
+import { EstimatorControls } from '../../app/components/controls/EstimatorControls';
+import { Banners } from '../../app/components/layout/Banners';
+import { appendReports, createRun } from '../../app/store/ingest';
+import { DEFAULT_EXPERIMENT } from '../../src/experiment/schema';
+import { report } from '../unit/store/fixtures';
+import { renderWithStore } from './render';
+
+afterEach(cleanup);
+
+describe('controls', () => {
+  it('transport: play starts a run, the counter shows the step and epoch', () => {
+    const { store, calls } = renderWithStore(<Transport />);
+    fireEvent.click(screen.getByTestId('controls.play'));
+    expect(calls).toEqual(['start', 'play']);
+    const id = store.getState().activeRunId!;
+    act(() =>
+      store
+        .getState()
+        .ingest([{ type: 'progress', runId: id, reports: [report(5)], stepsDone: 125, stepsPerSec: 40 }]),
+    );
+    expect(screen.getByTestId('controls.stepCounter').getAttribute('data-step')).toBe('125');
+    expect(screen.getByTestId('controls.pause')).toBeTruthy();
+    const epoch = (125 * DEFAULT_EXPERIMENT.train.batchSize) / DEFAULT_EXPERIMENT.data.trainSize;
+    expect(screen.getByText(new RegExp(`epoch ${epoch.toFixed(2)}`))).toBeTruthy();
+  });
+
+  it('bits table: a per-layer override lands in the experiment', () => {
+    const { store } = renderWithStore(<BitsTable />);
+    fireEvent.change(screen.getByTestId('controls.bits.fc2.weight'), { target: { value: '2' } });
+    expect(store.getState().experiment.quant.layers.fc2).toEqual({ weightBits: 2 });
+    fireEvent.click(screen.getByTestId('controls.bits.clear'));
+    expect(store.getState().experiment.quant.layers).toEqual({});
+  });
+
+  it('estimator: picking one with a parameter shows the parameter and the plot', () => {
+    const { store } = renderWithStore(<EstimatorControls />);
+    const select = screen.getByTestId('controls.estimator') as HTMLSelectElement;
+    const tanh = [...select.options].find((o) => o.textContent === 'tanh soft-round')!;
+    fireEvent.change(select, { target: { value: tanh.value } });
+    expect(store.getState().experiment.estimator).toEqual({ name: 'tanh' });
+    expect(screen.getByTestId('controls.estimatorParam')).toBeTruthy();
+    expect(screen.getByTestId('chart.surrogate').querySelector('svg')).toBeTruthy();
+  });
+
+  it('banner: a diverged run says why and what to try', () => {
+    const run = {
+      ...appendReports(createRun('r1', 1, DEFAULT_EXPERIMENT), [report(5)]),
+      phase: 'diverged' as const,
+      reason: 'loss became NaN at step 7',
+      stepsDone: 7,
+    };
+    renderWithStore(<Banners />, { runs: { r1: run }, runOrder: ['r1'], activeRunId: 'r1' });
+    const banner = screen.getByTestId('banner.diverged');
+    expect(banner.textContent).toContain('loss became NaN at step 7');
+    expect(banner.textContent).toContain('smaller learning rate');
+  });
+});

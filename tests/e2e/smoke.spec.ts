@@ -1,0 +1,25 @@
+/** Smoke: the lab loads, the worker picks a backend, every panel renders, no console errors. */
+import { expect, test } from './fixtures';
+
+test('loads with a backend, controls and empty charts', async ({ lab, page }) => {
+  const summary = await lab.summary();
+  console.log(`backend picked: ${summary.backend}`);
+  await expect(page.getByTestId('header.backend')).toHaveAttribute('data-backend', summary.backend ?? '');
+  await expect(page.getByTestId('header.backend')).toContainText('backend:');
+  await expect(page.getByTestId('header.background')).toContainText('keeps going while this tab is hidden');
+  for (const id of [
+    'controls.model',
+    'controls.bits',
+    'controls.quant',
+    'controls.estimatorSection',
+    'controls.train',
+    'controls.oscillation',
+    'controls.twinSection',
+  ]) {
+    await expect(page.getByTestId(id)).toBeVisible();
+  }
+  await expect(lab.controls.play).toBeVisible();
+  await expect(lab.charts.chart('chart.surrogate').locator('svg path').first()).toBeVisible();
+  expect(await lab.charts.points('chart.loss')).toBe(0);
+  expect(summary.phase).toBe('idle');
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { diffExperiments } from '../../../src/experiment/export';
+import {
+  getPreset,
+  PRESET_GROUPS,
+  type PresetGroup,
+  PRESETS,
+  presetsInGroup,
+} from '../../../src/experiment/presets';
+import { experimentSchema } from '../../../src/experiment/schema';
+import { decodeLink, encodeLink } from '../../../src/experiment/url';
+import { describeModel } from '../../../src/models/spec';
+
+/** Rough browser cost of a preset in MAC-steps (MACs/sample × batch × steps, twins counted twice). */
+function macSteps(id: string): number {
+  const e = getPreset(id)!.experiment;
+  const macs = describeModel(e).reduce((a, l) => a + l.macs, 0);
+  return macs * e.train.batchSize * e.train.steps * (e.twin ? 2 : 1);
+}
+
+describe('presets', () => {
+  it('have unique ids, a known group, a title, an explanation and a watch hint', () => {
+    expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
+    for (const p of PRESETS) {
+      expect(p.id).toMatch(/^[a-z0-9-]+$/);
+      expect(Object.keys(PRESET_GROUPS)).toContain(p.group);
+      expect(p.title.length).toBeGreaterThan(5);
+      expect(p.explanation.length).toBeGreaterThan(80);
+      expect(p.watch.length).toBeGreaterThan(10);
+      expect(p.experiment.name).toBe(p.title);
+    }
+  });
+
+  it('are valid, fully resolved experiments that survive a link', () => {
+    for (const p of PRESETS) {
+      expect(experimentSchema.parse(p.experiment)).toEqual(p.experiment);
+      const d = decodeLink(encodeLink(p.experiment, { preset: p.id }));
+      expect(d.ok && d.experiment).toEqual(p.experiment);
+    }
+  });
+
+  it('are fast enough for a browser tab (≤ 600 steps, ≤ 4k training images)', () => {
+    // The MLP runs at ~60 steps/s at batch 128 (≈ 2.2 G MAC-steps/s); allow about a minute.
+    for (const p of PRESETS) {
+      expect(p.experiment.train.steps).toBeLessThanOrEqual(600);
+      expect(p.experiment.data.trainSize).toBeLessThanOrEqual(4000);
+      expect(macSteps(p.id)).toBeLessThan(60 * 2.2e9);
+    }
+  });
+
+  it('cover every phenomenon of the brief', () => {
+    const g = (group: PresetGroup) => presetsInGroup(group).map((p) => p.experiment);
+    const [osc, freeze, damp] = g('oscillations');
+    expect(osc.model.arch).toBe('dscnn');
+    expect(osc.quant.weight.bits).toBe(3);
+    expect(freeze.oscillation.freezeThreshold).toBeGreaterThan(0);
+    expect(damp.oscillation.dampening).toBeGreaterThan(0);
+    const [adam, sgd, sgdMapped] = g('twins');
+    expect([adam.train.optimizer, sgd.train.optimizer, sgdMapped.train.optimizer]).toEqual([
+      'adam',
+      'sgd',
+      'sgd',
+    ]);
+    expect([adam.twin?.estimator.name, sgd.twin?.map, sgdMapped.twin?.map]).toEqual(['cosine', false, true]);
+    expect(adam.estimator.name).toBe('ste');
+    expect(g('firstLast').map((e) => e.quant.firstLastBits8)).toEqual([false, true]);
+    expect(
+      g('granularity').map((e) => [e.model.arch, e.quant.weight.bits, e.quant.weight.perChannel]),
+    ).toEqual([
+      ['dscnn', 4, false],
+      ['dscnn', 4, true],
+    ]);
+    expect(g('pareto').map((e) => e.quant.weight.bits)).toEqual([4, 8]);
+  });
+
+  it('differ within a group only in the knob being taught', () => {
+    const differ = (group: PresetGroup) => {
+      const [first, ...rest] = presetsInGroup(group).map((p) => p.experiment);
+      return rest.map((e) => diffExperiments(first, e).filter((k) => k !== 'name'));
+    };
+    expect(differ('oscillations')).toEqual([['oscillation.freezeThreshold'], ['oscillation.dampening']]);
+    expect(differ('twins')).toEqual([
+      ['train.lr', 'train.optimizer'],
+      ['train.lr', 'train.optimizer', 'twin.map'],
+    ]);
+    expect(differ('firstLast')).toEqual([['quant.firstLastBits8']]);
+    expect(differ('granularity')).toEqual([['quant.weight.perChannel']]);
+    expect(differ('pareto')).toEqual([['model.widthMultiplier', 'quant.act.bits', 'quant.weight.bits']]);
+  });
+
+  it('match their golden resolved configs', () => {
+    expect(Object.fromEntries(PRESETS.map((p) => [p.id, p.experiment]))).toMatchSnapshot();
+  });
+});
