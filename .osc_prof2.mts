@@ -26,5 +26,5 @@ const time = async (label: string, fn: () => void, n = 20) => {
 await time('afterStep(no freeze)', () => tf.tidy(() => hooks.afterStep(10)));
 await time('afterStep(freeze)', () => tf.tidy(() => hooks.afterStep(300)));
 await time('toInt x3', () => tf.tidy(() => { for (const l of trainer.model.layers) l.quantizers.weight.toInt(l.weight); }));
-await time('lossTerm grads', () => tf.tidy(() => { tf.variableGrads(() => hooks.lossTerm(300)!, vars); }));
-await time('lossTerm fwd', () => tf.tidy(() => { hooks.lossTerm(300); }));
+await time('beforeStep', () => tf.tidy(() => { hooks.beforeStep(300); }));
+await time('lossTerm grads', () => tf.tidy(() => { hooks.beforeStep(300); tf.variableGrads(() => hooks.lossTerm()!, vars); }));

@@ -15,6 +15,12 @@ import { TwinControls } from './components/controls/TwinControls';
 import { Banners } from './components/layout/Banners';
 import { Header } from './components/layout/Header';
 import { RunList } from './components/layout/RunList';
+import { CostAndSweeps } from './components/pareto/CostAndSweeps';
+import { RunsSection } from './components/runs/RunsSection';
+import { ClassroomStyle } from './components/share/ClassroomOptions';
+import { LinkNotices } from './components/share/LinkNotices';
+import { ShareBar } from './components/share/ShareBar';
+import { SharedResult } from './components/share/SharedResult';
 import { useLab } from './store/hooks';
 
 export function App() {
@@ -25,7 +31,10 @@ export function App() {
       <div className="toolbar">
         <Transport />
         <RunList />
+        <ShareBar />
       </div>
+      <ClassroomStyle />
+      <LinkNotices />
       <Banners />
       <main className="columns">
         <aside className="controls" data-testid="controls">
@@ -38,6 +47,7 @@ export function App() {
           <TwinControls />
         </aside>
         <section className="charts" data-testid="charts">
+          <SharedResult />
           <LossChart />
           <AccuracyChart />
           <TrajectoryChart />
@@ -47,6 +57,8 @@ export function App() {
           {twin && <TwinChart />}
         </section>
       </main>
+      <CostAndSweeps />
+      <RunsSection />
     </div>
   );
 }

@@ -50,15 +50,38 @@ async function startPreview(): Promise<ChildProcess> {
   throw new Error('vite preview did not start');
 }
 
-async function benchPage(browser: Browser, quick: boolean, emit: (l: Line) => void): Promise<void> {
+async function benchPage(browser: Browser, quick: boolean, parts: string[], emit: (l: Line) => void): Promise<void> {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error(`  [bench page] ${m.text()}`));
-  await page.goto(`${BASE}/bench.html?quick=${quick ? 1 : 0}`);
+  await page.goto(`${BASE}/bench.html?quick=${quick ? 1 : 0}&parts=${parts.join(',')}`);
   await page.waitForFunction(() => window.__bench?.done === true, undefined, { timeout: 30 * 60_000, polling: 1000 });
   const result = await page.evaluate(() => window.__bench);
   result.records.forEach((r: BenchRecord) => emit(r));
+  result.sweep.forEach((r) => emit({ ...r }));
   result.notes.forEach((n: string) => emit({ kind: 'note', part: 'browser', message: n }));
   await page.close();
+}
+
+/**
+ * Time from navigation start to the first training step in the built lab: load `/`, press play as
+ * soon as the button takes clicks, and poll the store for the first step (store updates are
+ * throttled to 10 Hz, so this is an upper bound by up to ~100 ms). Median of `runs` fresh pages.
+ */
+async function firstStep(browser: Browser, runs: number, emit: (l: Line) => void): Promise<void> {
+  const times: { firstStepMs: number; clickMs: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.getByTestId('controls.play').click();
+    const clickMs = await page.evaluate(() => performance.now());
+    await page.waitForFunction(() => (window.__lab?.summary().stepsDone ?? 0) > 0, undefined, { timeout: 60_000, polling: 20 });
+    times.push({ firstStepMs: await page.evaluate(() => performance.now()), clickMs });
+    await context.close();
+  }
+  const sorted = [...times].sort((a, b) => a.firstStepMs - b.firstStepMs);
+  const mid = sorted[sorted.length >> 1];
+  emit({ kind: 'first-step', runs, medianMs: Math.round(mid.firstStepMs), playClickableMs: Math.round(mid.clickMs), allMs: times.map((t) => Math.round(t.firstStepMs)) });
 }
 
 /** Builds, serves and measures in Chromium; emits records and notes. */
@@ -71,7 +94,9 @@ export async function benchBrowser(
   const executablePath = process.env.QUANT_LAB_CHROMIUM ?? '/usr/bin/chromium';
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
-    if (opts.parts.training) await benchPage(browser, opts.quick, emit);
+    await firstStep(browser, opts.quick ? 3 : 5, emit);
+    const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter((p): p is string => !!p);
+    if (parts.length) await benchPage(browser, opts.quick, parts, emit);
   } finally {
     await browser.close();
     server.kill();

@@ -3,12 +3,15 @@
  * SIMD choice is fixed at backend init) and exposes the results as `window.__bench` for bench/browser.ts.
  */
 import type { BenchRecord } from '../../src/bench/measure';
+import { benchSweep, type SweepBenchRecord } from './sweepBench';
 import type { BenchConfig, BenchEvent } from './protocol';
 
 interface BenchState {
   done: boolean;
   records: BenchRecord[];
   notes: string[];
+  /** `parts=sweep` (issue 6): browser sweep points/min on 1 and 2 workers. */
+  sweep: SweepBenchRecord[];
 }
 
 declare global {
@@ -17,7 +20,7 @@ declare global {
   }
 }
 
-const state: BenchState = { done: false, records: [], notes: [] };
+const state: BenchState = { done: false, records: [], notes: [], sweep: [] };
 window.__bench = state;
 const out = document.getElementById('out')!;
 const log = (line: string) => (out.textContent += `\n${line}`);
@@ -50,6 +53,19 @@ function runConfig(config: BenchConfig): Promise<void> {
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const quick = params.get('quick') === '1';
+  // `parts=training,sweep` picks what runs; default: training only (as before the sweep part existed).
+  const parts = (params.get('parts') ?? 'training').split(',');
+  if (parts.includes('sweep')) {
+    state.sweep = await benchSweep(quick, log).catch((err: unknown) => {
+      state.notes.push(`sweep: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    });
+  }
+  if (!parts.includes('training')) {
+    state.done = true;
+    log('done');
+    return;
+  }
   const backends = (params.get('backends') ?? 'wasm-simd,wasm,webgl,cpu').split(',');
   const configs: BenchConfig[] = backends.map((b) =>
     b === 'wasm-simd' ? { backend: 'wasm', simd: true, quick } : { backend: b as BenchConfig['backend'], simd: false, quick },

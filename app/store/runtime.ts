@@ -3,6 +3,7 @@
  * visibility, and (dev/test only) the `window.__lab` hook.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import { BrowserSweepRunner } from '../sweep/workerPool';
 import { LabClient } from '../worker/client';
 import { BACKEND_NAMES, type BackendName } from '../worker/protocol';
 import { createLabStore, type LabStore } from './index';
@@ -24,7 +25,9 @@ export function startLab(experiment?: Experiment): Lab {
   let store: LabStore | null = null;
   const throttle = createEventThrottle((events) => store?.getState().ingest(events));
   const client = new LabClient({ onEvent: throttle.push, prefer: backendFromQuery(location.search) });
-  store = createLabStore(client, experiment);
+  const prefer = backendFromQuery(location.search);
+  const sweeps = new BrowserSweepRunner({ prefer, cores: navigator.hardwareConcurrency });
+  store = createLabStore(client, experiment, sweeps);
   // Start the worker now: the backend badge shows before the first play, and play starts faster.
   client.connect();
   const onVisibility = () => store?.getState().setHidden(document.visibilityState === 'hidden');

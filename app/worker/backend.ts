@@ -21,13 +21,13 @@ export function shouldUseThreads(isolated: boolean, cores: number): boolean {
   return isolated && cores > 2;
 }
 
-async function tryBackend(name: BackendName, requireSimd: boolean): Promise<void> {
+async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads = true): Promise<void> {
   if (name === 'wasm') {
     // requireSimd is false only when wasm was asked for explicitly (?backend=wasm).
     if (requireSimd && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) !== true) {
       throw new Error('no WebAssembly SIMD in this browser (plain wasm is slower than webgl on a GPU)');
     }
-    const threads = shouldUseThreads(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1);
+    const threads = allowThreads && shouldUseThreads(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads);
     // Plural setWasmPaths with explicit files; the singular form forces the non-threaded binary.
     setWasmPaths({
@@ -44,15 +44,18 @@ async function tryBackend(name: BackendName, requireSimd: boolean): Promise<void
   if (value !== 2) throw new Error(`probe returned ${value}`);
 }
 
-/** Tries `prefer` (if given) then wasm → webgl → cpu; returns what runs and why others were skipped. */
-export async function pickBackend(prefer?: BackendName): Promise<BackendInfo> {
+/**
+ * Tries `prefer` (if given) then wasm → webgl → cpu; returns what runs and why others were skipped.
+ * `allowThreads: false` keeps wasm single-threaded (sweep pool: one worker per core already).
+ */
+export async function pickBackend(prefer?: BackendName, opts: { allowThreads?: boolean } = {}): Promise<BackendInfo> {
   const order: BackendName[] = prefer
     ? [prefer, ...BACKEND_NAMES.filter((b) => b !== prefer)]
     : [...BACKEND_NAMES];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     try {
-      await tryBackend(name, name !== prefer);
+      await tryBackend(name, name !== prefer, opts.allowThreads ?? true);
       const simd = name === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       const threads = name === 'wasm' ? getThreadsCount() : 1;
       return { name, simd, threads, skipped };

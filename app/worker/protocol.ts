@@ -79,3 +79,20 @@ export type ClientEvent = WorkerEvent | { type: 'crashed'; runIds: string[]; mes
 export function assertNever(x: never): never {
   throw new Error(`unhandled message: ${JSON.stringify(x)}`);
 }
+
+/**
+ * Sweep pool (app/sweep/sweep.worker.ts): each pool worker runs one grid point at a time to the end
+ * with src/train `runExperiment`. `pointId` plays the role of `runId`: a result of a point the
+ * pool no longer waits for (cancelled) is dropped by app/sweep/workerPool.ts.
+ */
+export type SweepCommand =
+  | { type: 'sweepInit'; prefer?: BackendName }
+  | { type: 'runPoint'; pointId: string; experiment: Experiment };
+
+/** Sweep pool events: worker → main thread. */
+export type SweepWorkerEvent =
+  | { type: 'sweepReady'; backend: BackendInfo }
+  /** Steps done of the running point (throttled), for a smooth progress bar. */
+  | { type: 'pointProgress'; pointId: string; stepsDone: number; steps: number }
+  | { type: 'pointDone'; pointId: string; result: Omit<RunResult, 'history' | 'weights'> }
+  | { type: 'pointError'; pointId?: string; message: string };

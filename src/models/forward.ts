@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_SIDE } from '../data/mnist';
-import { applyBatchNorm, batchStats, updateRunningStats, type BnStats } from './batchnorm';
+import { batchNormTrain } from '../tensor/batchNormOp';
+import { applyBatchNorm, BN_EPSILON, batchStats, updateRunningStats, type BnStats } from './batchnorm';
 import type { ModelLayer, QuantModel } from './build';
 
 /** How a forward pass treats quantizer state and batch-norm statistics. */
@@ -25,6 +26,11 @@ export interface ForwardOptions {
    * quantizers stay in evaluation mode and running statistics are left alone.
    */
   collectBnStats?: (layer: string, stats: BnStats) => void;
+  /**
+   * Record the activation quantizers' clip fraction (default true). The trainer turns it off on
+   * steps that report nothing: 3 full-size ops per quantizer nobody reads (issue 8).
+   */
+  recordClip?: boolean;
 }
 
 /** Picks the statistics a BN layer normalizes with, updating or reporting them as asked. */
@@ -39,12 +45,30 @@ function bnStatsFor(layer: ModelLayer, y: tf.Tensor, opts: ForwardOptions): BnSt
   return opts.bnStats?.get(layer.spec.name) ?? { mean: bn.runningMean, variance: bn.runningVariance };
 }
 
+/**
+ * BN of a layer's linear output. With batch statistics and the 'fused' op set, one customGrad op
+ * (src/tensor/batchNormOp.ts) replaces tf.moments + the elementwise composition; same statistics
+ * handed to the running averages / the re-estimation collector, same value and gradients.
+ */
+function batchNorm(model: QuantModel, layer: ModelLayer, y: tf.Tensor, opts: ForwardOptions): tf.Tensor {
+  const bn = layer.bn!;
+  const quant = layer.quantizers.bn;
+  if (model.ops.batchNorm !== 'fused' || !(opts.training || opts.collectBnStats))
+    return applyBatchNorm(y, bn, bnStatsFor(layer, y, opts), quant, opts.training);
+  const gamma = quant ? quant.gamma.apply(bn.gamma, opts.training) : bn.gamma;
+  const beta = quant ? quant.beta.apply(bn.beta, opts.training) : bn.beta;
+  return batchNormTrain(y, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, (stats) => {
+    if (opts.training) updateRunningStats(bn, stats);
+    opts.collectBnStats?.(layer.spec.name, stats);
+  });
+}
+
 /** The linear part of a layer: dense, conv or depthwise conv on quantized input and weights. */
 function linear(model: QuantModel, layer: ModelLayer, x: tf.Tensor, w: tf.Tensor, first: boolean): tf.Tensor {
   const { spec } = layer;
   // The first layer's input is data: its gradient is never needed (saves a conv on wasm).
   const inputGrad = !first;
-  if (spec.kind === 'dense') return model.ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+  if (spec.kind === 'dense') return model.ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, inputGrad);
   if (spec.kind === 'depthwise')
     return model.ops.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
   return model.ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
@@ -60,11 +84,12 @@ export function layerForward(
 ): tf.Tensor {
   const { spec, quantizers } = layer;
   const training = opts.training;
-  const xq = quantizers.act.apply(x, training);
-  const wq = quantizers.weight.apply(layer.weight, training);
+  const recordClip = opts.recordClip ?? true;
+  const xq = quantizers.act.apply(x, training, recordClip);
+  const wq = quantizers.weight.apply(layer.weight, training, recordClip);
   let y = linear(model, layer, xq, wq, first);
   if (layer.bias) y = tf.add(y, layer.bias);
-  if (layer.bn) y = applyBatchNorm(y, layer.bn, bnStatsFor(layer, y, opts), quantizers.bn, training);
+  if (layer.bn) y = batchNorm(model, layer, y, opts);
   if (spec.activation === 'relu') y = tf.relu(y);
   if (spec.pool === 'max2') y = model.ops.maxPool2(y as tf.Tensor4D);
   if (spec.pool === 'gap') y = tf.mean(y, [1, 2], true);

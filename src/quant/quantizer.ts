@@ -87,10 +87,10 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     clipSink: withClip ? clipVar : null,
   });
 
-  function apply(x: tf.Tensor, training: boolean): tf.Tensor {
+  function apply(x: tf.Tensor, training: boolean, recordClip = true): tf.Tensor {
     return tf.tidy(() => {
       const { s, z } = source.channelScale(x, training);
-      const p = params(z, trackClip);
+      const p = params(z, trackClip && recordClip);
       const scale = tf.reshape(s, layout.broadcast);
       const g = source.learnedGradScale;
       return g === null ? fakeQuant(x, scale, p) : fakeQuantLearned(x, scale, { ...p, channelAxis: layout.axis, gradScale: g });

@@ -53,8 +53,12 @@ export interface QuantizerOptions {
  */
 export interface Quantizer {
   readonly grid: Grid;
-  /** x̂ = s·(clamp(round(x/s)+z, qmin, qmax) − z), with the estimator's gradient. Identity at 32 bits. */
-  apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  /**
+   * x̂ = s·(clamp(round(x/s)+z, qmin, qmax) − z), with the estimator's gradient. Identity at 32 bits.
+   * @param recordClip false skips recording clipFraction() for this call (saves 3 full-size ops
+   *   on steps whose clip fraction nobody reads); default true
+   */
+  apply(x: tf.Tensor, training: boolean, recordClip?: boolean): tf.Tensor;
   /** Integer codes clamp(round(x/s)+z) with the current scale (int32; for tracking and export). */
   toInt(x: tf.Tensor): tf.Tensor;
   /** Current scale(s): [1] per-tensor or [C] per-channel. Returns a new tensor the caller owns. */

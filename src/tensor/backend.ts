@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2dFt2, depthwiseConv2dFt, matMulFast, pointwiseConv } from './ops';
+import { conv2dFt2, depthwiseConv2dFt, matMulFast, matMulFastNoInputGrad, pointwiseConv } from './ops';
 
 /** Backends the lab can run on; `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'webgl', 'auto'] as const;
@@ -42,14 +42,19 @@ export async function initBackend(name: BackendName): Promise<string> {
 export interface OpSet {
   /** 'fast' = the wasm workarounds of ./ops.ts; 'stock' = plain tfjs ops. */
   kind: 'fast' | 'stock';
-  /** [m, k] @ [k, n] → [m, n]. */
-  matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D;
+  /** [m, k] @ [k, n] → [m, n]; `inputGrad` false may skip dA (a is data: the first layer). */
+  matMul(a: tf.Tensor2D, b: tf.Tensor2D, inputGrad?: boolean): tf.Tensor2D;
   /** Stride-1 'same' conv, x [N, H, W, Ci], w [k, k, Ci, Co]; `inputGrad` false skips dx. */
   conv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad: boolean): tf.Tensor4D;
   /** Stride-1 'same' depthwise conv, w [k, k, C, 1]. */
   depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad: boolean): tf.Tensor4D;
   /** 2×2 stride-2 max pooling ('valid'). */
   maxPool2(x: tf.Tensor4D): tf.Tensor4D;
+  /**
+   * Training-mode BN: 'fused' = one customGrad with matmul reductions (src/tensor/batchNormOp.ts),
+   * 'stock' = tf.moments + elementwise ops (src/models/batchnorm.ts).
+   */
+  batchNorm: 'fused' | 'stock';
 }
 
 const STOCK_OPS: OpSet = {
@@ -58,12 +63,14 @@ const STOCK_OPS: OpSet = {
   conv2d: (x, w) => tf.conv2d(x, w, 1, 'same'),
   depthwiseConv2d: (x, w) => tf.depthwiseConv2d(x, w, 1, 'same'),
   maxPool2: (x) => tf.maxPool(x, 2, 2, 'valid'),
+  batchNorm: 'stock',
 };
 
 /** wasm: every op routed around missing or slow kernels (PERFORMANCE.md §3). */
 const FAST_OPS: OpSet = {
   kind: 'fast',
-  matMul: matMulFast,
+  // The first dense layer's input is data: skipping dA saves 12% of the MLP step's FLOPs.
+  matMul: (a, b, inputGrad = true) => (inputGrad ? matMulFast(a, b) : matMulFastNoInputGrad(a, b)),
   // 1×1 convs go through the fast matmul; wider kernels through ft2.
   conv2d: (x, w, inputGrad) =>
     w.shape[0] === 1 ? pointwiseConv(x, w, matMulFast) : conv2dFt2(x, w, inputGrad),
@@ -72,6 +79,8 @@ const FAST_OPS: OpSet = {
   // stock 187 ms/step; two slices + maximum (elementwise grads) 212; reshape + max 441, because
   // the gradient of max over inner axes is a broadcasting Equal, which is very slow on wasm.
   maxPool2: (x) => tf.maxPool(x, 2, 2, 'valid'),
+  // Measured on the W4A4 CNN (Node wasm, interleaved): see tests/unit/perf and issue 8's note.
+  batchNorm: 'fused',
 };
 
 /**

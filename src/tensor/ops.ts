@@ -34,6 +34,12 @@ export const matMulFast = withGrad<tf.Tensor2D>(
   ],
 );
 
+/** {@link matMulFast} whose dA is zeros: for a first layer, whose input a is data. */
+export const matMulFastNoInputGrad = withGrad<tf.Tensor2D>(
+  ([a, b]) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+  (dy, [a]) => [tf.zerosLike(a), tf.matMul(tf.transpose(a as tf.Tensor2D), dy as tf.Tensor2D)],
+);
+
 /** 'same' padding of an odd kernel k: p = (k − 1)/2 on each side. */
 function samePad(kernel: number): number {
   if (kernel % 2 !== 1) throw new Error(`'same' conv workaround needs an odd kernel, got ${kernel}`);

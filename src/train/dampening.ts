@@ -17,6 +17,9 @@
  * [kh, kw, in, out], depthwise [kh, kw, C, 1]), so the lab sums over the layer's output-channel
  * axis (the quantizer's channel axis: last for dense/conv, 2 for depthwise) and averages over the
  * other axes: the same number as the PyTorch code computes on the same weights.
+ *
+ * Two phases: {@link dampeningTargets} runs before the gradient tape (so sg[·] is free: the
+ * targets are constants), {@link dampeningFromTargets} inside it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -35,11 +38,18 @@ export interface DampeningInput {
   qmax: number;
   /** The output-channel axis of `latent` (summed over by "kernel_mean"). */
   channelAxis: number;
+  /**
+   * Every weight is known to lie inside the clip range, so the mask is skipped (4 comparison ops
+   * over the whole weight). True for a symmetric min-max range: s = max|w|/p puts max|w| at the
+   * top code, and the signed grid reaches one step further down.
+   */
+  allInside?: boolean;
 }
 
 /**
  * Identity in the forward pass, zero gradient in the backward pass (tfjs has no stop_gradient).
- * Call inside a tidy or optimizer.minimize.
+ * Unlike a true stop, it does not cut the tape: ops between a variable and this call still need
+ * gradient functions (e.g. no LogicalAnd). Call inside a tidy or optimizer.minimize.
  */
 export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args) => ({
   value: tf.clone(args[0] as tf.Tensor),
@@ -56,8 +66,8 @@ export function broadcastChannels(t: tf.Tensor, shape: number[], axis: number): 
 export interface DampeningTargets {
   /** sg[q(w)] = s·(x_int − z), shape of the weight. */
   target: tf.Tensor;
-  /** 1 where w lies inside the clip range [s·(n−z), s·(p−z)], else 0. */
-  inside: tf.Tensor;
+  /** 1 where w lies inside the clip range [s·(n−z), s·(p−z)], else 0; null = all inside. */
+  inside: tf.Tensor | null;
 }
 
 /**
@@ -71,6 +81,7 @@ export function dampeningTargets(input: DampeningInput): DampeningTargets {
   const s = broadcastChannels(input.scale, latent.shape, channelAxis);
   const z = input.zeroPoint ? broadcastChannels(input.zeroPoint, latent.shape, channelAxis) : tf.scalar(0);
   const target = tf.mul(s, tf.sub(tf.cast(input.codes, 'float32'), z));
+  if (input.allInside) return { target, inside: null };
   const lo = tf.mul(s, tf.sub(input.qmin, z));
   const hi = tf.mul(s, tf.sub(input.qmax, z));
   const inside = tf.cast(tf.logicalAnd(tf.greaterEqual(latent, lo), tf.lessEqual(latent, hi)), 'float32');
@@ -83,30 +94,8 @@ export function dampeningTargets(input: DampeningInput): DampeningTargets {
  * clip edge itself, so the term is 0 there, as in the formula. Gradient 2·inside·(w − target)/K.
  */
 export function dampeningFromTargets(latent: tf.Tensor, targets: DampeningTargets, channelAxis: number): tf.Scalar {
-  const err = tf.square(tf.mul(tf.sub(latent, targets.target), targets.inside));
+  const diff = tf.sub(latent, targets.target);
+  const err = tf.square(targets.inside ? tf.mul(diff, targets.inside) : diff);
   const perKernel = latent.rank > 1 ? tf.sum(err, channelAxis) : err;
   return tf.mean(perKernel) as tf.Scalar;
-}
-
-/**
- * One layer's dampening loss with "kernel_mean" aggregation (float32 scalar), in one call: the
- * targets are stop-gradiented here. Gradients flow only into `latent`. The trainer uses the
- * two-phase {@link dampeningTargets} + {@link dampeningFromTargets} instead (cheaper).
- */
-export function layerDampeningLoss(input: DampeningInput): tf.Scalar {
-  const t = dampeningTargets(input);
-  const targets = { target: stopGradient(t.target), inside: stopGradient(t.inside) };
-  return dampeningFromTargets(input.latent, targets, input.channelAxis);
-}
-
-/** Sum of {@link layerDampeningLoss} over layers (0 when there are none). */
-export function dampeningLoss(inputs: DampeningInput[]): tf.Scalar {
-  if (inputs.length === 0) return tf.scalar(0);
-  return tf.addN(inputs.map(layerDampeningLoss)) as tf.Scalar;
-}
-
-/** L_task + λ·L_damp, skipping the dampening graph entirely when λ = 0 (the first 25%). */
-export function withDampening(taskLoss: tf.Scalar, lambda: number, inputs: () => DampeningInput[]): tf.Scalar {
-  if (lambda <= 0) return taskLoss;
-  return tf.add(taskLoss, tf.mul(dampeningLoss(inputs()), lambda)) as tf.Scalar;
 }

@@ -166,6 +166,7 @@ export class OscillationHooks {
       qmin: q.grid.qmin,
       qmax: q.grid.qmax,
       channelAxis: weightChannelAxis(l.spec),
+      allInside: this.exp.quant.weight.range === 'minmax' && this.exp.quant.weight.symmetric,
     });
   }
 

@@ -74,7 +74,8 @@ export function trainStep(input: StepInput): StepTensors | null {
     const x = imageBatch(input.split, input.indices);
     const labels = labelBatch(input.split, input.indices);
     const { grads } = tf.variableGrads(() => {
-      const logits = forward(input.model, x, { training: true });
+      // The clip fractions are read only with a report: record them on report steps only.
+      const logits = forward(input.model, x, { training: true, recordClip: input.keepMetrics });
       const task = crossEntropy(labels, logits);
       if (input.keepMetrics)
         kept = { loss: tf.keep(tf.clone(task)), correct: tf.keep(correctCount(labels, logits)) };

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { ReferenceLine } from 'recharts';
 import type { Mark } from '../../store/types';
+import { PngButton } from '../share/PngButton';
 
 export const CHART_WIDTH = 420;
 export const CHART_HEIGHT = 190;
@@ -30,7 +31,10 @@ export function ChartCard(props: {
     <figure className="chart" data-testid={props.testId} data-points={props.points}>
       <figcaption>
         <span>{props.title}</span>
-        {props.aside}
+        <span className="chart-actions">
+          {props.aside}
+          {props.points > 0 && <PngButton name={props.title} />}
+        </span>
       </figcaption>
       {props.points === 0 ? (
         <div className="chart-empty" style={{ height: CHART_HEIGHT }}>

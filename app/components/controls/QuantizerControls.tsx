@@ -49,11 +49,38 @@ function RoleControls({ role }: { role: Role }) {
   );
 }
 
+/** PikeLPN's QuantNorm and double quantization (issue 6): change accuracy and ACEv2. */
+function NormScaleToggles() {
+  const quant = useLab((s) => s.experiment.quant);
+  const update = useLab((s) => s.updateExperiment);
+  const set = (patch: Partial<Pick<Experiment['quant'], 'quantNorm' | 'doubleQuant'>>) =>
+    update((e) => ({ ...e, quant: { ...e.quant, ...patch } }));
+  return (
+    <div className="row">
+      <Toggle
+        label="QuantNorm"
+        testId="controls.quant.quantNorm"
+        title="Quantize batch-norm scale and shift at the weight bits (PikeLPN); no effect on layers without BN"
+        checked={quant.quantNorm}
+        onChange={(quantNorm) => set({ quantNorm })}
+      />
+      <Toggle
+        label="double quantization"
+        testId="controls.quant.doubleQuant"
+        title="Quantize the per-channel scales themselves to 8 bits (PikeLPN)"
+        checked={quant.doubleQuant}
+        onChange={(doubleQuant) => set({ doubleQuant })}
+      />
+    </div>
+  );
+}
+
 export function QuantizerControls() {
   return (
     <Section title="Quantizers" testId="controls.quant">
       <RoleControls role="weight" />
       <RoleControls role="act" />
+      <NormScaleToggles />
     </Section>
   );
 }

@@ -1,0 +1,16 @@
+/** Composition of issue 7's runs UI: saved runs (table + import/export) and their comparison charts. */
+import { CompareCharts } from './CompareCharts';
+import { RunTable } from './RunTable';
+import { RunsToolbar } from './RunsToolbar';
+import './runs.css';
+
+export function RunsSection() {
+  return (
+    <section className="runs-section" data-testid="runs.section">
+      <h2>Saved runs</h2>
+      <RunsToolbar />
+      <RunTable />
+      <CompareCharts />
+    </section>
+  );
+}
