@@ -12,7 +12,7 @@ import { seriesPoints } from './series';
 import type { RunPhase, RunState } from './types';
 
 /** Least time between two saves of a running run, ms (the final save is never delayed). */
-export const SAVE_INTERVAL_MS = 1500;
+export const SAVE_INTERVAL_MS = 5000;
 
 /** The stored status of a run phase. */
 export function storedStatus(phase: RunPhase): StoredRunStatus {

@@ -49,12 +49,6 @@ export type OscillationReport = Pick<StepReport, 'samples' | 'frequencyHistogram
   layers: Map<string, Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'frozenFraction'>>;
 };
 
-/** True when `exp` asks for any oscillation machinery at all. */
-export function wantsOscillationHooks(exp: Experiment): boolean {
-  const o = exp.oscillation;
-  return o.track || o.dampening > 0 || o.freezeThreshold > 0;
-}
-
 /** Layers whose weights are tracked (and may freeze) under `exp`. */
 export function isTrackedLayer(exp: Experiment, layer: ModelLayer): boolean {
   const bits = layer.spec.weightBits;

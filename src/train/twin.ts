@@ -45,7 +45,9 @@ export function tensorCodeMap(mapping: EstimatorMapping): CodeUnitMap & { dispos
       // ub = the rounding threshold below u; t = position in the bin in table intervals.
       const ub = tf.add(tf.floor(tf.sub(u, 0.5)), 0.5);
       const t = tf.mul(tf.sub(u, ub), n);
-      const i = tf.minimum(tf.floor(t), n - 1);
+      // Clip, not just min: in float32, u − ½ can round onto the integer above (u = −1.5000001
+      // gives −2), putting u a hair below ub and t below 0; M(u) ≈ ub is then right to ~1e-7.
+      const i = tf.clipByValue(tf.floor(t), 0, n - 1);
       const lo = tf.gather(table, tf.cast(i, 'int32'));
       const hi = tf.gather(table, tf.cast(tf.add(i, 1), 'int32'));
       const f = tf.add(lo, tf.mul(tf.sub(t, i), tf.sub(hi, lo)));

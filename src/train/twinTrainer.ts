@@ -67,13 +67,22 @@ export function createTwinTrainer(exp: Experiment, make: MakeTrainer, basePlugin
   const alpha = mapping?.alpha;
   const lrPlugin: TrainerPluginFactory = () => ({ name: 'twin-map', learningRateScale: () => alpha ?? 1 });
   const main = make(exp, mapping ? [...basePlugins, lrPlugin] : basePlugins);
-  const twin = make(twinExperiment(exp), basePlugins);
+  let twin: QuantTrainer | null = null;
   let codeMap: (CodeUnitMap & { dispose(): void }) | null = null;
-  if (mapping) {
-    codeMap = tensorCodeMap(mapping);
-    primeWeightQuantizers(main.model);
-    primeWeightQuantizers(twin.model);
-    mapWeights(main.model, codeMap);
+  try {
+    twin = make(twinExperiment(exp), basePlugins);
+    if (mapping) {
+      codeMap = tensorCodeMap(mapping);
+      primeWeightQuantizers(main.model);
+      primeWeightQuantizers(twin.model);
+      mapWeights(main.model, codeMap);
+    }
+  } catch (error) {
+    // Half-built pairs would leak their variables.
+    main.dispose();
+    twin?.dispose();
+    codeMap?.dispose();
+    throw error;
   }
   return new TwinTrainer(main, twin, estimatorLabel(spec.estimator), alpha, codeMap);
 }
