@@ -7,6 +7,21 @@ import { PngButton } from '../share/PngButton';
 export const CHART_WIDTH = 420;
 export const CHART_HEIGHT = 190;
 export const CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: -8 };
+
+/**
+ * Props of the step x-axis every live chart shares: fixed ticks from the run's axis selector, so
+ * recharts does not re-measure tick labels while a run grows (a main-thread cost, see pace.ts).
+ */
+export function stepAxisProps(axis: { domain: [number, number]; ticks: number[] }) {
+  return {
+    interval: 0,
+    dataKey: 'step',
+    type: 'number',
+    domain: axis.domain,
+    ticks: axis.ticks,
+    tick: { fontSize: 10 },
+  } as const;
+}
 export const COLORS = [
   '#1f77b4',
   '#e8710a',

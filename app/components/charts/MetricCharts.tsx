@@ -6,7 +6,7 @@ import { logAxis } from '../../store/axes';
 import { accuracySeries, lossSeries, viewedSeries, type MetricRow } from '../../store/selectors';
 import type { Series } from '../../store/series';
 import type { EvalRow, Mark, ReportRow } from '../../store/types';
-import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, markLines, Swatch } from './ChartCard';
+import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, markLines, Swatch, stepAxisProps } from './ChartCard';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
@@ -54,14 +54,7 @@ function MetricChart(props: {
     <ChartCard title={props.title} testId={props.testId} points={rows.length} legend={props.legend}>
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" />
-        <XAxis
-          interval={0}
-          dataKey="step"
-          type="number"
-          domain={xAxis.domain}
-          ticks={xAxis.ticks}
-          tick={{ fontSize: 10 }}
-        />
+        <XAxis {...stepAxisProps(xAxis)} />
         <YAxis
           interval={0}
           type="number"

@@ -6,7 +6,7 @@ import { countTicks, niceCeil } from '../../store/axes';
 import { fractionSeries, frequencyBars, selectViewedRun, viewedSeries } from '../../store/selectors';
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow, RunState } from '../../store/types';
-import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch } from './ChartCard';
+import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
@@ -95,14 +95,7 @@ const FractionView = memo(function FractionView({
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" />
-        <XAxis
-          interval={0}
-          dataKey="step"
-          type="number"
-          domain={xAxis.domain}
-          ticks={xAxis.ticks}
-          tick={{ fontSize: 10 }}
-        />
+        <XAxis {...stepAxisProps(xAxis)} />
         <YAxis
           interval={0}
           allowDataOverflow

@@ -9,7 +9,7 @@ import { useLab, useLabShallow } from '../../store/hooks';
 import { trajectories, viewedSeries, type SampleDetail } from '../../store/selectors';
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow } from '../../store/types';
-import { CHART_HEIGHT, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch } from './ChartCard';
+import { CHART_HEIGHT, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
 import { extent, FastRules, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { HoverCapture, useHoverChannel, useHovered, type HoverChannel } from './hover';
 import { LayerPicker, pickLayer } from './LayerPicker';
@@ -106,14 +106,7 @@ const TrajectoryView = memo(function TrajectoryView({
         margin={{ top: 8, right: 12, bottom: 0, left: -16 }}
       >
         <CartesianGrid stroke="#e6e6e6" vertical={false} horizontalValues={t.grid} />
-        <XAxis
-          interval={0}
-          dataKey="step"
-          type="number"
-          domain={xAxis.domain}
-          ticks={xAxis.ticks}
-          tick={{ fontSize: 10 }}
-        />
+        <XAxis {...stepAxisProps(xAxis)} />
         <YAxis
           interval={0}
           type="number"

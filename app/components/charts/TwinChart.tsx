@@ -8,7 +8,7 @@ import { niceCeil } from '../../store/axes';
 import { selectViewedRun, twinSeries, viewedSeries } from '../../store/selectors';
 import type { Series } from '../../store/series';
 import type { Mark } from '../../store/types';
-import { CHART_HEIGHT, CHART_WIDTH, ChartCard, markLines, Swatch } from './ChartCard';
+import { CHART_HEIGHT, CHART_WIDTH, ChartCard, markLines, Swatch, stepAxisProps } from './ChartCard';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
@@ -59,14 +59,7 @@ const TwinView = memo(function TwinView({
         margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
       >
         <CartesianGrid stroke="#eee" yAxisId="a" />
-        <XAxis
-          interval={0}
-          dataKey="step"
-          type="number"
-          domain={xAxis.domain}
-          ticks={xAxis.ticks}
-          tick={{ fontSize: 10 }}
-        />
+        <XAxis {...stepAxisProps(xAxis)} />
         <YAxis
           interval={0}
           allowDataOverflow
