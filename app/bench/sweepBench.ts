@@ -15,6 +15,8 @@ export interface SweepBenchRecord {
   failed: number;
   wallMs: number;
   pointsPerMin: number;
+  /** Sum of the points' own training wall times (the rest of wallMs is start-up and idling). */
+  pointMsSum: number;
   /** Cores the browser reports (the pool's default size). */
   cores: number;
   grid: string;
@@ -40,10 +42,14 @@ async function measure(
 ): Promise<SweepBenchRecord> {
   const points = expandGrid(base, AXES);
   let failed = 0;
+  let pointMsSum = 0;
   const t0 = performance.now();
   await runner.run(points, workers, {
     onPointProgress: () => undefined,
-    onSettled: (o) => (failed += o.ok ? 0 : 1),
+    onSettled: (o) => {
+      if (o.ok) pointMsSum += o.value.wallTimeMs ?? 0;
+      else failed++;
+    },
   });
   const wallMs = performance.now() - t0;
   return {
@@ -52,6 +58,7 @@ async function measure(
     points: points.length,
     failed,
     wallMs: Math.round(wallMs),
+    pointMsSum: Math.round(pointMsSum),
     pointsPerMin: +((60_000 * (points.length - failed)) / wallMs).toFixed(2),
     cores: navigator.hardwareConcurrency,
     grid: `W{2,4,8,f} x width{0.5,1}, MLP [128], ${base.train.steps} steps, batch ${base.train.batchSize}`,

@@ -4,7 +4,7 @@
  * the pool and terminates the busy workers mid-run; every worker is terminated when a sweep ends.
  */
 import type { Experiment } from '../../src/experiment/schema';
-import { pointFromResult, runPool, type GridPoint, type SweepPoint } from '../../src/sweep';
+import { pointFromResult, runPool, runWork, type GridPoint, type SweepPoint } from '../../src/sweep';
 import type { RunResult } from '../../src/train/types';
 import type { SweepEffects, SweepListener } from '../store/sweepSlice';
 import type { BackendName, SweepCommand, SweepWorkerEvent } from '../worker/protocol';
@@ -144,6 +144,7 @@ export class BrowserSweepRunner implements SweepEffects {
     try {
       await runPool(points, workers, task, {
         signal: controller.signal,
+        weight: (p) => runWork(p.experiment),
         onSettled: (outcome, index, progress) => listener.onSettled(outcome, points[index], progress),
       });
     } finally {

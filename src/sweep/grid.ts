@@ -3,6 +3,7 @@
  * multiplier × QuantNorm × double quantization × seeds, one experiment per point, each with a
  * stable id that names its coordinates. Pure: usable from the browser worker pool and the CLI.
  */
+import { costOfExperiment } from '../cost/report';
 import { parseExperiment, type Experiment } from '../experiment/schema';
 
 /** The values a sweep takes on each axis. An absent axis keeps the base experiment's value. */
@@ -118,4 +119,15 @@ export function expandGrid(base: Experiment, axes: GridAxes): GridPoint[] {
     }
   }
   return points;
+}
+
+/**
+ * Relative duration of a run, for the sweep pool's heaviest-first order: MACs per sample (the
+ * cost model) × samples the run pushes through the model — training steps × batch × 3 (forward
+ * and backward) plus one pass over the test set per evaluation. Only the ordering matters.
+ */
+export function runWork(exp: Experiment): number {
+  const { steps, batchSize, evalEvery } = exp.train;
+  const evals = Math.ceil(steps / evalEvery) + 1;
+  return costOfExperiment(exp).total.macs * (3 * steps * batchSize + evals * exp.data.testSize);
 }

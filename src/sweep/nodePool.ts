@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResultJson } from './file';
-import type { GridPoint } from './grid';
+import { runWork, type GridPoint } from './grid';
 import { runPool, type PoolProgress, type Settled } from './pool';
 import type { SweepFailure, SweepPoint } from './types';
 
@@ -81,6 +81,7 @@ export async function runSweepInNode(points: readonly GridPoint[], options: Node
   try {
     const outcomes = await runPool(points, options.jobs ?? defaultJobs(), (p, _i, signal) => runPointInChild(p, dir, signal, options.runArgs, options.binPath), {
       signal: options.signal,
+      weight: (p) => runWork(p.experiment),
       onSettled: (outcome, index, progress) => options.onSettled?.(outcome, points[index], progress),
     });
     const done: SweepPoint[] = [];

@@ -1,7 +1,7 @@
 /** Grid expansion: counts, order, stable ids, validation. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, experimentSchema } from '../../../src/experiment/schema';
-import { coordsOf, expandGrid, pointId, seedRange } from '../../../src/sweep/grid';
+import { coordsOf, expandGrid, pointId, runWork, seedRange } from '../../../src/sweep/grid';
 
 describe('expandGrid', () => {
   it('ties act bits to weight bits when act bits are absent; seeds innermost', () => {
@@ -59,5 +59,18 @@ describe('expandGrid', () => {
   it('rejects values outside the schema, naming the point', () => {
     expect(() => expandGrid(DEFAULT_EXPERIMENT, { weightBits: [9] })).toThrow(/w9a9-x1-s1.*bits/);
     expect(() => expandGrid(DEFAULT_EXPERIMENT, { widths: [100] })).toThrow(/widthMultiplier/);
+  });
+});
+
+describe('runWork', () => {
+  const at = (patch: object) => experimentSchema.parse({ ...DEFAULT_EXPERIMENT, ...patch });
+  it('grows with width and steps; bits alone do not change it', () => {
+    const base = at({});
+    const wide = at({ model: { ...DEFAULT_EXPERIMENT.model, widthMultiplier: 2 } });
+    const long = at({ train: { ...DEFAULT_EXPERIMENT.train, steps: DEFAULT_EXPERIMENT.train.steps * 2 } });
+    const w2 = at({ quant: { ...DEFAULT_EXPERIMENT.quant, weight: { ...DEFAULT_EXPERIMENT.quant.weight, bits: 2 } } });
+    expect(runWork(wide)).toBeGreaterThan(1.5 * runWork(base));
+    expect(runWork(long)).toBeGreaterThan(1.5 * runWork(base));
+    expect(runWork(w2)).toBe(runWork(base));
   });
 });

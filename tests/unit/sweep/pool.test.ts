@@ -42,6 +42,23 @@ describe('runPool', () => {
     expect(out.map((o) => (o.ok ? o.value : o.error))).toEqual([1, 2, CANCELLED, CANCELLED]);
   });
 
+  it('with weights, starts the heaviest first and still returns results in input order', async () => {
+    const started: number[] = [];
+    const out = await runPool(
+      [3, 9, 1, 9, 5],
+      1,
+      async (x, index) => {
+        started.push(index);
+        await tick();
+        return x;
+      },
+      { weight: (x) => x },
+    );
+    // Stable among equal weights: index 1 before index 3.
+    expect(started).toEqual([1, 3, 4, 0, 2]);
+    expect(out.map((o) => (o.ok ? o.value : o.error))).toEqual([3, 9, 1, 9, 5]);
+  });
+
   it('ETA from the mean time per settled task', () => {
     expect(estimateEtaMs(2, 10, 1000)).toBe(4000);
     expect(estimateEtaMs(0, 10, 1000)).toBeNaN();
