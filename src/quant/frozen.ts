@@ -11,18 +11,34 @@ export interface FrozenStore {
   readonly current: FrozenCodes | null;
   /** Replaces the set (copies the inputs; the caller keeps ownership). */
   set(mask: tf.Tensor, codes: tf.Tensor): void;
-  /** Frees the set. */
+  /**
+   * Uses the caller's `keep` and `codes` by reference (no copy): the caller owns them and updates
+   * them with `assign`, which the next apply sees. `clear` then forgets them without disposing.
+   */
+  share(state: FrozenCodes): void;
+  /** Frees the set (or forgets a shared one). */
   clear(): void;
 }
 
 /** An empty frozen store. */
 export function createFrozenStore(): FrozenStore {
   let vars: { keep: tf.Variable; codes: tf.Variable } | null = null;
+  let shared: FrozenCodes | null = null;
+  const disposeOwn = () => {
+    vars?.keep.dispose();
+    vars?.codes.dispose();
+    vars = null;
+  };
   return {
     get current() {
-      return vars;
+      return shared ?? vars;
+    },
+    share(state) {
+      disposeOwn();
+      shared = state;
     },
     set(mask, codes) {
+      shared = null;
       tf.tidy(() => {
         const m = tf.cast(mask, 'float32');
         const keep = tf.sub(1, m);
@@ -31,16 +47,14 @@ export function createFrozenStore(): FrozenStore {
           vars.keep.assign(keep);
           vars.codes.assign(frozenCodes);
         } else {
-          vars?.keep.dispose();
-          vars?.codes.dispose();
+          disposeOwn();
           vars = { keep: tf.variable(keep, false), codes: tf.variable(frozenCodes, false) };
         }
       });
     },
     clear() {
-      vars?.keep.dispose();
-      vars?.codes.dispose();
-      vars = null;
+      disposeOwn();
+      shared = null;
     },
   };
 }

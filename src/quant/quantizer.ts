@@ -114,6 +114,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     clipFraction: () => clipVar.clone() as tf.Scalar,
     trainable: source.trainable,
     freeze: (mask, codes) => frozen.set(mask, codes),
+    shareFrozen: (state) => frozen.share(state),
     unfreeze: () => frozen.clear(),
     dispose() {
       frozen.clear();

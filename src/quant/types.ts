@@ -5,6 +5,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { QuantizerConfig } from '../experiment/schema';
 import type { EstimatorSpec } from '../estimators/types';
+import type { FrozenCodes } from './fakeQuant';
 
 /** Integer grid of a quantizer: x_int ∈ [qmin, qmax]. */
 export interface Grid {
@@ -81,6 +82,13 @@ export interface Quantizer {
    * @param codes integer codes in [qmin, qmax] (float or int32), same shape; read where mask = 1
    */
   freeze?(mask: tf.Tensor, codes: tf.Tensor): void;
+  /**
+   * {@link freeze} by reference, for a caller that updates its frozen set every step (the
+   * oscillation hooks): the quantizer reads `keep` (1 − mask) and `codes` (mask·codes) on every
+   * apply, so an `assign` to them takes effect without a copy. The caller keeps ownership and must
+   * call `unfreeze()` before disposing them.
+   */
+  shareFrozen?(state: FrozenCodes): void;
   /** Clears the frozen set (all entries free again). */
   unfreeze?(): void;
   dispose(): void;

@@ -40,6 +40,8 @@ interface TrackedLayer {
   layer: ModelLayer;
   tracker: OscillationTracker;
   freezer: WeightFreezer | null;
+  /** The weight quantizer reads the freezer's set by reference (shareFrozen) since freezing began. */
+  shared: boolean;
   sampleIndices: number[];
   history: OscillationSummary['history'];
 }
@@ -91,6 +93,7 @@ export class OscillationHooks {
       layer,
       tracker: new OscillationTracker(layer.spec.weightShape, momentum, sampleIndices),
       freezer: null,
+      shared: false,
       sampleIndices,
       history: [],
     };
@@ -104,9 +107,10 @@ export class OscillationHooks {
     if (freezeThreshold > 0 && !t.freezer) {
       t.freezer = new WeightFreezer(t.layer.spec.weightShape, { momentum, useEma: freezeUseEma });
     } else if (freezeThreshold <= 0 && t.freezer) {
+      t.layer.quantizers.weight.unfreeze?.();
       t.freezer.dispose();
       t.freezer = null;
-      t.layer.quantizers.weight.unfreeze?.();
+      t.shared = false;
     }
     if (t.freezer) {
       t.freezer.momentum = momentum;
@@ -183,19 +187,35 @@ export class OscillationHooks {
         t.tracker.update(codes);
         if (!t.freezer) return;
         t.freezer.update(t.tracker.frequency, codes, weight, threshold);
-        // The hook copies the set; only worth it once freezing can have happened.
-        if (threshold !== null) q.freeze?.(tf.sub(1, t.freezer.state.keep), t.freezer.state.codes);
+        // Only once freezing can have happened: before, the forward pass skips the freeze ops.
+        if (threshold !== null) this.attachFrozen(t);
       });
+    }
+  }
+
+  /**
+   * Hands the layer's frozen set to its weight quantizer: by reference once (later assigns show
+   * through), or as a copy every step for a quantizer without shareFrozen.
+   */
+  private attachFrozen(t: TrackedLayer): void {
+    const q = t.layer.quantizers.weight;
+    const state = t.freezer?.state;
+    if (!state || t.shared) return;
+    if (q.shareFrozen) {
+      q.shareFrozen(state);
+      t.shared = true;
+    } else {
+      tf.tidy(() => q.freeze?.(tf.sub(1, state.keep), state.codes));
     }
   }
 
   /** Hands every frozen set to the (possibly rebuilt) weight quantizers again. */
   reattachFreeze(): void {
-    tf.tidy(() => {
-      for (const t of this.tracked) {
-        if (t.freezer) t.layer.quantizers.weight.freeze?.(tf.sub(1, t.freezer.state.keep), t.freezer.state.codes);
-      }
-    });
+    for (const t of this.tracked) {
+      if (!t.shared) continue;
+      t.shared = false;
+      this.attachFrozen(t);
+    }
   }
 
   /** Histogram edges over [0, 10·reportThreshold] (capped at 1). */

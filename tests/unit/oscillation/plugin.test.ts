@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
+import { createQuantizer } from '../../../src/quant/quantizer';
 import { oscillationPlugin } from '../../../src/train/oscPlugin';
 import { QuantTrainer, createTrainer } from '../../../src/train/trainer';
 import type { Trainer } from '../../../src/train/types';
@@ -71,6 +72,24 @@ describe('oscillation plugin in the trainer', () => {
     expect(Object.keys(result.oscillation!.layers)).toEqual(['fc1', 'fc2']);
     expect(result.oscillation!.frozenFraction).toBeGreaterThan(0);
     trainer.dispose();
+  });
+
+  it('sharing the frozen set by reference trains exactly like copying it every step', async () => {
+    const data = loadMnistNode();
+    const copying = new QuantTrainer(tinyExperiment(), data, {
+      plugins: [oscillationPlugin],
+      // Without shareFrozen the hooks fall back to freeze(), a copy per step.
+      createQuantizer: (opts) => ({ ...createQuantizer(opts), shareFrozen: undefined }),
+    });
+    const sharing = new QuantTrainer(tinyExperiment(), data, { plugins: [oscillationPlugin] });
+    const [a, b] = [await copying.run(40), await sharing.run(40)];
+    expect(b.map((r) => r.samples)).toEqual(a.map((r) => r.samples));
+    expect(sharing.result().oscillation!.frozenFraction).toBeGreaterThan(0);
+    for (const [i, w] of sharing.model.parameters().entries()) {
+      expect(Array.from(await w.data())).toEqual(Array.from(await copying.model.parameters()[i].data()));
+    }
+    copying.dispose();
+    sharing.dispose();
   });
 
   it('runs SGD twins with the mapping in lockstep without leaking', async () => {

@@ -110,6 +110,24 @@ describe('freezing hook (SCIENCE §2)', () => {
     q.dispose();
   });
 
+  it('a shared set is read by reference: assigns show through, unfreeze does not dispose it', () => {
+    const q = createQuantizer(weightOpts({ shape: [4] }));
+    const w = tf.tensor1d([0.7, 0.3, -0.2, 0.1]); // s = 0.1, codes [7, 3, −2, 1]
+    const state = { keep: tf.variable(tf.ones([4])), codes: tf.variable(tf.zeros([4])) };
+    q.shareFrozen?.(state);
+    expectClose(q.toInt(w), [7, 3, -2, 1]);
+    state.keep.assign(tf.tensor1d([1, 0, 1, 0]));
+    state.codes.assign(tf.tensor1d([0, 5, 0, -4]));
+    expectClose(q.apply(w, true), [0.7, 0.5, -0.2, -0.4], 1e-6);
+    expectClose(tf.grad((x: tf.Tensor) => q.apply(x, true).sum())(w), [1, 0, 1, 0]);
+    q.unfreeze?.();
+    expectClose(q.toInt(w), [7, 3, -2, 1]);
+    expect(state.keep.isDisposed).toBe(false);
+    q.dispose();
+    expect(state.codes.isDisposed).toBe(false);
+    tf.dispose([state.keep, state.codes, w]);
+  });
+
   it('re-freezing replaces the set without leaking', async () => {
     const q = createQuantizer(weightOpts({ shape: [4] }));
     const mask = tf.tensor1d([1, 0, 0, 0]);
