@@ -2,7 +2,7 @@
 /** Benchmark worker: times the shared bench experiments on one backend configuration. */
 import * as tf from '@tensorflow/tfjs-core';
 import { pickBackend } from '../worker/backend';
-import { parseMnist, MNIST_URL } from '../../src/data/mnist';
+import { loadMnist } from '../worker/mnist';
 import { createTrainer } from '../../src/train/trainer';
 import { BENCH_BATCH, BENCH_PRECISIONS, benchPlan, measureTraining, type BenchModel } from '../../src/bench/measure';
 import type { BenchConfig, BenchEvent } from './protocol';
@@ -19,7 +19,7 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
       return post({ type: 'done' });
     }
     const label = config.backend === 'wasm' ? `wasm${info.simd ? '-simd' : ''}${info.threads > 1 ? `-threads${info.threads}` : ''}` : config.backend;
-    const data = parseMnist(new Uint8Array(await (await fetch(MNIST_URL)).arrayBuffer()));
+    const data = await loadMnist();
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
       // The cpu backend needs seconds per CNN step: skip as in the Node bench.
       if (config.backend === 'cpu' && model === 'cnn') continue;

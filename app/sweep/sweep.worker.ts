@@ -4,9 +4,9 @@
  * (the same code path as the CLI's `run`) and posts its result. Plain data out; tensors stay here.
  * Backend picked once, single-threaded wasm (the pool already runs one worker per core).
  */
-import { MNIST_URL, parseMnist, type MnistData } from '../../src/data/mnist';
 import { runExperiment } from '../../src/train/run';
 import { pickBackend } from '../worker/backend';
+import { loadMnist } from '../worker/mnist';
 import { assertNever, type SweepCommand, type SweepWorkerEvent } from '../worker/protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -15,20 +15,9 @@ declare const self: DedicatedWorkerGlobalScope;
 const PROGRESS_EVERY_MS = 250;
 
 let ready: Promise<unknown> | null = null;
-let mnist: Promise<MnistData> | null = null;
 
 const post = (event: SweepWorkerEvent): void => self.postMessage(event);
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** Fetches and parses the prebuilt MNIST binary once per worker (as train.worker.ts does). */
-function loadMnist(): Promise<MnistData> {
-  mnist ??= fetch(new URL(MNIST_URL, self.location.origin)).then(async (res) => {
-    if (!res.ok) throw new Error(`could not load MNIST (${res.status} ${res.statusText} for ${MNIST_URL})`);
-    return parseMnist(new Uint8Array(await res.arrayBuffer()));
-  });
-  mnist.catch(() => (mnist = null));
-  return mnist;
-}
 
 async function runPoint(cmd: Extract<SweepCommand, { type: 'runPoint' }>): Promise<void> {
   await ready;

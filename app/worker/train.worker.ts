@@ -4,9 +4,9 @@
  * Picks the backend once, caches the MNIST bytes, and keeps at most one live `Session`.
  * Training never runs on the main thread; this worker keeps going when the tab is hidden.
  */
-import { MNIST_URL, parseMnist, type MnistData } from '../../src/data/mnist';
 import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
+import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
 import { Session } from './session';
 
@@ -14,7 +14,6 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let session: Session | null = null;
 let ready: Promise<unknown> | null = null;
-let mnist: Promise<MnistData> | null = null;
 
 function post(event: WorkerEvent): void {
   self.postMessage(event);
@@ -22,16 +21,6 @@ function post(event: WorkerEvent): void {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Fetches and parses the prebuilt MNIST binary once per worker (public/data/mnist.bin). */
-function loadMnist(): Promise<MnistData> {
-  mnist ??= fetch(new URL(MNIST_URL, self.location.origin)).then(async (res) => {
-    if (!res.ok) throw new Error(`could not load MNIST (${res.status} ${res.statusText} for ${MNIST_URL})`);
-    return parseMnist(new Uint8Array(await res.arrayBuffer()));
-  });
-  mnist.catch(() => (mnist = null));
-  return mnist;
 }
 
 async function start(
