@@ -54,10 +54,15 @@ const TWIN_MLP: ExperimentInput = {
   seed: 1,
   data: SMALL_DATA,
   model: { arch: 'mlp', hidden: [128] },
-  quant: { weight: { bits: 4 }, act: { bits: 32 } },
+  // A fixed grid: the EMA range with momentum 1e-6 keeps the first scale. A min-max grid moves with
+  // the largest weight, so one twin crossing a bin edge shifts the scale of every weight it has and
+  // the comparison measures the recalibration instead of the estimator (and the SGD mapping, which
+  // assumes a fixed grid, then makes agreement worse: 0.80 mapped vs 0.90 unmapped, measured).
+  quant: { weight: { bits: 4, range: 'ema', rangeMomentum: 1e-6 }, act: { bits: 32 } },
   // The main run is the STE side; the twin runs the custom estimator (src/train/twin.ts).
   estimator: { name: 'ste' },
-  train: { optimizer: 'adam', lr: 1e-3, steps: 300, batchSize: 64, evalEvery: 100, reportEvery: 5 },
+  // Adam at 1e-4: 95% identical integer weights after 300 steps (93% at 3e-4, 85% at 1e-3).
+  train: { optimizer: 'adam', lr: 1e-4, steps: 300, batchSize: 64, evalEvery: 100, reportEvery: 5 },
   oscillation: { track: false },
   // cosine(a = 0.5) has the closed-form α = √(1 − a²) ≈ 0.866 (SCIENCE §1), handy for checking.
   twin: { estimator: { name: 'cosine', param: 0.5 }, map: false, compareEvery: 10 },
@@ -132,8 +137,8 @@ const INPUTS: PresetInput[] = [
     group: 'twins',
     title: 'Adam: a custom estimator behaves like the STE',
     explanation:
-      'Two twin runs share the seed, initialization and batch order and differ only in the gradient estimator: cosine (a = 0.5) vs the plain STE. Adam divides each update by a running gradient scale, so the estimator’s per-weight factor cancels out and both twins end with nearly the same integer weights.',
-    watch: 'Twin agreement (fraction of identical integer weights) staying near 1, and the alignment error staying small.',
+      'Two twin runs share the seed, initialization and batch order and differ only in the gradient estimator: cosine (a = 0.5) vs the plain STE. Adam divides each update by a running gradient scale, so the estimator’s per-weight factor nearly cancels out and both twins end with nearly the same integer weights (about 95% identical here). The grid is held fixed, so only the estimator differs between the twins.',
+    watch: 'Twin agreement (fraction of identical integer weights) staying near 1, and the alignment error staying small; then raise the learning rate tenfold and watch agreement fall.',
     experiment: TWIN_MLP,
   },
   {
@@ -150,7 +155,7 @@ const INPUTS: PresetInput[] = [
     group: 'twins',
     title: 'SGD with the mapping: the twins agree again',
     explanation:
-      'The theorem says training with a custom estimator at learning rate η equals STE training at α·η from initialization M(w0). With the mapping applied to the STE twin, the twins hold the same integer weights; raise the learning rate and the agreement degrades, as the O(η²) error term predicts.',
+      'The theorem says training with a custom estimator at learning rate η equals STE training at α·η from initialization M(w0). With the mapping applied to the STE twin, the twins hold the same integer weights (99.8% here, against 96% without it). The theorem assumes a fixed grid, which these presets use; switch the weight range to min-max and the recalibrating scale breaks it. Raise the learning rate and the agreement degrades, as the O(η²) error term predicts.',
     watch: 'Twin agreement near 1 and the reported α ≈ 0.866; then try a 5× larger learning rate.',
     experiment: merge(TWIN_MLP, { train: { optimizer: 'sgd', lr: 0.02 }, twin: { map: true } }),
   },
