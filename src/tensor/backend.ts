@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2dFt2, depthwiseConv2dFt, matMulFast, matMulFastNoInputGrad, pointwiseConv } from './ops';
+import { conv2dFt2, depthwiseConv2dFt, matMulFast, matMulFastNoInputGrad, maxPool2Fast, pointwiseConv } from './ops';
 
 /** Backends the lab can run on; `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'webgl', 'auto'] as const;
@@ -75,10 +75,10 @@ const FAST_OPS: OpSet = {
   conv2d: (x, w, inputGrad) =>
     w.shape[0] === 1 ? pointwiseConv(x, w, matMulFast) : conv2dFt2(x, w, inputGrad),
   depthwiseConv2d: depthwiseConv2dFt,
-  // Stock MaxPool: wasm has MaxPoolGrad. Measured on the 4-bit CNN at batch 128 (Node wasm):
-  // stock 187 ms/step; two slices + maximum (elementwise grads) 212; reshape + max 441, because
-  // the gradient of max over inner axes is a broadcasting Equal, which is very slow on wasm.
-  maxPool2: (x) => tf.maxPool(x, 2, 2, 'valid'),
+  // Stock MaxPool forward, hand-written backward (wasm's MaxPoolGrad is slow; see maxPool2Fast).
+  // Earlier tries at batch 128 (Node wasm): stock 187 ms/step; two slices + maximum with autodiff
+  // 212; reshape + max 441 (the gradient of max over inner axes is a broadcasting Equal).
+  maxPool2: maxPool2Fast,
   // Measured on the W4A4 CNN (Node wasm, interleaved): see tests/unit/perf and issue 8's note.
   batchNorm: 'fused',
 };

@@ -144,3 +144,45 @@ export function pointwiseConv(
   const y = matMul(tf.reshape(x, [n * h * wd, ci]), tf.reshape(w, [ci, co]));
   return tf.reshape(y, [n, h, wd, co]);
 }
+
+/**
+ * 2×2 stride-2 'valid' max pooling whose gradient avoids tfjs-wasm's MaxPoolGrad, which took 8.7 ms
+ * per call on the CNN at batch 64 (29% of the W4A4 step; `bench/profile.ts cnn w4a4`) and is wrong
+ * for windows whose values are all negative (it routes their gradient to the first entry). The
+ * forward pass is the stock MaxPool. The backward pass views x [N, 2h, 2w, C] as [N·h, 2, w, 2, C]
+ * (a free reshape) so y and dy broadcast over each window, and uses only ops wasm runs fast
+ * (broadcasting sub/mul, step, and the MaxPool forward kernel):
+ *
+ * ```
+ * isMax = 1 − step(y − x)                       1 at every entry equal to its window's max
+ * prio  = isMax · [[8, 4], [2, 1]]              by corner, row-major
+ * first = 1 − step(maxPool(prio) − prio)        1 only at the first max: MaxPoolGrad's tie rule
+ * dx    = first · dy                            (a trailing odd row/column gets 0)
+ * ```
+ * `y − x > 0` iff `y > x` for floats (gradual underflow), so no Equal kernel (slow on wasm) is needed.
+ * Checked against the cpu backend's stock gradient, ties included (tests/unit/perf/maxPool.test.ts).
+ */
+export const maxPool2Fast = (() => {
+  const op = tf.customGrad(((x: tf.Tensor4D, save: Save) => {
+    const y = tf.maxPool(x, 2, 2, 'valid');
+    save([x, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor4D, [x0, y0]: tf.Tensor[]) => {
+        const [n, hIn, wIn, c] = x0.shape;
+        const [, h, w] = y0.shape;
+        const even = hIn === 2 * h && wIn === 2 * w ? x0 : tf.slice(x0, [0, 0, 0, 0], [n, 2 * h, 2 * w, c]);
+        const x5 = tf.reshape(even, [n * h, 2, w, 2, c]);
+        const y5 = tf.reshape(y0, [n * h, 1, w, 1, c]);
+        const g5 = tf.reshape(dy, [n * h, 1, w, 1, c]);
+        const isMax = tf.sub(1, tf.step(tf.sub(y5, x5)));
+        const prio = tf.mul(isMax, tf.tensor5d([8, 4, 2, 1], [1, 2, 1, 2, 1]));
+        const best = tf.reshape(tf.maxPool(tf.reshape(prio, [n, 2 * h, 2 * w, c]) as tf.Tensor4D, 2, 2, 'valid'), [n * h, 1, w, 1, c]);
+        const first = tf.sub(1, tf.step(tf.sub(best, prio)));
+        const dx = tf.reshape(tf.mul(first, g5), [n, 2 * h, 2 * w, c]);
+        return [hIn === 2 * h && wIn === 2 * w ? dx : tf.pad(dx, [[0, 0], [0, hIn - 2 * h], [0, wIn - 2 * w], [0, 0]])];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad<tf.Tensor4D>>[0]);
+  return (x: tf.Tensor4D): tf.Tensor4D => op(x) as tf.Tensor4D;
+})();
