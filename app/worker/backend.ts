@@ -13,8 +13,9 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { initBackend } from '../../src/tensor/backend';
+import { initBackend, selectOps } from '../../src/tensor/backend';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from './protocol';
+import { isSoftwareRenderer } from './renderer';
 
 /** Whether the threaded wasm binary is worth loading here (pitfall 3). */
 export function shouldUseThreads(isolated: boolean, cores: number): boolean {
@@ -44,8 +45,68 @@ async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads 
   if (value !== 2) throw new Error(`probe returned ${value}`);
 }
 
+/** The WebGL renderer this worker would get (unmasked when allowed), or null without WebGL. */
+function glRenderer(): string | null {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Milliseconds of a training-shaped probe on the active backend: the MLP's first layer (batch 128,
+ * 784 → 256) forward and weight gradient through the op set the trainer uses, median of 3 after
+ * a warm-up (the warm-up also compiles webgl's shaders).
+ */
+async function probeMs(): Promise<number> {
+  const ops = selectOps();
+  const x = tf.randomNormal([128, 784]) as tf.Tensor2D;
+  const w = tf.variable(tf.randomNormal([784, 256], 0, 0.05));
+  const once = async () => {
+    const t0 = performance.now();
+    const g = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.relu(ops.matMul(x, w as tf.Tensor2D, false))), [w]).grads[w.name]);
+    await g.data();
+    g.dispose();
+    return performance.now() - t0;
+  };
+  try {
+    await once();
+    const times = [await once(), await once(), await once()].sort((a, b) => a - b);
+    return times[1];
+  } finally {
+    tf.dispose([x, w]);
+  }
+}
+
+/**
+ * With wasm picked and a hardware WebGL renderer available, measures both on a probe and keeps the
+ * faster; software GL (SwiftShader, llvmpipe) is skipped without measuring. Returns the reason.
+ */
+async function measureAgainstWebgl(info: BackendInfo): Promise<BackendInfo> {
+  const renderer = glRenderer();
+  if (!renderer) return { ...info, why: 'wasm + SIMD; no WebGL here' };
+  if (isSoftwareRenderer(renderer)) return { ...info, why: `wasm + SIMD; WebGL is software-rendered here (${renderer}), far slower` };
+  const wasmMs = await probeMs();
+  try {
+    await tryBackend('webgl', true);
+    const webglMs = await probeMs();
+    const measured = `probe: wasm ${wasmMs.toFixed(1)} ms, webgl ${webglMs.toFixed(1)} ms (${renderer})`;
+    if (webglMs < wasmMs) return { name: 'webgl', simd: false, threads: 1, skipped: info.skipped, why: `measured faster; ${measured}` };
+    await initBackend('wasm');
+    return { ...info, why: `measured faster; ${measured}` };
+  } catch (err) {
+    await initBackend('wasm');
+    return { ...info, skipped: [...info.skipped, { name: 'webgl', reason: err instanceof Error ? err.message : String(err) }] };
+  }
+}
+
 /**
  * Tries `prefer` (if given) then wasm → webgl → cpu; returns what runs and why others were skipped.
+ * Without `prefer`, wasm is then measured against a hardware WebGL (see measureAgainstWebgl).
  * `allowThreads: false` keeps wasm single-threaded (sweep pool: one worker per core already).
  */
 export async function pickBackend(prefer?: BackendName, opts: { allowThreads?: boolean } = {}): Promise<BackendInfo> {
@@ -58,7 +119,9 @@ export async function pickBackend(prefer?: BackendName, opts: { allowThreads?: b
       await tryBackend(name, name !== prefer, opts.allowThreads ?? true);
       const simd = name === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       const threads = name === 'wasm' ? getThreadsCount() : 1;
-      return { name, simd, threads, skipped };
+      const info: BackendInfo = { name, simd, threads, skipped };
+      if (prefer || name !== 'wasm') return prefer ? { ...info, why: 'asked for with ?backend=' } : info;
+      return await measureAgainstWebgl(info);
     } catch (err) {
       skipped.push({ name, reason: err instanceof Error ? err.message : String(err) });
     }

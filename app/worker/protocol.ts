@@ -19,6 +19,8 @@ export interface BackendInfo {
   threads: number;
   /** Backends tried before the one picked, with why they were skipped. */
   skipped: { name: BackendName; reason: string }[];
+  /** Why this backend: asked for, measured faster (with the probe times), or WebGL not worth it. */
+  why?: string;
 }
 
 /** Histogram of one layer's latent weights in grid units (u = w/s + z), with the integer grid. */

@@ -6,6 +6,10 @@ test('loads with a backend, controls and empty charts', async ({ lab, page }) =>
   console.log(`backend picked: ${summary.backend}`);
   await expect(page.getByTestId('header.backend')).toHaveAttribute('data-backend', summary.backend ?? '');
   await expect(page.getByTestId('header.backend')).toContainText('backend:');
+  // The tooltip says why this backend (measured faster, or WebGL not worth measuring here).
+  const why = await page.getByTestId('header.backend').getAttribute('title');
+  console.log(`why: ${why}`);
+  expect(why).toMatch(/wasm|webgl|measured|asked/);
   await expect(page.getByTestId('header.background')).toContainText('keeps going while this tab is hidden');
   for (const id of [
     'controls.model',

@@ -25,7 +25,7 @@ export function Header() {
           className="badge"
           data-testid="header.backend"
           data-backend={backend?.name ?? ''}
-          title={skipped ? `skipped:\n${skipped}` : 'tfjs backend in the training worker'}
+          title={[backend?.why ?? 'tfjs backend in the training worker', skipped ? `skipped:\n${skipped}` : ''].filter(Boolean).join('\n')}
         >
           backend: {backendLabel(backend)}
         </span>
