@@ -147,8 +147,9 @@ export function pointwiseConv(
 
 /**
  * 2×2 stride-2 'valid' max pooling whose gradient avoids tfjs-wasm's MaxPoolGrad, which took 8.7 ms
- * per call on the CNN at batch 64 (29% of the W4A4 step; `bench/profile.ts cnn w4a4`) and is wrong
- * for windows whose values are all negative (it routes their gradient to the first entry). The
+ * per call on the CNN at batch 64 (29% of the W4A4 step; `bench/profile.ts cnn w4a4`), is wrong
+ * for windows whose values are all negative (it routes their gradient to the first entry) and
+ * breaks ties differently from the cpu backend (first max, row-major), which this op follows. The
  * forward pass is the stock MaxPool. The backward pass views x [N, 2h, 2w, C] as [N·h, 2, w, 2, C]
  * (a free reshape) so y and dy broadcast over each window, and uses only ops wasm runs fast
  * (broadcasting sub/mul, step, and the MaxPool forward kernel):
