@@ -48,7 +48,9 @@ export function estimateEtaMs(settled: number, total: number, elapsedMs: number)
 
 /**
  * Runs `task` over `items` with at most `concurrency` in flight (in `weight` order when given);
- * resolves when all settled, in input order. Tasks not started before an abort settle as `{ ok: false, error: 'cancelled' }`.
+ * resolves when all settled, in input order. Tasks not started before an abort settle as
+ * `{ ok: false, error: 'cancelled' }`. With weights the ETA (mean time per settled task) starts
+ * high, as the heavy tasks settle first.
  */
 export async function runPool<T, R>(
   items: readonly T[],
