@@ -12,14 +12,16 @@
  * {@link MAX_JSON_CHARS} (LZW output can grow quadratically in its input, and lz-string itself has no
  * cap), JSON nesting is capped, prototype keys are refused, and the experiment is validated by zod.
  */
-import { compressToEncodedURIComponent } from 'lz-string';
 import { z } from 'zod';
 import type { RunResult } from '../train/types';
 import { layerNames } from '../models/spec';
 import { RUN_STATUSES } from './export';
+import { compress, decompressBounded } from './lzw';
 import { detectExperimentVersion, migrateExperiment, newerVersionMessage } from './migrate';
 import { getPreset } from './presets';
 import { type Experiment, formatZodError, parseExperiment, SCHEMA_VERSION } from './schema';
+
+export { decompressBounded, type Inflated } from './lzw';
 
 /** Longest payload accepted, in characters (a link of a full experiment with summary is ~2–3 k). */
 export const MAX_LINK_CHARS = 32 * 1024;
@@ -75,10 +77,6 @@ export type DecodedLink =
 
 const hideSchema = z.array(z.string().regex(/^[\w.-]{1,64}$/)).max(64);
 
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const CHAR_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < BASE64URL.length; i++) CHAR_VALUE[BASE64URL.charCodeAt(i)] = i;
-
 function round4(x: number | null | undefined): number | null {
   return x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toPrecision(4));
 }
@@ -114,11 +112,6 @@ export function summarizeRun(
   };
 }
 
-function compress(json: string): string {
-  // lz-string's URI alphabet is base64's with '+' and '-' at 62 and 63; map them to base64url's.
-  return compressToEncodedURIComponent(json).replace(/[+-]/g, (c) => (c === '+' ? '-' : '_'));
-}
-
 /**
  * Encodes an experiment as a URL hash: `'#' + payload`. The whole resolved experiment is stored.
  * A summary that would push the payload past {@link MAX_LINK_CHARS} is thinned, then dropped.
@@ -148,72 +141,6 @@ function thinSummary(s: LinkSummary, n: number): LinkSummary {
     evalSteps: e.map((i) => s.evalSteps[i]),
     evalAccuracy: e.map((i) => s.evalAccuracy[i]),
   };
-}
-
-/** Result of {@link decompressBounded}. */
-export type Inflated = { ok: true; text: string } | { ok: false; reason: 'corrupt' | 'too-large' };
-
-/**
- * lz-string's LZW decoder (`_decompress`, 6 bits per base64url character) with an output cap.
- * Same output as `decompressFromEncodedURIComponent` on valid input; stops as soon as the output
- * passes `maxChars`. Each loop reads at least 2 input bits, so it ends within 3·input.length rounds.
- */
-export function decompressBounded(input: string, maxChars: number): Inflated {
-  const values = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) {
-    const code = input.charCodeAt(i);
-    const v = code < 128 ? CHAR_VALUE[code] : -1;
-    if (v < 0) return { ok: false, reason: 'corrupt' };
-    values[i] = v;
-  }
-  if (input.length === 0) return { ok: false, reason: 'corrupt' };
-  let val = values[0];
-  let position = 32;
-  let index = 1;
-  const readBits = (n: number): number => {
-    let bits = 0;
-    for (let i = 0; i < n; i++) {
-      const bit = val & position;
-      position >>= 1;
-      if (position === 0) {
-        position = 32;
-        val = index < values.length ? values[index] : 0;
-        index++;
-      }
-      if (bit) bits |= 1 << i;
-    }
-    return bits;
-  };
-  const dictionary: string[] = ['', '', ''];
-  let enlargeIn = 4;
-  let numBits = 3;
-  const first = readBits(2);
-  // 2 ends an (empty) stream and 3 is not a valid first code: neither can start a link.
-  if (first >= 2) return { ok: false, reason: 'corrupt' };
-  let w = String.fromCharCode(readBits(first === 0 ? 8 : 16));
-  dictionary[3] = w;
-  const result = [w];
-  let length = w.length;
-  for (;;) {
-    if (index > values.length) return { ok: false, reason: 'corrupt' };
-    let c = readBits(numBits);
-    if (c === 2) return { ok: true, text: result.join('') };
-    if (c === 0 || c === 1) {
-      dictionary.push(String.fromCharCode(readBits(c === 0 ? 8 : 16)));
-      c = dictionary.length - 1;
-      if (--enlargeIn === 0) enlargeIn = 2 ** numBits++;
-    }
-    let entry: string;
-    if (c > 2 && c < dictionary.length) entry = dictionary[c];
-    else if (c === dictionary.length) entry = w + w.charAt(0);
-    else return { ok: false, reason: 'corrupt' };
-    length += entry.length;
-    if (length > maxChars) return { ok: false, reason: 'too-large' };
-    result.push(entry);
-    dictionary.push(w + entry.charAt(0));
-    if (--enlargeIn === 0) enlargeIn = 2 ** numBits++;
-    w = entry;
-  }
 }
 
 /** Refuses prototype keys and deep nesting before zod sees the value; returns an error or null. */
