@@ -21,35 +21,13 @@ import type { ModelLayer, QuantModel } from '../models/build';
 import { weightChannelAxis } from '../models/quantizers';
 import { dampeningFromTargets, dampeningTargets, type DampeningTargets } from './dampening';
 import { WeightFreezer } from './freezing';
-import { OscillationTracker, STATS_FIELDS, frequencyEdges, gatherSamples, pickSampleIndices, statsFromArray } from './oscillation';
+import { OscillationTracker, pickSampleIndices } from './oscillation';
+import { decodeReport, histogramEdges, reportTensor, type OscillationReport, type TrackedLayer } from './oscReport';
 import { dampeningLambda, freezeThresholdAt } from './oscSchedule';
-import type { LayerReport, OscillationSummary, StepReport, WeightSample } from './types';
+import type { OscillationSummary } from './types';
 
-/** Histogram bins of f; the range is 10× the report threshold so the threshold sits at bin 2. */
-export const HISTOGRAM_BINS = 20;
-const HISTOGRAM_RANGE_FACTOR = 10;
 /** Tracking only pays off at low precision (the authors' rule). */
 export const MAX_TRACKED_BITS = 4;
-
-/** Numbers per tracked layer in the report readback: the stats, then the frozen fraction. */
-const LAYER_FIELDS = STATS_FIELDS.length + 1;
-/** Rows of the per-layer sample block: latent, code, frozen, flips. */
-const SAMPLE_ROWS = 4;
-
-interface TrackedLayer {
-  layer: ModelLayer;
-  tracker: OscillationTracker;
-  freezer: WeightFreezer | null;
-  /** The weight quantizer reads the freezer's set by reference (shareFrozen) since freezing began. */
-  shared: boolean;
-  sampleIndices: number[];
-  history: OscillationSummary['history'];
-}
-
-/** What {@link OscillationHooks.report} adds to a step report. */
-export type OscillationReport = Pick<StepReport, 'samples' | 'frequencyHistogram'> & {
-  layers: Map<string, Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'frozenFraction'>>;
-};
 
 /** Layers whose weights are tracked (and may freeze) under `exp`. */
 export function isTrackedLayer(exp: Experiment, layer: ModelLayer): boolean {
@@ -218,64 +196,36 @@ export class OscillationHooks {
     }
   }
 
-  /** Histogram edges over [0, 10·reportThreshold] (capped at 1). */
+  /** Histogram edges of the frequency chart under the current report threshold. */
   edges(): number[] {
-    return frequencyEdges(Math.min(1, HISTOGRAM_RANGE_FACTOR * this.exp.oscillation.reportThreshold), HISTOGRAM_BINS);
-  }
-
-  /** Every statistic of every tracked layer as one flat tensor (see {@link report} for the layout). */
-  private reportTensor(edges: number[]): tf.Tensor1D {
-    const th = this.exp.oscillation.reportThreshold;
-    return tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      const hist = this.tracked.map((t) => t.tracker.histogramTensor(edges));
-      for (const t of this.tracked) {
-        parts.push(t.tracker.statsTensor(th), tf.reshape(t.freezer ? t.freezer.frozenFractionTensor() : tf.scalar(0), [1]));
-      }
-      parts.push(hist.length ? tf.addN(hist) : tf.zeros([HISTOGRAM_BINS]));
-      for (const t of this.tracked) {
-        const idx = t.tracker.sampleIndices;
-        const flips = t.tracker.sampleFlips;
-        if (!idx || !flips) continue;
-        const w = t.layer.weight;
-        const codes = t.layer.quantizers.weight.toInt(w);
-        const frozen = t.freezer ? tf.sub(1, t.freezer.state.keep) : tf.zerosLike(w);
-        parts.push(tf.reshape(gatherSamples(idx, [w, codes, frozen]), [-1]), flips);
-      }
-      return tf.concat(parts) as tf.Tensor1D;
-    });
+    return histogramEdges(this.exp.oscillation.reportThreshold);
   }
 
   /**
-   * Reads every statistic back in one go (report steps only) and appends to the histories.
-   * Layout of the readback: per tracked layer [oscFraction, meanF, flips, reversals, frozen],
-   * then the summed histogram, then per layer a [4, k] block of samples.
+   * Reads every statistic back in one go (report steps only; layout in ./oscReport.ts) and
+   * appends to the histories.
    */
   async report(step: number): Promise<OscillationReport> {
-    const out: OscillationReport = { layers: new Map(), samples: [] };
-    if (this.tracked.length === 0) return out;
+    if (this.tracked.length === 0) return { layers: new Map(), samples: [] };
     const edges = this.edges();
-    const t = this.reportTensor(edges);
+    const t = reportTensor(this.tracked, this.exp.oscillation.reportThreshold, edges);
     const v = await t.data();
     t.dispose();
+    const out = decodeReport(v, this.tracked, edges);
     let size = 0;
     let oscSum = 0;
     let frozenSum = 0;
-    this.tracked.forEach((tl, i) => {
-      const stats = statsFromArray(v, i * LAYER_FIELDS);
-      const frozenFraction = v[i * LAYER_FIELDS + STATS_FIELDS.length];
+    for (const tl of this.tracked) {
       const { name, weightCount } = tl.layer.spec;
-      out.layers.set(name, { oscillatingFraction: stats.oscillatingFraction, meanFrequency: stats.meanFrequency, flips: stats.flips, frozenFraction });
-      tl.history.push({ step, fraction: stats.oscillatingFraction, frozenFraction });
+      const layer = out.layers.get(name);
+      const fraction = layer?.oscillatingFraction ?? 0;
+      const frozenFraction = layer?.frozenFraction ?? 0;
+      tl.history.push({ step, fraction, frozenFraction });
       size += weightCount;
-      oscSum += stats.oscillatingFraction * weightCount;
+      oscSum += fraction * weightCount;
       frozenSum += frozenFraction * weightCount;
-    });
+    }
     this.history.push({ step, fraction: oscSum / size, frozenFraction: frozenSum / size });
-    let offset = this.tracked.length * LAYER_FIELDS;
-    out.frequencyHistogram = { edges, counts: Array.from(v.subarray(offset, offset + HISTOGRAM_BINS)) };
-    offset += HISTOGRAM_BINS;
-    for (const tl of this.tracked) offset = readSamples(tl, v, offset, out.samples);
     return out;
   }
 
@@ -298,20 +248,4 @@ export class OscillationHooks {
       t.layer.quantizers.weight.unfreeze?.();
     }
   }
-}
-
-/** Decodes one layer's [4, k] sample block starting at `offset`; returns the next offset. */
-function readSamples(t: TrackedLayer, v: Float32Array | Int32Array | Uint8Array, offset: number, into: WeightSample[]): number {
-  const k = t.sampleIndices.length;
-  t.sampleIndices.forEach((index, j) => {
-    into.push({
-      layer: t.layer.spec.name,
-      index,
-      latent: v[offset + j],
-      code: v[offset + k + j],
-      frozen: v[offset + 2 * k + j] > 0.5,
-      flips: v[offset + 3 * k + j],
-    });
-  });
-  return offset + SAMPLE_ROWS * k;
 }
