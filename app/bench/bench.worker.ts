@@ -13,7 +13,8 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
   const config = msg.data;
   try {
     if (config.backend === 'wasm' && !config.simd) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
-    const info = await pickBackend(config.backend);
+    // wasm-simd is timed single-threaded, wasm-simd-threads with the pool the lab would use.
+    const info = await pickBackend(config.backend, { allowThreads: config.threads === true });
     if (info.name !== config.backend) {
       post({ type: 'skipped', reason: `${config.backend} unavailable: ${info.skipped.map((s) => s.reason).join('; ')}` });
       return post({ type: 'done' });

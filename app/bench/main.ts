@@ -66,13 +66,15 @@ async function main(): Promise<void> {
     log('done');
     return;
   }
-  const backends = (params.get('backends') ?? 'wasm-simd,wasm,webgl,cpu').split(',');
+  const backends = (params.get('backends') ?? 'wasm-simd,wasm-simd-threads,wasm,webgl,cpu').split(',');
   const configs: BenchConfig[] = backends.map((b) =>
-    b === 'wasm-simd' ? { backend: 'wasm', simd: true, quick } : { backend: b as BenchConfig['backend'], simd: false, quick },
+    b === 'wasm-simd'
+      ? { backend: 'wasm', simd: true, quick }
+      : b === 'wasm-simd-threads'
+        ? { backend: 'wasm', simd: true, quick, threads: true }
+        : { backend: b as BenchConfig['backend'], simd: false, quick },
   );
-  if (!(self.crossOriginIsolated && navigator.hardwareConcurrency > 2)) {
-    state.notes.push(`wasm threads not measured: crossOriginIsolated=${self.crossOriginIsolated}, cores=${navigator.hardwareConcurrency} (tfjs-wasm caps threads at cores/2)`);
-  }
+  if (!self.crossOriginIsolated) state.notes.push('wasm threads not measured: the page is not cross-origin isolated');
   for (const config of configs) await runConfig(config);
   state.done = true;
   log('done');

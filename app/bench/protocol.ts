@@ -6,6 +6,8 @@ export interface BenchConfig {
   /** wasm only: false forces the non-SIMD binary. */
   simd: boolean;
   quick: boolean;
+  /** wasm only: true runs XNNPACK on the thread pool the lab would use (app/worker/backend.ts). */
+  threads?: boolean;
 }
 
 export type BenchEvent =

@@ -4,22 +4,30 @@
  * bundled by Vite (`?url` imports), never fetched from a CDN; cpu and webgl come with @tensorflow/tfjs
  * (imported by src/tensor/backend.ts).
  *
- * Threads: only when the page is cross-origin isolated and the machine has more than 2 cores.
- * tfjs-wasm caps its pool at hardwareConcurrency / 2, so on 2 cores the threaded binary brings
- * nothing but a SharedArrayBuffer heap (PERFORMANCE pitfall 3); we load the plain SIMD binary there.
+ * Threads: when the page is cross-origin isolated, wasm runs XNNPACK on a thread pool (see
+ * wasmThreadsFor). The threaded binary is made minification-safe by a plugin in vite.config.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { initBackend, selectOps } from '../../src/tensor/backend';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from './protocol';
 import { isSoftwareRenderer } from './renderer';
+import { wasmThreadsFor } from './threads';
 
-/** Whether the threaded wasm binary is worth loading here (pitfall 3). */
-export function shouldUseThreads(isolated: boolean, cores: number): boolean {
-  return isolated && cores > 2;
+/**
+ * Makes tfjs-wasm create `threads` pool threads. Its C++ clamps the request to
+ * hardwareConcurrency / 2, so this worker reports at least twice the threads as its core count
+ * (nothing else in a training worker reads it).
+ */
+function requestThreads(threads: number): void {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  if (cores < 2 * threads) {
+    Object.defineProperty(Object.getPrototypeOf(navigator), 'hardwareConcurrency', { get: () => 2 * threads, configurable: true });
+  }
+  setThreadsCount(threads);
 }
 
 async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads = true): Promise<void> {
@@ -28,8 +36,9 @@ async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads 
     if (requireSimd && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) !== true) {
       throw new Error('no WebAssembly SIMD in this browser (plain wasm is slower than webgl on a GPU)');
     }
-    const threads = allowThreads && shouldUseThreads(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads);
+    const threads = allowThreads ? wasmThreadsFor(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1) : 1;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+    if (threads > 1) requestThreads(threads);
     // Plural setWasmPaths with explicit files; the singular form forces the non-threaded binary.
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
@@ -107,7 +116,8 @@ async function measureAgainstWebgl(info: BackendInfo): Promise<BackendInfo> {
 /**
  * Tries `prefer` (if given) then wasm → webgl → cpu; returns what runs and why others were skipped.
  * Without `prefer`, wasm is then measured against a hardware WebGL (see measureAgainstWebgl).
- * `allowThreads: false` keeps wasm single-threaded (sweep pool: one worker per core already).
+ * `allowThreads: false` keeps wasm single-threaded (sweep pool: one worker per core already; the
+ * benchmark's single-thread configuration).
  */
 export async function pickBackend(prefer?: BackendName, opts: { allowThreads?: boolean } = {}): Promise<BackendInfo> {
   const order: BackendName[] = prefer
