@@ -25,7 +25,10 @@ import { wasmThreadsFor } from './threads';
 function requestThreads(threads: number): void {
   const cores = navigator.hardwareConcurrency ?? 1;
   if (cores < 2 * threads) {
-    Object.defineProperty(Object.getPrototypeOf(navigator), 'hardwareConcurrency', { get: () => 2 * threads, configurable: true });
+    Object.defineProperty(Object.getPrototypeOf(navigator), 'hardwareConcurrency', {
+      get: () => 2 * threads,
+      configurable: true,
+    });
   }
   setThreadsCount(threads);
 }
@@ -36,7 +39,9 @@ async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads 
     if (requireSimd && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) !== true) {
       throw new Error('no WebAssembly SIMD in this browser (plain wasm is slower than webgl on a GPU)');
     }
-    const threads = allowThreads ? wasmThreadsFor(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1) : 1;
+    const threads = allowThreads
+      ? wasmThreadsFor(self.crossOriginIsolated === true, navigator.hardwareConcurrency ?? 1)
+      : 1;
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
     if (threads > 1) requestThreads(threads);
     // Plural setWasmPaths with explicit files; the singular form forces the non-threaded binary.
@@ -57,7 +62,8 @@ async function tryBackend(name: BackendName, requireSimd: boolean, allowThreads 
 /** The WebGL renderer this worker would get (unmasked when allowed), or null without WebGL. */
 function glRenderer(): string | null {
   try {
-    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+    const gl =
+      new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
     if (!gl) return null;
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
@@ -77,7 +83,10 @@ async function probeMs(): Promise<number> {
   const w = tf.variable(tf.randomNormal([784, 256], 0, 0.05));
   const once = async () => {
     const t0 = performance.now();
-    const g = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.relu(ops.matMul(x, w as tf.Tensor2D, false))), [w]).grads[w.name]);
+    const g = tf.tidy(
+      () =>
+        tf.variableGrads(() => tf.sum(tf.relu(ops.matMul(x, w as tf.Tensor2D, false))), [w]).grads[w.name],
+    );
     await g.data();
     g.dispose();
     return performance.now() - t0;
@@ -98,18 +107,29 @@ async function probeMs(): Promise<number> {
 async function measureAgainstWebgl(info: BackendInfo): Promise<BackendInfo> {
   const renderer = glRenderer();
   if (!renderer) return { ...info, why: 'wasm + SIMD; no WebGL here' };
-  if (isSoftwareRenderer(renderer)) return { ...info, why: `wasm + SIMD; WebGL is software-rendered here (${renderer}), far slower` };
+  if (isSoftwareRenderer(renderer))
+    return { ...info, why: `wasm + SIMD; WebGL is software-rendered here (${renderer}), far slower` };
   const wasmMs = await probeMs();
   try {
     await tryBackend('webgl', true);
     const webglMs = await probeMs();
     const measured = `probe: wasm ${wasmMs.toFixed(1)} ms, webgl ${webglMs.toFixed(1)} ms (${renderer})`;
-    if (webglMs < wasmMs) return { name: 'webgl', simd: false, threads: 1, skipped: info.skipped, why: `measured faster; ${measured}` };
+    if (webglMs < wasmMs)
+      return {
+        name: 'webgl',
+        simd: false,
+        threads: 1,
+        skipped: info.skipped,
+        why: `measured faster; ${measured}`,
+      };
     await initBackend('wasm');
     return { ...info, why: `measured faster; ${measured}` };
   } catch (err) {
     await initBackend('wasm');
-    return { ...info, skipped: [...info.skipped, { name: 'webgl', reason: err instanceof Error ? err.message : String(err) }] };
+    return {
+      ...info,
+      skipped: [...info.skipped, { name: 'webgl', reason: err instanceof Error ? err.message : String(err) }],
+    };
   }
 }
 
@@ -119,7 +139,10 @@ async function measureAgainstWebgl(info: BackendInfo): Promise<BackendInfo> {
  * `allowThreads: false` keeps wasm single-threaded (sweep pool: one worker per core already; the
  * benchmark's single-thread configuration).
  */
-export async function pickBackend(prefer?: BackendName, opts: { allowThreads?: boolean } = {}): Promise<BackendInfo> {
+export async function pickBackend(
+  prefer?: BackendName,
+  opts: { allowThreads?: boolean } = {},
+): Promise<BackendInfo> {
   const order: BackendName[] = prefer
     ? [prefer, ...BACKEND_NAMES.filter((b) => b !== prefer)]
     : [...BACKEND_NAMES];

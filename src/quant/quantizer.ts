@@ -105,6 +105,14 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         const { s, z } = source.channelScale(x, false);
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
+    codeParams: (x) => ({
+      ...tf.tidy(() => {
+        const { s, z } = source.channelScale(x, false);
+        const c: [number] = [layout.channels];
+        return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
+      }),
+      axis: layout.axis,
+    }),
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),
     zeroPoint: () =>
       tf.tidy(() => {

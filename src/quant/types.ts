@@ -64,6 +64,11 @@ export interface Quantizer {
   toInt(x: tf.Tensor): tf.Tensor;
   /** Current scale(s): [1] per-tensor or [C] per-channel. Returns a new tensor the caller owns. */
   scale(): tf.Tensor;
+  /**
+   * The scale and zero point {@link toInt} would use for x, as [C] tensors the caller owns (zeros
+   * for a symmetric grid), and the axis of x they vary along (null per-tensor). Absent at 32 bits.
+   */
+  codeParams?(x: tf.Tensor): { scale: tf.Tensor1D; zeroPoint: tf.Tensor1D; axis: number | null };
   /** Current zero point(s), same shape as scale(). */
   zeroPoint(): tf.Tensor;
   /**

@@ -109,6 +109,22 @@ export class WeightFreezer {
     });
   }
 
+  /** The state the fused step (src/tensor/kernels/oscStep.ts) reads. Do not dispose. */
+  fusedState(): { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor; primed: boolean } {
+    return { keep: this.keep, codes: this.codes, pinned: this.pinned, codeEma: this.codeEma, primed: this.primed };
+  }
+
+  /** Takes the fused step's results, the same state {@link update} would leave (inside a tidy). */
+  adoptFused(next: { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor }, froze: boolean): void {
+    if (froze) {
+      this.keep.assign(next.keep);
+      this.codes.assign(next.codes);
+      this.pinned.assign(next.pinned);
+    }
+    this.codeEma.assign(next.codeEma);
+    this.primed = true;
+  }
+
   /**
    * Writes the pinned values back into the frozen entries of `weight` (w·keep + pinned, exact for
    * finite w); call right after each optimizer step so no optimizer (SGD, momentum, Adam, weight

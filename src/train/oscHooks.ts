@@ -22,12 +22,25 @@ import { weightChannelAxis } from '../models/quantizers';
 import { dampeningFromTargets, dampeningTargets, type DampeningTargets } from './dampening';
 import { WeightFreezer } from './freezing';
 import { OscillationTracker, pickSampleIndices } from './oscillation';
-import { decodeReport, histogramEdges, reportTensor, type OscillationReport, type TrackedLayer } from './oscReport';
+import {
+  decodeReport,
+  histogramEdges,
+  reportTensor,
+  type OscillationReport,
+  type TrackedLayer,
+} from './oscReport';
 import { dampeningLambda, freezeThresholdAt } from './oscSchedule';
+import { oscStep, oscStepAvailable } from '../tensor/kernels/oscStep';
 import type { OscillationSummary } from './types';
 
 /** Tracking only pays off at low precision (the authors' rule). */
 export const MAX_TRACKED_BITS = 4;
+
+/**
+ * Whether afterStep may use the fused wasm kernel (src/tensor/kernels/oscStep.ts) where it applies.
+ * Off only to compare it with the op-by-op path (tests, benchmarks).
+ */
+export const OSC_FUSION = { enabled: true };
 
 /** Layers whose weights are tracked (and may freeze) under `exp`. */
 export function isTrackedLayer(exp: Experiment, layer: ModelLayer): boolean {
@@ -43,7 +56,18 @@ function trackingLayout(exp: Experiment, model: QuantModel): string {
   const o = exp.oscillation;
   const on = o.track || o.freezeThreshold > 0;
   const w = exp.quant.weight;
-  return JSON.stringify([on, o.trackAll, o.sampleWeights, w.bits, w.symmetric, w.perChannel, w.range, exp.quant.layers, exp.quant.firstLastBits8, model.layers.length]);
+  return JSON.stringify([
+    on,
+    o.trackAll,
+    o.sampleWeights,
+    w.bits,
+    w.symmetric,
+    w.perChannel,
+    w.range,
+    exp.quant.layers,
+    exp.quant.firstLastBits8,
+    model.layers.length,
+  ]);
 }
 
 /** Tracker, freezer and dampening of one run. Owns its tensors: call {@link dispose}. */
@@ -61,12 +85,19 @@ export class OscillationHooks {
     this.model = model;
     const o = exp.oscillation;
     const wantTracking = o.track || o.freezeThreshold > 0;
-    this.tracked = wantTracking ? model.layers.filter((l) => isTrackedLayer(exp, l)).map((l) => this.trackLayer(l)) : [];
+    this.tracked = wantTracking
+      ? model.layers.filter((l) => isTrackedLayer(exp, l)).map((l) => this.trackLayer(l))
+      : [];
   }
 
   private trackLayer(layer: ModelLayer): TrackedLayer {
     const { momentum, sampleWeights } = this.exp.oscillation;
-    const sampleIndices = pickSampleIndices(layer.spec.weightCount, sampleWeights, this.exp.seed, `osc-samples/${layer.spec.name}`);
+    const sampleIndices = pickSampleIndices(
+      layer.spec.weightCount,
+      sampleWeights,
+      this.exp.seed,
+      `osc-samples/${layer.spec.name}`,
+    );
     const tracked: TrackedLayer = {
       layer,
       tracker: new OscillationTracker(layer.spec.weightShape, momentum, sampleIndices),
@@ -117,13 +148,16 @@ export class OscillationHooks {
    */
   beforeStep(step: number): void {
     this.lambda = dampeningLambda(step, this.exp.train.steps, this.exp.oscillation.dampening);
-    this.targets = this.lambda > 0 ? this.dampedLayers().map((l) => ({ layer: l, targets: this.targetsOf(l) })) : [];
+    this.targets =
+      this.lambda > 0 ? this.dampedLayers().map((l) => ({ layer: l, targets: this.targetsOf(l) })) : [];
   }
 
   /** λ·L_damp for the gradient tape, or null while λ = 0 (no dampening graph at all). */
   lossTerm(): tf.Scalar | null {
     if (this.targets.length === 0) return null;
-    const terms = this.targets.map(({ layer, targets }) => dampeningFromTargets(layer.weight, targets, weightChannelAxis(layer.spec)));
+    const terms = this.targets.map(({ layer, targets }) =>
+      dampeningFromTargets(layer.weight, targets, weightChannelAxis(layer.spec)),
+    );
     return tf.mul(tf.addN(terms), this.lambda) as tf.Scalar;
   }
 
@@ -153,11 +187,16 @@ export class OscillationHooks {
   afterStep(stepsDone: number): void {
     // The step's tidy has disposed the targets.
     this.targets = [];
-    const threshold = freezeThresholdAt(stepsDone, this.exp.train.steps, this.exp.oscillation.freezeThreshold);
+    const threshold = freezeThresholdAt(
+      stepsDone,
+      this.exp.train.steps,
+      this.exp.oscillation.freezeThreshold,
+    );
     for (const t of this.tracked) {
       const { weight, quantizers } = t.layer;
       const q = quantizers.weight;
       t.freezer?.restore(weight);
+      if (this.fusedStep(t, threshold)) continue;
       tf.tidy(() => {
         // With the quantizer's freeze hook, toInt already returns the codes the forward uses.
         const raw = q.toInt(weight);
@@ -169,6 +208,43 @@ export class OscillationHooks {
         if (threshold !== null) this.attachFrozen(t);
       });
     }
+  }
+
+  /**
+   * afterStep's quantize + track + freeze of one layer as one wasm SIMD kernel: same results as the
+   * op-by-op path, ~40 fewer kernels per layer. Returns false where the kernel does not apply (not
+   * wasm, no freezer, a per-channel axis other than the last, sizes not multiples of 4).
+   */
+  private fusedStep(t: TrackedLayer, threshold: number | null): boolean {
+    const { weight, quantizers, spec } = t.layer;
+    const q = quantizers.weight;
+    const freezer = t.freezer;
+    if (!OSC_FUSION.enabled || !freezer || !q.codeParams) return false;
+    const channels = this.exp.quant.weight.perChannel ? spec.weightShape[spec.weightShape.length - 1] : 1;
+    if (!oscStepAvailable(spec.weightCount, channels)) return false;
+    return tf.tidy(() => {
+      const { scale, zeroPoint, axis } = q.codeParams!(weight);
+      const c = scale.shape[0];
+      if (c !== channels || (axis !== null && axis !== weight.rank - 1)) return false;
+      const { primed: trackerPrimed, ...tr } = t.tracker.fusedState();
+      const { primed: freezerPrimed, ...fz } = freezer.fusedState();
+      const out = oscStep(
+        { weight, scale, zeroPoint, ...fz, ...tr },
+        {
+          qmin: q.grid.qmin,
+          qmax: q.grid.qmax,
+          momentum: t.tracker.momentum,
+          threshold,
+          trackerPrimed,
+          freezerPrimed,
+          useEma: freezer.useEma,
+        },
+      );
+      t.tracker.adoptFused(out);
+      freezer.adoptFused(out, threshold !== null);
+      if (threshold !== null) this.attachFrozen(t);
+      return true;
+    });
   }
 
   /**
@@ -236,9 +312,18 @@ export class OscillationHooks {
     const layers: OscillationSummary['layers'] = {};
     for (const t of this.tracked) {
       const end = t.history[t.history.length - 1];
-      layers[t.layer.spec.name] = { fraction: end?.fraction ?? 0, frozenFraction: end?.frozenFraction ?? 0, history: t.history };
+      layers[t.layer.spec.name] = {
+        fraction: end?.fraction ?? 0,
+        frozenFraction: end?.frozenFraction ?? 0,
+        history: t.history,
+      };
     }
-    return { fraction: last?.fraction ?? 0, frozenFraction: last?.frozenFraction ?? 0, history: this.history, layers };
+    return {
+      fraction: last?.fraction ?? 0,
+      frozenFraction: last?.frozenFraction ?? 0,
+      history: this.history,
+      layers,
+    };
   }
 
   dispose(): void {

@@ -30,6 +30,7 @@
  * are kept as layer totals (int32 scalars, exact) and for the sampled weights only.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { OscStepOutputs } from '../tensor/kernels/oscStep';
 import { createRng } from '../tensor/rng';
 
 /** Plain-number statistics of one tracked tensor (one report). */
@@ -127,6 +128,24 @@ export class OscillationTracker {
         this.sampleFlipCount.assign(tf.add(this.sampleFlipCount, tf.gather(tf.reshape(flips, [-1]), this.samples)));
       }
     });
+  }
+
+  /** The state the fused step (src/tensor/kernels/oscStep.ts) reads. Do not dispose. */
+  fusedState() {
+    const samples = this.samples && this.sampleFlipCount ? { indices: this.samples, flips: this.sampleFlipCount as tf.Tensor1D } : null;
+    const { prevCodes, lastDir, freq, flipTotal, reversalTotal, primed } = this;
+    return { prevCodes, lastDir, freq, flipTotal, reversalTotal, samples, primed };
+  }
+
+  /** Takes the fused step's results: the same state {@link update} would leave. */
+  adoptFused(next: OscStepOutputs): void {
+    this.prevCodes.assign(next.prevCodes);
+    this.lastDir.assign(next.lastDir);
+    this.freq.assign(next.freq);
+    this.flipTotal.assign(next.flipTotal);
+    this.reversalTotal.assign(next.reversalTotal);
+    if (next.sampleFlips) this.sampleFlipCount?.assign(next.sampleFlips);
+    this.primed = true;
   }
 
   /**

@@ -1,0 +1,229 @@
+/**
+ * The fused oscillation step (oscStep.wat) as a tfjs kernel of the wasm backend. The op-by-op path
+ * spends ~40 kernels per tracked layer and step (quantize, track, freeze), i.e. mostly tfjs's
+ * per-kernel dispatch; this is one pass of WebAssembly SIMD over tfjs-wasm's own heap, no copies.
+ * The module imports tfjs-wasm's memory (shared under the threaded binary), reads the inputs where
+ * tfjs keeps them and writes fresh outputs made by the backend, so tensors stay immutable.
+ *
+ * Other backends, and shapes the kernel does not cover, use the op-by-op path
+ * (src/train/oscHooks.ts decides); tests/unit/perf/oscFused.test.ts checks both give bit-identical
+ * training.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { WASM_KERNELS } from './wasmModules';
+
+const KERNEL_NAME = 'QuantLabOscStep';
+
+/** The parts of tfjs-wasm's BackendWasm this kernel uses. */
+interface WasmBackendLike {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
+}
+
+type OscStepFn = (...args: number[]) => void;
+
+let compiled: { memory: WebAssembly.Memory; run: OscStepFn } | null = null;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+function heapOf(backend: WasmBackendLike): WebAssembly.Memory | null {
+  const mem = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  return mem instanceof WebAssembly.Memory ? mem : null;
+}
+
+/** The kernel instantiated over this backend's heap (again if the backend was re-created). */
+function instanceFor(backend: WasmBackendLike): OscStepFn | null {
+  const memory = heapOf(backend);
+  if (!memory) return null;
+  if (compiled?.memory !== memory) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = decodeBase64(WASM_KERNELS.oscStep[shared ? 'shared' : 'plain']);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    compiled = { memory, run: instance.exports.osc_step as OscStepFn };
+  }
+  return compiled.run;
+}
+
+/** Scalar settings of one step. */
+export interface OscStepParams {
+  qmin: number;
+  qmax: number;
+  /** EMA momentum m of the tracker and of the code average. */
+  momentum: number;
+  /** Freezing threshold f_th(t) of this step, or null (no freezing yet). */
+  threshold: number | null;
+  /** The tracker has seen codes before (false: this step only records them). */
+  trackerPrimed: boolean;
+  /** The code EMA holds a value (false: it starts at this step's codes). */
+  freezerPrimed: boolean;
+  useEma: boolean;
+}
+
+/** Inputs: the (restored) latent weight, its channel scale and zero point, and the state. */
+export interface OscStepInputs {
+  weight: tf.Tensor;
+  /** [C]: per-tensor (C = 1) or per-channel along the weight's last axis (C a multiple of 4). */
+  scale: tf.Tensor1D;
+  zeroPoint: tf.Tensor1D;
+  keep: tf.Tensor;
+  codes: tf.Tensor;
+  pinned: tf.Tensor;
+  codeEma: tf.Tensor;
+  prevCodes: tf.Tensor;
+  lastDir: tf.Tensor;
+  freq: tf.Tensor;
+  /** int32 scalars: flips and reversals summed since tracking started. */
+  flipTotal: tf.Tensor;
+  reversalTotal: tf.Tensor;
+  /** Flat indices of the sampled entries (int32 [k]) and their flip counts (float32 [k]), or null. */
+  samples: { indices: tf.Tensor1D; flips: tf.Tensor1D } | null;
+}
+
+/** Outputs: the state {@link OscStepInputs} holds, one step later. */
+export interface OscStepOutputs {
+  prevCodes: tf.Tensor;
+  lastDir: tf.Tensor;
+  freq: tf.Tensor;
+  keep: tf.Tensor;
+  codes: tf.Tensor;
+  pinned: tf.Tensor;
+  codeEma: tf.Tensor;
+  flipTotal: tf.Tensor;
+  reversalTotal: tf.Tensor;
+  /** Updated flip counts of the sampled entries, or null without samples. */
+  sampleFlips: tf.Tensor1D | null;
+}
+
+const INPUT_ORDER = [
+  'weight',
+  'scale',
+  'zeroPoint',
+  'keep',
+  'codes',
+  'pinned',
+  'codeEma',
+  'prevCodes',
+  'lastDir',
+  'freq',
+  'flipTotal',
+  'reversalTotal',
+  'sampleIndices',
+  'sampleFlips',
+] as const;
+
+function oscStepKernel(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const p = args.attrs as unknown as OscStepParams;
+  const run = instanceFor(backend);
+  if (!run) throw new Error('QuantLabOscStep: the wasm heap is not reachable');
+  const [
+    w,
+    scale,
+    zero,
+    keep,
+    codes,
+    pinned,
+    ema,
+    prev,
+    last,
+    freq,
+    flipTotal,
+    revTotal,
+    sampleIdx,
+    sampleFlips,
+  ] = INPUT_ORDER.map((k) => args.inputs[k] as tf.TensorInfo | undefined) as tf.TensorInfo[];
+  const outs = Array.from({ length: 7 }, () => backend.makeOutput(w.shape, 'float32'));
+  const totals = [backend.makeOutput([], 'int32'), backend.makeOutput([], 'int32')];
+  const k = sampleIdx ? sampleIdx.shape[0] : 0;
+  const sampleOut = k ? [backend.makeOutput([k], 'float32')] : [];
+  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  const n = w.shape.reduce((a, b) => a * b, 1);
+  const flags =
+    (p.trackerPrimed ? 1 : 0) |
+    (p.freezerPrimed ? 2 : 0) |
+    (p.threshold !== null ? 4 : 0) |
+    (p.useEma ? 8 : 0);
+  run(
+    at(w),
+    at(scale),
+    at(zero),
+    scale.shape[0] * 4,
+    at(keep),
+    at(codes),
+    at(pinned),
+    at(ema),
+    at(prev),
+    at(last),
+    at(freq),
+    ...outs.map(at),
+    at(flipTotal),
+    at(revTotal),
+    ...totals.map(at),
+    k ? at(sampleIdx) : 0,
+    k,
+    k ? at(sampleFlips) : 0,
+    k ? at(sampleOut[0]) : 0,
+    n * 4,
+    p.qmin,
+    p.qmax,
+    p.momentum,
+    p.threshold ?? 0,
+    flags,
+  );
+  return [...outs, ...totals, ...sampleOut];
+}
+
+/**
+ * Whether the fused step can run here: the active backend is wasm with a reachable heap, and the
+ * weight's size and channel count are multiples of 4 (per-tensor scales are passed as 4 lanes).
+ */
+export function oscStepAvailable(weightSize: number, channels: number): boolean {
+  if (tf.getBackend() !== 'wasm' || weightSize % 4 !== 0 || (channels !== 1 && channels % 4 !== 0))
+    return false;
+  try {
+    if (!instanceFor(tf.backend() as unknown as WasmBackendLike)) return false;
+  } catch {
+    return false;
+  }
+  if (!tf.getKernel(KERNEL_NAME, 'wasm')) {
+    tf.registerKernel({
+      kernelName: KERNEL_NAME,
+      backendName: 'wasm',
+      kernelFunc: oscStepKernel as unknown as tf.KernelFunc,
+    });
+  }
+  return true;
+}
+
+/** One fused step (call {@link oscStepAvailable} first). Returns new tensors the caller owns. */
+export function oscStep(inputs: OscStepInputs, params: OscStepParams): OscStepOutputs {
+  const { samples, ...rest } = inputs;
+  const tensors: tf.NamedTensorMap = { ...rest };
+  if (samples) {
+    tensors.sampleIndices = samples.indices;
+    tensors.sampleFlips = samples.flips;
+  }
+  const out = tf
+    .engine()
+    .runKernel(KERNEL_NAME, tensors, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const [prevCodes, lastDir, freq, keep, codes, pinned, codeEma, flipTotal, reversalTotal, sampleFlips] = out;
+  return {
+    prevCodes,
+    lastDir,
+    freq,
+    keep,
+    codes,
+    pinned,
+    codeEma,
+    flipTotal,
+    reversalTotal,
+    sampleFlips: (sampleFlips as tf.Tensor1D | undefined) ?? null,
+  };
+}

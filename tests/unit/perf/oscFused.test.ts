@@ -1,0 +1,110 @@
+/**
+ * The fused oscillation step (src/tensor/kernels/oscStep.ts) against the op-by-op path on wasm:
+ * whole training runs with tracking and freezing must be bit-identical (weights, reports, samples),
+ * for per-tensor and per-channel, symmetric and asymmetric grids, EMA and current-code freezing.
+ * Also checks the committed kernel binaries are what the .wat sources compile to.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnistNode } from '../../../src/data/node';
+import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
+import { initBackend } from '../../../src/tensor/backend';
+import { oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
+import { WASM_KERNELS } from '../../../src/tensor/kernels/wasmModules';
+import { OSC_FUSION } from '../../../src/train/oscHooks';
+import { QuantTrainer } from '../../../src/train/trainer';
+import { oscillationPlugin } from '../../../src/train/oscPlugin';
+
+function experiment(quant: ExperimentInput['quant'], useEma: boolean) {
+  return experimentSchema.parse({
+    seed: 5,
+    data: { trainSize: 512, testSize: 64 },
+    model: { arch: 'mlp', hidden: [32] },
+    quant,
+    train: { optimizer: 'adam', lr: 3e-3, steps: 60, batchSize: 32, reportEvery: 10, evalEvery: 60 },
+    oscillation: {
+      track: true,
+      trackAll: true,
+      momentum: 0.1,
+      reportThreshold: 0.02,
+      freezeThreshold: 0.03,
+      freezeUseEma: useEma,
+      sampleWeights: 16,
+    },
+  });
+}
+
+async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
+  OSC_FUSION.enabled = fused;
+  try {
+    const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
+    let reports: Awaited<ReturnType<QuantTrainer['run']>> = [];
+    // Profiled so the test knows which path really ran.
+    const profile = await tf.profile(async () => {
+      reports = await trainer.run(exp.train.steps);
+    });
+    const fusedCalls = profile.kernels.filter((k) => k.name === 'QuantLabOscStep').length;
+    const weights = await Promise.all(
+      trainer.model.parameters().map(async (w) => Array.from(await w.data())),
+    );
+    const oscillation = trainer.result().oscillation;
+    trainer.dispose();
+    return {
+      reports: reports.map((r) => ({ layers: r.layers, samples: r.samples })),
+      weights,
+      oscillation,
+      fusedCalls,
+    };
+  } finally {
+    OSC_FUSION.enabled = true;
+  }
+}
+
+describe('fused oscillation step (wasm)', () => {
+  let before = '';
+  beforeAll(async () => {
+    before = tf.getBackend();
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    if (before) await tf.setBackend(before);
+  });
+
+  it('is available on wasm for sizes and channel counts that are multiples of 4', () => {
+    expect(oscStepAvailable(784 * 32, 1)).toBe(true);
+    expect(oscStepAvailable(32 * 10, 10)).toBe(false);
+    expect(oscStepAvailable(30, 1)).toBe(false);
+  });
+
+  const cases: [string, ExperimentInput['quant'], boolean][] = [
+    ['3-bit symmetric per-tensor, EMA codes', { weight: { bits: 3 }, act: { bits: 8 } }, true],
+    [
+      '4-bit asymmetric per-channel, current codes',
+      { weight: { bits: 4, symmetric: false, perChannel: true }, act: { bits: 4 } },
+      false,
+    ],
+  ];
+  it.each(cases)(
+    '%s: training is bit-identical to the op-by-op path',
+    async (_name, quant, useEma) => {
+      const exp = experiment(quant, useEma);
+      const ops = await train(exp, false);
+      const fused = await train(exp, true);
+      expect(ops.fusedCalls).toBe(0);
+      // At least fc1 every step (per-channel, fc2’s 10 channels take the op-by-op path).
+      expect(fused.fusedCalls).toBeGreaterThanOrEqual(exp.train.steps);
+      expect(ops.oscillation!.frozenFraction).toBeGreaterThan(0);
+      expect(ops.reports.some((r) => r.layers.some((l) => (l.flips ?? 0) > 0))).toBe(true);
+      expect(fused.reports).toEqual(ops.reports);
+      expect(fused.oscillation).toEqual(ops.oscillation);
+      expect(fused.weights).toEqual(ops.weights);
+    },
+    60_000,
+  );
+
+  it('committed kernel binaries match the .wat sources', async () => {
+    // @ts-expect-error plain .mjs build script without type declarations
+    const { compileKernels } = await import('../../../scripts/build-kernels.mjs');
+    expect(await compileKernels()).toEqual(WASM_KERNELS);
+  });
+});
