@@ -30,17 +30,11 @@ import {
   type TrackedLayer,
 } from './oscReport';
 import { dampeningLambda, freezeThresholdAt } from './oscSchedule';
-import { oscStep, oscStepAvailable } from '../tensor/kernels/oscStep';
+import { fusedOscStep } from './oscFused';
 import type { OscillationSummary } from './types';
 
 /** Tracking only pays off at low precision (the authors' rule). */
 export const MAX_TRACKED_BITS = 4;
-
-/**
- * Whether afterStep may use the fused wasm kernel (src/tensor/kernels/oscStep.ts) where it applies.
- * Off only to compare it with the op-by-op path (tests, benchmarks).
- */
-export const OSC_FUSION = { enabled: true };
 
 /** Layers whose weights are tracked (and may freeze) under `exp`. */
 export function isTrackedLayer(exp: Experiment, layer: ModelLayer): boolean {
@@ -196,7 +190,10 @@ export class OscillationHooks {
       const { weight, quantizers } = t.layer;
       const q = quantizers.weight;
       t.freezer?.restore(weight);
-      if (this.fusedStep(t, threshold)) continue;
+      if (fusedOscStep(t, threshold)) {
+        if (threshold !== null) this.attachFrozen(t);
+        continue;
+      }
       tf.tidy(() => {
         // With the quantizer's freeze hook, toInt already returns the codes the forward uses.
         const raw = q.toInt(weight);
@@ -208,43 +205,6 @@ export class OscillationHooks {
         if (threshold !== null) this.attachFrozen(t);
       });
     }
-  }
-
-  /**
-   * afterStep's quantize + track + freeze of one layer as one wasm SIMD kernel: same results as the
-   * op-by-op path, ~40 fewer kernels per layer. Returns false where the kernel does not apply (not
-   * wasm, no freezer, a per-channel axis other than the last, sizes not multiples of 4).
-   */
-  private fusedStep(t: TrackedLayer, threshold: number | null): boolean {
-    const { weight, quantizers, spec } = t.layer;
-    const q = quantizers.weight;
-    const freezer = t.freezer;
-    if (!OSC_FUSION.enabled || !freezer || !q.codeParams) return false;
-    const channels = this.exp.quant.weight.perChannel ? spec.weightShape[spec.weightShape.length - 1] : 1;
-    if (!oscStepAvailable(spec.weightCount, channels)) return false;
-    return tf.tidy(() => {
-      const { scale, zeroPoint, axis } = q.codeParams!(weight);
-      const c = scale.shape[0];
-      if (c !== channels || (axis !== null && axis !== weight.rank - 1)) return false;
-      const { primed: trackerPrimed, ...tr } = t.tracker.fusedState();
-      const { primed: freezerPrimed, ...fz } = freezer.fusedState();
-      const out = oscStep(
-        { weight, scale, zeroPoint, ...fz, ...tr },
-        {
-          qmin: q.grid.qmin,
-          qmax: q.grid.qmax,
-          momentum: t.tracker.momentum,
-          threshold,
-          trackerPrimed,
-          freezerPrimed,
-          useEma: freezer.useEma,
-        },
-      );
-      t.tracker.adoptFused(out);
-      freezer.adoptFused(out, threshold !== null);
-      if (threshold !== null) this.attachFrozen(t);
-      return true;
-    });
   }
 
   /**

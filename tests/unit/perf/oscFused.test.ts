@@ -11,7 +11,7 @@ import { experimentSchema, type ExperimentInput } from '../../../src/experiment/
 import { initBackend } from '../../../src/tensor/backend';
 import { oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
 import { WASM_KERNELS } from '../../../src/tensor/kernels/wasmModules';
-import { OSC_FUSION } from '../../../src/train/oscHooks';
+import { OSC_FUSION } from '../../../src/train/oscFused';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { oscillationPlugin } from '../../../src/train/oscPlugin';
 

@@ -1,0 +1,49 @@
+/**
+ * afterStep's quantize + track + freeze of one layer as the fused wasm kernel
+ * (src/tensor/kernels/oscStep.ts): the same results as the op-by-op path in oscHooks.ts, ~40 fewer
+ * tfjs kernels per layer and step (tests/unit/perf/oscFused.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { oscStep, oscStepAvailable } from '../tensor/kernels/oscStep';
+import type { TrackedLayer } from './oscReport';
+
+/**
+ * Whether afterStep may use the fused kernel where it applies. Off only to compare it with the
+ * op-by-op path (tests, benchmarks).
+ */
+export const OSC_FUSION = { enabled: true };
+
+/**
+ * One layer's step through the fused kernel, on its already restored weight. Returns false, having
+ * changed nothing, where the kernel does not apply: fusion off, not wasm, no freezer (tracking
+ * only), a per-channel axis other than the last, sizes or channel counts not multiples of 4.
+ */
+export function fusedOscStep(t: TrackedLayer, threshold: number | null): boolean {
+  const { weight, quantizers, spec } = t.layer;
+  const q = quantizers.weight;
+  const freezer = t.freezer;
+  if (!OSC_FUSION.enabled || !freezer || !q.codeParams || !oscStepAvailable(spec.weightCount, 1))
+    return false;
+  return tf.tidy(() => {
+    const { scale, zeroPoint, axis } = q.codeParams!(weight);
+    if (!oscStepAvailable(spec.weightCount, scale.shape[0]) || (axis !== null && axis !== weight.rank - 1))
+      return false;
+    const { primed: trackerPrimed, ...tr } = t.tracker.fusedState();
+    const { primed: freezerPrimed, ...fz } = freezer.fusedState();
+    const out = oscStep(
+      { weight, scale, zeroPoint, ...fz, ...tr },
+      {
+        qmin: q.grid.qmin,
+        qmax: q.grid.qmax,
+        momentum: t.tracker.momentum,
+        threshold,
+        trackerPrimed,
+        freezerPrimed,
+        useEma: freezer.useEma,
+      },
+    );
+    t.tracker.adoptFused(out);
+    freezer.adoptFused(out, threshold !== null);
+    return true;
+  });
+}
