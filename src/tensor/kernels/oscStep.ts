@@ -10,42 +10,9 @@
  * training.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { WASM_KERNELS } from './wasmModules';
+import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabOscStep';
-
-/** The parts of tfjs-wasm's BackendWasm this kernel uses. */
-interface WasmBackendLike {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
-}
-
-type OscStepFn = (...args: number[]) => void;
-
-let compiled: { memory: WebAssembly.Memory; run: OscStepFn } | null = null;
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-function heapOf(backend: WasmBackendLike): WebAssembly.Memory | null {
-  const mem = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  return mem instanceof WebAssembly.Memory ? mem : null;
-}
-
-/** The kernel instantiated over this backend's heap (again if the backend was re-created). */
-function instanceFor(backend: WasmBackendLike): OscStepFn | null {
-  const memory = heapOf(backend);
-  if (!memory) return null;
-  if (compiled?.memory !== memory) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = decodeBase64(WASM_KERNELS.oscStep[shared ? 'shared' : 'plain']);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    compiled = { memory, run: instance.exports.osc_step as OscStepFn };
-  }
-  return compiled.run;
-}
 
 /** Scalar settings of one step. */
 export interface OscStepParams {
@@ -121,7 +88,7 @@ function oscStepKernel(args: {
 }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as OscStepParams;
-  const run = instanceFor(backend);
+  const run = kernelExports(backend, 'oscStep')?.osc_step;
   if (!run) throw new Error('QuantLabOscStep: the wasm heap is not reachable');
   const [
     w,
@@ -143,8 +110,8 @@ function oscStepKernel(args: {
   const totals = [backend.makeOutput([], 'int32'), backend.makeOutput([], 'int32')];
   const k = sampleIdx ? sampleIdx.shape[0] : 0;
   const sampleOut = k ? [backend.makeOutput([k], 'float32')] : [];
-  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  const n = w.shape.reduce((a, b) => a * b, 1);
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  const n = sizeOf(w.shape);
   const flags =
     (p.trackerPrimed ? 1 : 0) |
     (p.freezerPrimed ? 2 : 0) |
@@ -185,21 +152,8 @@ function oscStepKernel(args: {
  * weight's size and channel count are multiples of 4 (per-tensor scales are passed as 4 lanes).
  */
 export function oscStepAvailable(weightSize: number, channels: number): boolean {
-  if (tf.getBackend() !== 'wasm' || weightSize % 4 !== 0 || (channels !== 1 && channels % 4 !== 0))
-    return false;
-  try {
-    if (!instanceFor(tf.backend() as unknown as WasmBackendLike)) return false;
-  } catch {
-    return false;
-  }
-  if (!tf.getKernel(KERNEL_NAME, 'wasm')) {
-    tf.registerKernel({
-      kernelName: KERNEL_NAME,
-      backendName: 'wasm',
-      kernelFunc: oscStepKernel as unknown as tf.KernelFunc,
-    });
-  }
-  return true;
+  if (weightSize % 4 !== 0 || (channels !== 1 && channels % 4 !== 0)) return false;
+  return wasmKernelReady('oscStep', KERNEL_NAME, oscStepKernel as unknown as tf.KernelFunc);
 }
 
 /** One fused step (call {@link oscStepAvailable} first). Returns new tensors the caller owns. */
