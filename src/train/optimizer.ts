@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../experiment/schema';
+import { FusedAdamOptimizer } from './fusedAdam';
 
 /** Momentum coefficient of the 'momentum' optimizer (classic heavy ball, no Nesterov). */
 export const MOMENTUM = 0.9;
@@ -20,7 +21,8 @@ export interface ManagedOptimizer {
 }
 
 /**
- * Creates an optimizer. SGD and momentum expose setLearningRate; Adam reads its `learningRate`
+ * Creates an optimizer (Adam: tf.train.adam's update, fused into one wasm kernel per parameter on
+ * wasm; see fusedAdam.ts). SGD and momentum expose setLearningRate; Adam reads its `learningRate`
  * field on every update (tfjs-core 4.22 adam_optimizer.js), so setting the field is enough.
  */
 export function createOptimizer(name: OptimizerName, lr: number): ManagedOptimizer {
@@ -29,7 +31,7 @@ export function createOptimizer(name: OptimizerName, lr: number): ManagedOptimiz
       ? tf.train.sgd(lr)
       : name === 'momentum'
         ? tf.train.momentum(lr, MOMENTUM)
-        : tf.train.adam(lr);
+        : new FusedAdamOptimizer(lr);
   let current = lr;
   return {
     name,

@@ -1,0 +1,64 @@
+/**
+ * The fused Adam update (adamStep.wat) as a tfjs kernel of the wasm backend: per parameter, one
+ * pass instead of tfjs-core's 14 kernels (mul, mul, add, mul, square, mul, add, div, div, sqrt,
+ * add, div, mul, add), bit-identical to them (tests/unit/perf/fusedAdam.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+
+const KERNEL_NAME = 'QuantLabAdamStep';
+
+/** Adam's constants as tfjs-core uses them (see adamStep.wat for the update). */
+export interface AdamStepParams {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
+
+/** Inputs of one update: parameter, gradient, moments, and the bias corrections 1 − β^t (scalars). */
+export interface AdamStepInputs {
+  value: tf.Tensor;
+  gradient: tf.Tensor;
+  firstMoment: tf.Tensor;
+  secondMoment: tf.Tensor;
+  oneMinusAccBeta1: tf.Scalar;
+  oneMinusAccBeta2: tf.Scalar;
+}
+
+const INPUT_ORDER = ['value', 'gradient', 'firstMoment', 'secondMoment', 'oneMinusAccBeta1', 'oneMinusAccBeta2'] as const;
+
+function adamStepKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const p = args.attrs as unknown as AdamStepParams;
+  const run = kernelExports(backend, 'adamStep')?.adam_step;
+  if (!run) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
+  const [w, g, m, v, c1, c2] = INPUT_ORDER.map((k) => args.inputs[k] as tf.TensorInfo);
+  const outs = [0, 1, 2].map(() => backend.makeOutput(w.shape, 'float32'));
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  // The same JS numbers tfjs-core turns into float32 scalars; wasm rounds each f32 argument alike.
+  run(
+    ...[w, g, m, v, c1, c2, ...outs].map(at),
+    sizeOf(w.shape) * 4,
+    p.beta1,
+    1 - p.beta1,
+    p.beta2,
+    1 - p.beta2,
+    p.epsilon,
+    -p.learningRate,
+  );
+  return outs;
+}
+
+/** Whether the fused update can run on the active backend (wasm with a reachable heap). */
+export function adamStepAvailable(): boolean {
+  return wasmKernelReady('adamStep', KERNEL_NAME, adamStepKernel as unknown as tf.KernelFunc);
+}
+
+/** One fused update (call {@link adamStepAvailable} first). Returns [value', m', v'], new tensors. */
+export function adamStep(inputs: AdamStepInputs, params: AdamStepParams): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const out = tf
+    .engine()
+    .runKernel(KERNEL_NAME, { ...inputs }, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return [out[0], out[1], out[2]];
+}

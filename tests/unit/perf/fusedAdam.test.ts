@@ -1,0 +1,118 @@
+/**
+ * The fused Adam update (src/train/fusedAdam.ts, kernel src/tensor/kernels/adamStep.wat) against
+ * tfjs-core's tf.train.adam on wasm: every step's parameters and moments bit-identical, for sizes
+ * with and without a scalar tail, with a learning-rate change and a parameter that gets no
+ * gradient; a whole MLP training run bit-identical with the fusion on and off; no tensor leak.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnistNode } from '../../../src/data/node';
+import { experimentSchema } from '../../../src/experiment/schema';
+import { initBackend } from '../../../src/tensor/backend';
+import { ADAM_FUSION, FusedAdamOptimizer } from '../../../src/train/fusedAdam';
+import { QuantTrainer } from '../../../src/train/trainer';
+import { randn } from './helpers';
+
+const SHAPES = [[784, 256], [256], [10], [7], [3, 3, 16, 32], []];
+
+const STEPS = 6;
+/** Seeded start values and per-step gradients, the same for both optimizers. */
+function problem() {
+  return { init: SHAPES.map((s) => randn(s)), grads: Array.from({ length: STEPS }, () => SHAPES.map((s) => randn(s))) };
+}
+
+/** Runs the updates; returns every variable's and slot's values and the last step's kernels. */
+async function optimize(optimizer: tf.Optimizer, { init, grads }: ReturnType<typeof problem>) {
+  const vars = init.map((t) => tf.variable(t.clone()));
+  let kernels: string[] = [];
+  for (let t = 0; t < STEPS; t++) {
+    if (t === 3) (optimizer as unknown as { learningRate: number }).learningRate = 3e-3;
+    // Slots are keyed by list position, so a variable without a gradient keeps its place with a
+    // null tensor (the stock optimizer then skips it, slots untouched): variable 1 on even steps.
+    const list = vars.map((v, i) => ({ name: v.name, tensor: (i === 1 && t % 2 === 0 ? null : grads[t][i]) as tf.Tensor }));
+    const info = await tf.profile(() => optimizer.applyGradients(list));
+    kernels = info.kernels.map((k) => k.name);
+  }
+  const slots = await optimizer.getWeights();
+  const out = {
+    values: await Promise.all([...vars, ...slots.map((s) => s.tensor)].map(async (v) => await v.data())),
+    kernels,
+  };
+  vars.forEach((v) => v.dispose());
+  return out;
+}
+
+/** Entries of two lists of arrays that differ (a count, so a failure prints no 200k-entry diff). */
+function differing(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let n = 0;
+  a.forEach((x, i) => {
+    for (let j = 0; j < x.length; j++) if (!Object.is(x[j], b[i][j])) n++;
+  });
+  return n;
+}
+
+describe('fused Adam (wasm)', () => {
+  let before = '';
+  beforeAll(async () => {
+    before = tf.getBackend();
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    if (before) await tf.setBackend(before);
+  });
+
+  it('updates parameters and moments bit-identically to tf.train.adam, with one kernel per parameter', async () => {
+    const stock = tf.train.adam(1e-3);
+    const fused = new FusedAdamOptimizer(1e-3);
+    const p = problem();
+    const a = await optimize(stock, p);
+    const b = await optimize(fused, p);
+    expect(b.values.length).toBe(a.values.length);
+    expect(differing(a.values, b.values)).toBe(0);
+    tf.dispose([...p.init, ...p.grads.flat()]);
+    expect(b.kernels.filter((k) => k === 'QuantLabAdamStep')).toHaveLength(SHAPES.length);
+    expect(b.kernels.length).toBeLessThan(a.kernels.length / 5);
+    stock.dispose();
+    fused.dispose();
+  });
+
+  it('leaks no tensor', async () => {
+    const fused = new FusedAdamOptimizer(1e-3);
+    const v = tf.variable(randn([33]));
+    const g = randn([33]);
+    fused.applyGradients([{ name: v.name, tensor: g }]); // creates the slot pair
+    const n = tf.memory().numTensors;
+    fused.applyGradients([{ name: v.name, tensor: g }]);
+    fused.applyGradients([{ name: v.name, tensor: g }]);
+    expect(tf.memory().numTensors).toBe(n);
+    v.dispose();
+    g.dispose();
+    fused.dispose();
+  });
+
+  it('trains an MLP bit-identically with the fusion on and off', async () => {
+    const exp = experimentSchema.parse({
+      seed: 3,
+      data: { trainSize: 512, testSize: 64 },
+      model: { arch: 'mlp', hidden: [32] },
+      quant: { weight: { bits: 4 }, act: { bits: 4 } },
+      train: { optimizer: 'adam', lr: 3e-3, steps: 30, batchSize: 32, reportEvery: 10, evalEvery: 30 },
+    });
+    const train = async (fusion: boolean) => {
+      ADAM_FUSION.enabled = fusion;
+      try {
+        const trainer = new QuantTrainer(exp, loadMnistNode());
+        const reports = await trainer.run(exp.train.steps);
+        const weights = await Promise.all(trainer.model.parameters().map(async (w) => await w.data()));
+        trainer.dispose();
+        return { losses: reports.map((r) => r.loss), weights };
+      } finally {
+        ADAM_FUSION.enabled = true;
+      }
+    };
+    const stock = await train(false);
+    const fused = await train(true);
+    expect(differing(stock.weights, fused.weights)).toBe(0);
+    expect(fused.losses).toEqual(stock.losses);
+  }, 60_000);
+});
