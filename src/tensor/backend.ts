@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { useSharingIdentity } from './kernels/identity';
 import { conv2dFt2, depthwiseConv2dFt, matMulFast, matMulFastNoInputGrad, maxPool2Fast, pointwiseConv } from './ops';
 
 /** Backends the lab can run on; `auto` picks the fastest available. */
@@ -28,10 +29,15 @@ export async function initBackend(name: BackendName): Promise<string> {
   tf.enableProdMode();
   const candidates = name === 'auto' ? AUTO_ORDER : [name];
   for (const candidate of candidates) {
-    if (tf.getBackend() === candidate) return candidate;
+    if (tf.getBackend() === candidate) {
+      useSharingIdentity();
+      return candidate;
+    }
     const ok = await tf.setBackend(candidate).catch(() => false);
     if (ok) {
       await tf.ready();
+      // On wasm, saved-for-backward clones share data instead of copying it (kernels/identity.ts).
+      useSharingIdentity();
       return candidate;
     }
   }
