@@ -76,12 +76,17 @@ export function batchNormTrain(
   relu = false,
 ): tf.Tensor {
   const c = x.shape[x.shape.length - 1];
-  if (BN_KERNELS.enabled && batchNormKernelAvailable(c)) return kernelBn(x, gamma, beta, { epsilon, relu }, onMoments);
+  if (BN_KERNELS.enabled && x.dtype === 'float32' && batchNormKernelAvailable(c))
+    return kernelBn(x, gamma, beta, { epsilon, relu }, onMoments);
   const y = opBn(x, gamma, beta, epsilon, onMoments);
   return relu ? tf.relu(y) : y;
 }
 
-/** The wasm kernels in one customGrad: saves x and the [4·C] state (μ, r, k, β). */
+/**
+ * The wasm kernels in one customGrad: saves x and the [4·C] state (μ, r, k, β). (Registering a
+ * gradient for the kernel and calling it through runKernel saves no copy: the engine clones the
+ * tensors a gradConfig saves just the same, and onMoments' ops would then be taped too.)
+ */
 function kernelBn(
   x: tf.Tensor,
   gamma: tf.Tensor1D,
@@ -135,7 +140,11 @@ function opBn(
         const k = tf.mul(g, r); // γ·r, [1, C]
         // dx = k·dy − k·dβ/M − x̂·(k·dγ/M): two full-size multiplies, two subtractions.
         const dx = tf.sub(tf.sub(tf.mul(dy2, k), tf.mul(k, meanDy)), tf.mul(xh, tf.mul(k, meanDyXh)));
-        return [tf.reshape(dx, shape), tf.reshape(tf.mul(meanDyXh, m), [c]), tf.reshape(tf.mul(meanDy, m), [c])];
+        return [
+          tf.reshape(dx, shape),
+          tf.reshape(tf.mul(meanDyXh, m), [c]),
+          tf.reshape(tf.mul(meanDy, m), [c]),
+        ];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -62,7 +62,20 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
   const run = exportsOf(backend).bn_forward;
   withScratch(backend, 5 * c, (tmp) =>
-    run(at(x), at(gamma), at(beta), at(y), at(mean), at(variance), at(state), tmp, m, 4 * c, epsilon, relu ? 1 : 0),
+    run(
+      at(x),
+      at(gamma),
+      at(beta),
+      at(y),
+      at(mean),
+      at(variance),
+      at(state),
+      tmp,
+      m,
+      4 * c,
+      epsilon,
+      relu ? 1 : 0,
+    ),
   );
   return [y, mean, variance, state];
 }
@@ -103,9 +116,7 @@ export function batchNormForward(
   beta: tf.Tensor1D,
   attrs: BatchNormKernelAttrs,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
-  return tf
-    .engine()
-    .runKernel(BN_KERNEL, { x, gamma, beta }, attrs as unknown as tf.NamedAttrMap) as [
+  return tf.engine().runKernel(BN_KERNEL, { x, gamma, beta }, attrs as unknown as tf.NamedAttrMap) as [
     tf.Tensor,
     tf.Tensor1D,
     tf.Tensor1D,
@@ -120,9 +131,7 @@ export function batchNormBackward(
   state: tf.Tensor1D,
   attrs: BatchNormKernelAttrs,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
-  return tf
-    .engine()
-    .runKernel(BN_GRAD_KERNEL, { dy, x, state }, attrs as unknown as tf.NamedAttrMap) as [
+  return tf.engine().runKernel(BN_GRAD_KERNEL, { dy, x, state }, attrs as unknown as tf.NamedAttrMap) as [
     tf.Tensor,
     tf.Tensor1D,
     tf.Tensor1D,
