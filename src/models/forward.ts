@@ -46,21 +46,31 @@ function bnStatsFor(layer: ModelLayer, y: tf.Tensor, opts: ForwardOptions): BnSt
 }
 
 /**
- * BN of a layer's linear output. With batch statistics and the 'fused' op set, one customGrad op
- * (src/tensor/batchNormOp.ts) replaces tf.moments + the elementwise composition; same statistics
- * handed to the running averages / the re-estimation collector, same value and gradients.
+ * BN of a layer's linear output, then ReLU when `relu`. With batch statistics and the 'fused' op
+ * set, one customGrad op (src/tensor/batchNormOp.ts; on wasm our own kernels, ReLU included)
+ * replaces tf.moments + the elementwise composition; same statistics handed to the running
+ * averages / the re-estimation collector, same value and gradients.
  */
-function batchNorm(model: QuantModel, layer: ModelLayer, y: tf.Tensor, opts: ForwardOptions): tf.Tensor {
+function batchNorm(
+  model: QuantModel,
+  layer: ModelLayer,
+  y: tf.Tensor,
+  opts: ForwardOptions,
+  relu: boolean,
+): tf.Tensor {
   const bn = layer.bn!;
   const quant = layer.quantizers.bn;
-  if (model.ops.batchNorm !== 'fused' || !(opts.training || opts.collectBnStats))
-    return applyBatchNorm(y, bn, bnStatsFor(layer, y, opts), quant, opts.training);
+  if (model.ops.batchNorm !== 'fused' || !(opts.training || opts.collectBnStats)) {
+    const out = applyBatchNorm(y, bn, bnStatsFor(layer, y, opts), quant, opts.training);
+    return relu ? tf.relu(out) : out;
+  }
   const gamma = quant ? quant.gamma.apply(bn.gamma, opts.training) : bn.gamma;
   const beta = quant ? quant.beta.apply(bn.beta, opts.training) : bn.beta;
-  return batchNormTrain(y, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, (stats) => {
+  const onMoments = (stats: BnStats) => {
     if (opts.training) updateRunningStats(bn, stats);
     opts.collectBnStats?.(layer.spec.name, stats);
-  });
+  };
+  return batchNormTrain(y, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, onMoments, relu);
 }
 
 /** The linear part of a layer: dense, conv or depthwise conv on quantized input and weights. */
@@ -89,8 +99,9 @@ export function layerForward(
   const wq = quantizers.weight.apply(layer.weight, training, recordClip);
   let y = linear(model, layer, xq, wq, first);
   if (layer.bias) y = tf.add(y, layer.bias);
-  if (layer.bn) y = batchNorm(model, layer, y, opts);
-  if (spec.activation === 'relu') y = tf.relu(y);
+  const relu = spec.activation === 'relu';
+  if (layer.bn) y = batchNorm(model, layer, y, opts, relu);
+  else if (relu) y = tf.relu(y);
   if (spec.pool === 'max2') y = model.ops.maxPool2(y as tf.Tensor4D);
   if (spec.pool === 'gap') y = tf.mean(y, [1, 2], true);
   if (spec.flatten) y = tf.reshape(y, [y.shape[0], -1]);

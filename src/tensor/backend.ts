@@ -57,8 +57,8 @@ export interface OpSet {
   /** 2×2 stride-2 max pooling ('valid'). */
   maxPool2(x: tf.Tensor4D): tf.Tensor4D;
   /**
-   * Training-mode BN: 'fused' = one customGrad with matmul reductions (src/tensor/batchNormOp.ts),
-   * 'stock' = tf.moments + elementwise ops (src/models/batchnorm.ts).
+   * Training-mode BN: 'fused' = one customGrad (src/tensor/batchNormOp.ts; on wasm our own
+   * kernels, ReLU included), 'stock' = tf.moments + elementwise ops (src/models/batchnorm.ts).
    */
   batchNorm: 'fused' | 'stock';
 }

@@ -12,8 +12,15 @@
  *
  * which is the exact gradient of the composition, the path through μ and σ² included
  * (tests/unit/perf/batchNormOp.test.ts checks it against tf.moments-based BN on cpu and wasm).
+ *
+ * On wasm, with C a multiple of 4, the forward and the backward pass are each one kernel of our
+ * own (src/tensor/kernels/batchNorm.ts, WebAssembly SIMD) instead of ~10 tfjs kernels: the
+ * customGrad then saves only x (one full-size copy) and a [4·C] state vector. Optionally ReLU
+ * follows in the same kernel (`relu`): its mask is recomputed in the backward kernel from x, so
+ * the BN output is neither saved nor re-read.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchNormBackward, batchNormForward, batchNormKernelAvailable } from './kernels/batchNorm';
 
 /** Per-channel batch statistics produced by the op: mean and biased variance, each [C]. */
 export interface BatchMoments {
@@ -45,6 +52,12 @@ function columnMeans(x: tf.Tensor2D): tf.Tensor2D {
 type Save = (tensors: tf.Tensor[]) => void;
 
 /**
+ * Whether batchNormTrain may use the wasm kernels where they apply. Off only to compare them with
+ * the op path (tests, benchmarks).
+ */
+export const BN_KERNELS = { enabled: true };
+
+/**
  * y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch's own statistics, differentiable in x, γ, β.
  * @param x [..., C] (NHWC or [N, C])
  * @param gamma [C] (possibly fake-quantized: its gradient flows back through whatever made it)
@@ -52,8 +65,50 @@ type Save = (tensors: tf.Tensor[]) => void;
  * @param epsilon variance floor inside the square root
  * @param onMoments receives the batch mean and biased variance ([C] each, not differentiable;
  *   owned by the enclosing tidy like any intermediate) for running statistics or re-estimation
+ * @param relu apply ReLU to the result (fused into the kernel where it runs)
  */
 export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments?: (m: BatchMoments) => void,
+  relu = false,
+): tf.Tensor {
+  const c = x.shape[x.shape.length - 1];
+  if (BN_KERNELS.enabled && x.dtype === 'float32' && batchNormKernelAvailable(c))
+    return kernelBn(x, gamma, beta, { epsilon, relu }, onMoments);
+  const y = opBn(x, gamma, beta, epsilon, onMoments);
+  return relu ? tf.relu(y) : y;
+}
+
+/**
+ * The wasm kernels in one customGrad: saves x and the [4·C] state (μ, r, k, β). (Registering a
+ * gradient for the kernel and calling it through runKernel saves no copy: the engine clones the
+ * tensors a gradConfig saves just the same, and onMoments' ops would then be taped too.)
+ */
+function kernelBn(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  attrs: { epsilon: number; relu: boolean },
+  onMoments?: (m: BatchMoments) => void,
+): tf.Tensor {
+  const op = tf.customGrad(((xIn: tf.Tensor, gIn: tf.Tensor1D, bIn: tf.Tensor1D, save: Save) => {
+    const [y, mean, variance, state] = batchNormForward(xIn, gIn, bIn, attrs);
+    onMoments?.({ mean, variance });
+    save([xIn, state]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        batchNormBackward(dy, saved[0], saved[1] as tf.Tensor1D, attrs),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, gamma, beta);
+}
+
+/** The tfjs op composition (any backend, any C). */
+function opBn(
   x: tf.Tensor,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
@@ -85,7 +140,11 @@ export function batchNormTrain(
         const k = tf.mul(g, r); // γ·r, [1, C]
         // dx = k·dy − k·dβ/M − x̂·(k·dγ/M): two full-size multiplies, two subtractions.
         const dx = tf.sub(tf.sub(tf.mul(dy2, k), tf.mul(k, meanDy)), tf.mul(xh, tf.mul(k, meanDyXh)));
-        return [tf.reshape(dx, shape), tf.reshape(tf.mul(meanDyXh, m), [c]), tf.reshape(tf.mul(meanDy, m), [c])];
+        return [
+          tf.reshape(dx, shape),
+          tf.reshape(tf.mul(meanDyXh, m), [c]),
+          tf.reshape(tf.mul(meanDy, m), [c]),
+        ];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
