@@ -3,8 +3,8 @@
  * kernels per step on wasm). The stock composition (tf.moments + sub/mul/add) costs, per BN layer
  * and step, ~20 full-size kernels on wasm: every Sum/Mean over [N, H, W] first transposes the
  * NHWC tensor so the reduced axes are innermost, the Mean/Sum gradients materialize full-size
- * `ones` tensors, and each saved input is copied (tfjs clones saved tensors; the wasm Identity
- * kernel is a memcpy). Here the per-channel means are two average poolings each (XNNPACK, no
+ * `ones` tensors, and each saved input is cloned (tfjs clones saved tensors; with the stock wasm
+ * Identity a memcpy, with ours in kernels/identity.ts a shared reference). Here the per-channel means are two average poolings each (XNNPACK, no
  * transpose) and the backward pass is the closed form
  *
  *   x̂ = (x − μ)·r,  r = 1/√(σ² + ε),  y = γ·x̂ + β        (μ, σ² over all axes but the last)
@@ -15,7 +15,7 @@
  *
  * On wasm, with C a multiple of 4, the forward and the backward pass are each one kernel of our
  * own (src/tensor/kernels/batchNorm.ts, WebAssembly SIMD) instead of ~10 tfjs kernels: the
- * customGrad then saves only x (one full-size copy) and a [4·C] state vector. Optionally ReLU
+ * customGrad then saves only x and a [4·C] state vector. Optionally ReLU
  * follows in the same kernel (`relu`): its mask is recomputed in the backward kernel from x, so
  * the BN output is neither saved nor re-read.
  */
@@ -84,8 +84,8 @@ export function batchNormTrain(
 
 /**
  * The wasm kernels in one customGrad: saves x and the [4·C] state (μ, r, k, β). (Registering a
- * gradient for the kernel and calling it through runKernel saves no copy: the engine clones the
- * tensors a gradConfig saves just the same, and onMoments' ops would then be taped too.)
+ * gradient for the kernel and calling it through runKernel would save nothing: the engine clones
+ * the tensors a gradConfig saves just the same, and onMoments' ops would then be taped too.)
  */
 function kernelBn(
   x: tf.Tensor,
@@ -125,7 +125,7 @@ function opBn(
     const variance = columnMeans(tf.square(centered) as tf.Tensor2D);
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
     onMoments?.({ mean: tf.reshape(mean, [c]), variance: tf.reshape(variance, [c]) });
-    // Only x − μ (one full-size tensor) and [1, C] vectors are saved: each save is a copy on wasm.
+    // Only x − μ (one full-size tensor) and [1, C] vectors are saved.
     save([centered, rstd, gIn]);
     // Same association as the stock BN (src/models/batchnorm.ts): (x − μ)·(r·γ) + β.
     const y = tf.add(tf.mul(centered, tf.mul(rstd, gIn)), bIn);
