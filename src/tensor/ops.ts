@@ -6,6 +6,7 @@
  * Which implementation a model uses is chosen per backend in ./backend.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPool2Grad, maxPool2GradAvailable } from './kernels/maxPool2Grad';
 
 type SavedGrad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Save = (tensors: tf.Tensor[]) => void;
@@ -161,11 +162,21 @@ export function pointwiseConv(
  * dx    = first · dy                            (a trailing odd row/column gets 0)
  * ```
  * `y − x > 0` iff `y > x` for floats (gradual underflow), so no Equal kernel (slow on wasm) is needed.
- * Checked against the cpu backend's stock gradient, ties included (tests/unit/perf/maxPool.test.ts).
+ *
+ * On wasm with C % 4 = 0 the backward pass is instead one WebAssembly SIMD kernel
+ * (src/tensor/kernels/maxPool2Grad.ts, `QuantLabMaxPool2Grad`): it reads x and dy and writes dx,
+ * choosing each window's entry exactly as the cpu backend's MaxPoolGrad does, also for NaN and
+ * −∞ inputs (where the op path above gives NaN); only x is saved for it (not y).
+ * Both paths are checked against the cpu backend's stock gradient, ties included
+ * (tests/unit/perf/maxPool.test.ts).
  */
 export const maxPool2Fast = (() => {
   const op = tf.customGrad(((x: tf.Tensor4D, save: Save) => {
     const y = tf.maxPool(x, 2, 2, 'valid');
+    if (maxPool2GradAvailable(x.shape[3])) {
+      save([x]);
+      return { value: y, gradFunc: (dy: tf.Tensor4D, [x0]: tf.Tensor[]) => [maxPool2Grad(x0 as tf.Tensor4D, dy)] };
+    }
     save([x, y]);
     return {
       value: y,
