@@ -39,7 +39,7 @@
     (local $b i32) (local $i i32) (local $j i32) (local $c i32)
     (local $ox i32) (local $oy i32) (local $p i32)
     (local $ninf v128) (local $m v128) (local $code v128)
-    (local $va v128) (local $vb v128) (local $vc v128) (local $vd v128) (local $gt v128)
+    (local $va v128) (local $vb v128) (local $vc v128) (local $vd v128)
     (local.set $h (i32.shr_u (local.get $hIn) (i32.const 1)))
     (local.set $w (i32.shr_u (local.get $wIn) (i32.const 1)))
     (local.set $row (i32.mul (local.get $wIn) (local.get $cb)))
