@@ -81,7 +81,8 @@ const FAST_OPS: OpSet = {
   conv2d: (x, w, inputGrad) =>
     w.shape[0] === 1 ? pointwiseConv(x, w, matMulFast) : conv2dFt2(x, w, inputGrad),
   depthwiseConv2d: depthwiseConv2dFt,
-  // Stock MaxPool forward, hand-written backward (wasm's MaxPoolGrad is slow; see maxPool2Fast).
+  // wasm's MaxPoolGrad is slow: Quant Lab's own SIMD kernels for C % 4 = 0, else stock MaxPool
+  // forward and an op-composed backward (see maxPool2Fast).
   // Earlier tries at batch 128 (Node wasm): stock 187 ms/step; two slices + maximum with autodiff
   // 212; reshape + max 441 (the gradient of max over inner axes is a broadcasting Equal).
   maxPool2: maxPool2Fast,

@@ -6,6 +6,7 @@
  * Which implementation a model uses is chosen per backend in ./backend.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPool2GradFromSel, maxPool2KernelAvailable, maxPool2WithSel } from './kernels/maxPool2';
 
 type SavedGrad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Save = (tensors: tf.Tensor[]) => void;
@@ -161,10 +162,22 @@ export function pointwiseConv(
  * dx    = first · dy                            (a trailing odd row/column gets 0)
  * ```
  * `y − x > 0` iff `y > x` for floats (gradual underflow), so no Equal kernel (slow on wasm) is needed.
- * Checked against the cpu backend's stock gradient, ties included (tests/unit/perf/maxPool.test.ts).
+ *
+ * On wasm with C % 4 = 0 (and H, W ≥ 2) both passes are instead Quant Lab's own WebAssembly SIMD
+ * kernels (src/tensor/kernels/maxPool2.ts): the forward writes y and, per window, the index of the
+ * entry that takes the gradient (int32 `sel`, the only tensor saved); the backward writes dy there
+ * and 0 elsewhere. Their value and gradient are exactly the cpu backend's MaxPool/MaxPoolGrad, also
+ * for NaN and −∞ inputs (where the op path above gives NaN gradients).
+ * Both paths are checked against the cpu backend's stock gradient, ties included
+ * (tests/unit/perf/maxPool.test.ts).
  */
 export const maxPool2Fast = (() => {
   const op = tf.customGrad(((x: tf.Tensor4D, save: Save) => {
+    if (maxPool2KernelAvailable(x.shape)) {
+      const { y, sel } = maxPool2WithSel(x);
+      save([sel]);
+      return { value: y, gradFunc: (dy: tf.Tensor4D, [s]: tf.Tensor[]) => [maxPool2GradFromSel(s as tf.Tensor4D, dy, x.shape)] };
+    }
     const y = tf.maxPool(x, 2, 2, 'valid');
     save([x, y]);
     return {
