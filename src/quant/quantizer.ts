@@ -5,7 +5,8 @@
  *
  * Cost per apply (symmetric, per-tensor, min-max, STE): min, max, ~5 scalar ops for the scale,
  * div, round, clip, mul (+3 ops for the clip fraction, off for min-max weights); the backward pass
- * is dy itself.
+ * is dy itself. Per-tensor minmax / ema quantizers on wasm do all of the forward in one fused
+ * kernel instead (fusedFakeQuant.ts).
  * No data readback anywhere; state changes are variable.assign calls inside the training step.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,7 @@ import { resolveEstimator } from '../estimators/registry';
 import { FLOAT_BITS } from '../experiment/schema';
 import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
 import { createFrozenStore } from './frozen';
+import { fusedFakeQuant } from './fusedFakeQuant';
 import { makeGrid } from './grid';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
@@ -89,6 +91,11 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
 
   function apply(x: tf.Tensor, training: boolean, recordClip = true): tf.Tensor {
     return tf.tidy(() => {
+      if (layout.axis === null) {
+        // Per-tensor minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
+        const fused = fusedFakeQuant(x, training, source, opts.config.symmetric, params(null, trackClip && recordClip));
+        if (fused) return fused;
+      }
       const { s, z } = source.channelScale(x, training);
       const p = params(z, trackClip && recordClip);
       const scale = tf.reshape(s, layout.broadcast);

@@ -1,0 +1,70 @@
+/**
+ * One per-tensor fake-quant call of a minmax / ema quantizer as a single wasm kernel
+ * (src/tensor/kernels/fakeQuant.wat) instead of ~15–25 tfjs kernels (range/reduce.ts channelMinMax,
+ * the tracker's EMA blend, grid.ts rangeToScaleTensor, fakeQuant.ts forwardCodes + dequantize,
+ * the clip fraction). Same results, bit for bit, as that op path on tfjs-wasm
+ * (tests/unit/perf/fusedFakeQuant.test.ts):
+ *
+ * forward:  [lo', hi'] = the tracker's range for this call (batch / (1−m)·stored + m·batch / stored)
+ *           s, z = rangeToScale(lo', hi');  v = x/s + z;  x_int = clamp(round(v), qmin, qmax)·keep + codes
+ *           x̂ = s·(x_int − z);  clip fraction = mean[round(v) ≠ clamp(round(v))]
+ * backward: ∂L/∂x = estimator.backward(dy, v)·keep (fakeQuant.ts fixedScaleGrad, shared); estimators
+ *           that use v get it from the kernel (one more output, saved like the op path saves v)
+ *
+ * Covered: per-tensor minmax / ema quantizers (training and eval calls, symmetric or asymmetric,
+ * frozen codes or not, any estimator) on the wasm backend for float32 tensors whose size is a
+ * multiple of 4. Everything else (per-channel, LSQ, percentile / mse / hindsight, double
+ * quantization, other backends, odd sizes) takes the op path.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { fakeQuantKernel, fakeQuantKernelAvailable } from '../tensor/kernels/fakeQuant';
+import { fixedScaleGrad, type FakeQuantParams } from './fakeQuant';
+import { RANGE_EPS } from './grid';
+import type { ScaleSource } from './scaleSource';
+
+/**
+ * Whether quantizers may use the fused kernel where it applies. Off only to compare it with the
+ * op-by-op path (tests, benchmarks).
+ */
+export const FQ_FUSION = { enabled: true };
+
+/**
+ * x̂ for one apply() of a per-tensor quantizer through the fused kernel, with the range state
+ * updated as the op path would; null (nothing changed) where the kernel does not apply.
+ * Call inside a tidy.
+ * @param p the op path's parameters; `zeroPoint` is ignored (the kernel derives it from the range)
+ */
+export function fusedFakeQuant(
+  x: tf.Tensor,
+  training: boolean,
+  source: ScaleSource,
+  symmetric: boolean,
+  p: FakeQuantParams,
+): tf.Tensor | null {
+  if (!FQ_FUSION.enabled || x.dtype !== 'float32' || source.learnedGradScale !== null) return null;
+  const call = source.fusedRange(training);
+  if (!call || !fakeQuantKernelAvailable(x.size)) return null;
+  const { estimator, grid, frozen, clipSink } = p;
+  const op = tf.customGrad((xIn, saveFn) => {
+    const save = saveFn as tf.GradSaveFunc;
+    const out = fakeQuantKernel(
+      { x: xIn as tf.Tensor, lo: call.lo, hi: call.hi, frozen },
+      {
+        source: call.plan.source,
+        momentum: call.momentum,
+        qmin: grid.qmin,
+        qmax: grid.qmax,
+        symmetric,
+        eps: RANGE_EPS,
+        clip: clipSink !== null,
+        saveInput: estimator.usesInput,
+      },
+    );
+    // The assigns run inside the op's forward tidy; the variables keep their own references.
+    call.commit({ min: out.lo, max: out.hi });
+    if (clipSink && out.clip) clipSink.assign(out.clip);
+    save(out.v ? [out.v] : []);
+    return { value: out.y, gradFunc: fixedScaleGrad(p) };
+  });
+  return op(x);
+}

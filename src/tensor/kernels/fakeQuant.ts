@@ -1,0 +1,129 @@
+/**
+ * The fused per-tensor fake-quant forward (fakeQuant.wat) as a tfjs kernel of the wasm backend:
+ * batch min/max, range update, scale / zero point and x̂ = s·(clamp(nearest(x/s + z))·keep + codes − z)
+ * in one call, where the op path (range/tracker.ts, grid.ts, fakeQuant.ts) spends ~15–25 tfjs
+ * kernels, most of them dispatch-bound scalar ops. The kernel has no gradient of its own:
+ * src/quant/fusedFakeQuant.ts wraps it in the same customGrad backward as the op path.
+ *
+ * Inputs: x (float32, size a multiple of 4), lo and hi (the stored range, [1]), and keep / codes
+ * (x's shape) when entries are frozen. Outputs, in order: x̂ (x's shape), the range used [lo', hi']
+ * as two [1] tensors, then the clip fraction (scalar) when `clip`, then v = x/s + z (x's shape)
+ * when `saveInput`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+
+const KERNEL_NAME = 'QuantLabFakeQuant';
+
+/** Where this call's range comes from (see the table in src/quant/range/tracker.ts). */
+export type FakeQuantSource = 'batch' | 'blend' | 'stored';
+const SOURCE_CODE: Record<FakeQuantSource, number> = { batch: 0, blend: 1, stored: 2 };
+
+/** Scalar settings of one call. */
+export interface FakeQuantKernelParams {
+  source: FakeQuantSource;
+  /** EMA momentum m (used by `blend`: lo' = lo·(1−m) + batch·m). */
+  momentum: number;
+  qmin: number;
+  qmax: number;
+  /** Symmetric grid (z = 0) or asymmetric (z from the range). */
+  symmetric: boolean;
+  /** Smallest range maximum (grid.ts RANGE_EPS). */
+  eps: number;
+  /** Also output the clip fraction. */
+  clip: boolean;
+  /** Also output v = x/s + z (for estimators whose backward uses it). */
+  saveInput: boolean;
+}
+
+/** Inputs of one call. */
+export interface FakeQuantKernelInputs {
+  x: tf.Tensor;
+  lo: tf.Tensor;
+  hi: tf.Tensor;
+  /** keep = 1 − mask and codes = mask·codes, x's shape, or null (nothing frozen). */
+  frozen: { keep: tf.Tensor; codes: tf.Tensor } | null;
+}
+
+/** Outputs of one call: new tensors the caller owns. */
+export interface FakeQuantKernelOutputs {
+  y: tf.Tensor;
+  lo: tf.Tensor;
+  hi: tf.Tensor;
+  clip: tf.Scalar | null;
+  v: tf.Tensor | null;
+}
+
+function fakeQuantKernelFunc(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const p = args.attrs as unknown as FakeQuantKernelParams;
+  const run = kernelExports(backend, 'fakeQuant')?.fake_quant;
+  if (!run) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
+  const { x, lo, hi, keep, codes } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!x || !lo || !hi) throw new Error(`${KERNEL_NAME}: missing input`);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const oLo = backend.makeOutput([1], 'float32');
+  const oHi = backend.makeOutput([1], 'float32');
+  const oClip = p.clip ? backend.makeOutput([], 'float32') : null;
+  const oV = p.saveInput ? backend.makeOutput(x.shape, 'float32') : null;
+  const at = (t: tf.TensorInfo | null | undefined) => (t ? heapOffset(backend, t) : 0);
+  const frozen = keep !== undefined && codes !== undefined;
+  const flags = (p.symmetric ? 0 : 1) | (frozen ? 2 : 0) | (p.clip ? 4 : 0) | (p.saveInput ? 8 : 0);
+  run(
+    at(x),
+    sizeOf(x.shape) * 4,
+    at(lo),
+    at(hi),
+    at(keep),
+    at(codes),
+    at(y),
+    at(oV),
+    at(oLo),
+    at(oHi),
+    at(oClip),
+    SOURCE_CODE[p.source],
+    1 - p.momentum,
+    p.momentum,
+    p.qmin,
+    p.qmax,
+    p.eps,
+    flags,
+  );
+  return [y, oLo, oHi, ...(oClip ? [oClip] : []), ...(oV ? [oV] : [])];
+}
+
+/** Largest size whose clip count tf.mean sums exactly in float32 (2^24). */
+const MAX_SIZE = 2 ** 24;
+
+/**
+ * Whether the fused kernel can run here: the active backend is wasm with a reachable heap, and
+ * the tensor has a size that is a positive multiple of 4 below 2^24.
+ */
+export function fakeQuantKernelAvailable(size: number): boolean {
+  if (size <= 0 || size % 4 !== 0 || size >= MAX_SIZE) return false;
+  return wasmKernelReady('fakeQuant', KERNEL_NAME, fakeQuantKernelFunc as unknown as tf.KernelFunc);
+}
+
+/** One call (check {@link fakeQuantKernelAvailable} first). No gradient: see fusedFakeQuant.ts. */
+export function fakeQuantKernel(inputs: FakeQuantKernelInputs, params: FakeQuantKernelParams): FakeQuantKernelOutputs {
+  const { x, lo, hi, frozen } = inputs;
+  const tensors: tf.NamedTensorMap = { x, lo, hi };
+  if (frozen) {
+    tensors.keep = frozen.keep;
+    tensors.codes = frozen.codes;
+  }
+  const out = tf
+    .engine()
+    .runKernel(KERNEL_NAME, tensors, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const [y, oLo, oHi] = out;
+  const clip = params.clip ? (out[3] as tf.Scalar) : null;
+  const v = params.saveInput ? out[params.clip ? 4 : 3] : null;
+  return { y, lo: oLo, hi: oHi, clip, v };
+}
+
+/** The kernel's name, as tf.profile lists it. */
+export const FAKE_QUANT_KERNEL = KERNEL_NAME;
