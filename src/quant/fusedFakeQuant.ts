@@ -15,12 +15,16 @@
  * frozen codes or not, any estimator) on the wasm backend for float32 tensors whose size is a
  * multiple of 4. Everything else (per-channel, LSQ, percentile / mse / hindsight, double
  * quantization, other backends, odd sizes) takes the op path.
+ *
+ * {@link fusedCodeParams} is the range part alone (an eval call: min-max stores the batch range),
+ * for Quantizer.codeParams.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fakeQuantKernel, fakeQuantKernelAvailable } from '../tensor/kernels/fakeQuant';
+import { fakeQuantKernel, fakeQuantKernelAvailable, quantRangeKernel } from '../tensor/kernels/fakeQuant';
 import { fixedScaleGrad, type FakeQuantParams } from './fakeQuant';
 import { RANGE_EPS } from './grid';
 import type { ScaleSource } from './scaleSource';
+import type { Grid } from './types';
 
 /**
  * Whether quantizers may use the fused kernel where it applies. Off only to compare it with the
@@ -67,4 +71,28 @@ export function fusedFakeQuant(
     return { value: out.y, gradFunc: fixedScaleGrad(p) };
   });
   return op(x);
+}
+
+/**
+ * Quantizer.codeParams for a per-tensor minmax / ema quantizer through the range-only kernel:
+ * the eval call's scale and zero point ([1] each; z = 0 when symmetric), the state updated as
+ * scaleSource.channelScale(x, false) would; null (nothing changed) where the kernel does not apply.
+ */
+export function fusedCodeParams(
+  x: tf.Tensor,
+  source: ScaleSource,
+  symmetric: boolean,
+  grid: Grid,
+): { scale: tf.Tensor1D; zeroPoint: tf.Tensor1D } | null {
+  if (!FQ_FUSION.enabled || x.dtype !== 'float32' || source.learnedGradScale !== null) return null;
+  const call = source.fusedRange(false);
+  if (!call || !fakeQuantKernelAvailable(x.size)) return null;
+  return tf.tidy(() => {
+    const out = quantRangeKernel(
+      { x, lo: call.lo, hi: call.hi },
+      { source: call.plan.source, momentum: call.momentum, qmin: grid.qmin, qmax: grid.qmax, symmetric, eps: RANGE_EPS },
+    );
+    call.commit({ min: out.lo, max: out.hi });
+    return { scale: out.scale as tf.Tensor1D, zeroPoint: out.zeroPoint as tf.Tensor1D };
+  });
 }

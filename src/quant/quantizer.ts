@@ -14,7 +14,7 @@ import { resolveEstimator } from '../estimators/registry';
 import { FLOAT_BITS } from '../experiment/schema';
 import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
 import { createFrozenStore } from './frozen';
-import { fusedFakeQuant } from './fusedFakeQuant';
+import { fusedCodeParams, fusedFakeQuant } from './fusedFakeQuant';
 import { makeGrid } from './grid';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
@@ -89,6 +89,15 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     clipSink: withClip ? clipVar : null,
   });
 
+  const opCodeParams = (x: tf.Tensor) => ({
+    ...tf.tidy(() => {
+      const { s, z } = source.channelScale(x, false);
+      const c: [number] = [layout.channels];
+      return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
+    }),
+    axis: layout.axis,
+  });
+
   function apply(x: tf.Tensor, training: boolean, recordClip = true): tf.Tensor {
     return tf.tidy(() => {
       if (layout.axis === null) {
@@ -112,14 +121,10 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         const { s, z } = source.channelScale(x, false);
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
-    codeParams: (x) => ({
-      ...tf.tidy(() => {
-        const { s, z } = source.channelScale(x, false);
-        const c: [number] = [layout.channels];
-        return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
-      }),
-      axis: layout.axis,
-    }),
+    codeParams: (x) => {
+      const fused = layout.axis === null ? fusedCodeParams(x, source, opts.config.symmetric, grid) : null;
+      return fused ? { ...fused, axis: null } : opCodeParams(x);
+    },
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),
     zeroPoint: () =>
       tf.tidy(() => {

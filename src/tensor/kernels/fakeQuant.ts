@@ -9,11 +9,15 @@
  * (x's shape) when entries are frozen. Outputs, in order: x̂ (x's shape), the range used [lo', hi']
  * as two [1] tensors, then the clip fraction (scalar) when `clip`, then v = x/s + z (x's shape)
  * when `saveInput`.
+ *
+ * A second kernel, QuantLabQuantRange, is the range part alone: inputs x, lo, hi; outputs
+ * lo', hi', s and z ([1] each), for Quantizer.codeParams.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabFakeQuant';
+const RANGE_KERNEL_NAME = 'QuantLabQuantRange';
 
 /** Where this call's range comes from (see the table in src/quant/range/tracker.ts). */
 export type FakeQuantSource = 'batch' | 'blend' | 'stored';
@@ -96,6 +100,39 @@ function fakeQuantKernelFunc(args: {
   return [y, oLo, oHi, ...(oClip ? [oClip] : []), ...(oV ? [oV] : [])];
 }
 
+/** Settings of a range-only call. */
+export type QuantRangeParams = Omit<FakeQuantKernelParams, 'clip' | 'saveInput'>;
+
+function quantRangeKernelFunc(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const p = args.attrs as unknown as QuantRangeParams;
+  const run = kernelExports(backend, 'fakeQuant')?.quant_range;
+  if (!run) throw new Error(`${RANGE_KERNEL_NAME}: the wasm heap is not reachable`);
+  const { x, lo, hi } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!x || !lo || !hi) throw new Error(`${RANGE_KERNEL_NAME}: missing input`);
+  const outs = Array.from({ length: 4 }, () => backend.makeOutput([1], 'float32'));
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  run(
+    at(x),
+    sizeOf(x.shape) * 4,
+    at(lo),
+    at(hi),
+    ...outs.map(at),
+    SOURCE_CODE[p.source],
+    1 - p.momentum,
+    p.momentum,
+    p.qmin,
+    p.qmax,
+    p.eps,
+    p.symmetric ? 0 : 1,
+  );
+  return outs;
+}
+
 /** Largest size whose clip count tf.mean sums exactly in float32 (2^24). */
 const MAX_SIZE = 2 ** 24;
 
@@ -105,7 +142,10 @@ const MAX_SIZE = 2 ** 24;
  */
 export function fakeQuantKernelAvailable(size: number): boolean {
   if (size <= 0 || size % 4 !== 0 || size >= MAX_SIZE) return false;
-  return wasmKernelReady('fakeQuant', KERNEL_NAME, fakeQuantKernelFunc as unknown as tf.KernelFunc);
+  return (
+    wasmKernelReady('fakeQuant', KERNEL_NAME, fakeQuantKernelFunc as unknown as tf.KernelFunc) &&
+    wasmKernelReady('fakeQuant', RANGE_KERNEL_NAME, quantRangeKernelFunc as unknown as tf.KernelFunc)
+  );
 }
 
 /** One call (check {@link fakeQuantKernelAvailable} first). No gradient: see fusedFakeQuant.ts. */
@@ -125,5 +165,21 @@ export function fakeQuantKernel(inputs: FakeQuantKernelInputs, params: FakeQuant
   return { y, lo: oLo, hi: oHi, clip, v };
 }
 
-/** The kernel's name, as tf.profile lists it. */
+/**
+ * The range part alone (check {@link fakeQuantKernelAvailable} first): the range this call uses
+ * and its scale and zero point, [1] tensors the caller owns.
+ */
+export function quantRangeKernel(
+  inputs: Omit<FakeQuantKernelInputs, 'frozen'>,
+  params: QuantRangeParams,
+): { lo: tf.Tensor; hi: tf.Tensor; scale: tf.Tensor; zeroPoint: tf.Tensor } {
+  const { x, lo, hi } = inputs;
+  const [oLo, oHi, scale, zeroPoint] = tf
+    .engine()
+    .runKernel(RANGE_KERNEL_NAME, { x, lo, hi }, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return { lo: oLo, hi: oHi, scale, zeroPoint };
+}
+
+/** The kernels' names, as tf.profile lists them. */
 export const FAKE_QUANT_KERNEL = KERNEL_NAME;
+export const QUANT_RANGE_KERNEL = RANGE_KERNEL_NAME;

@@ -23,22 +23,21 @@
 ;; the whole range NaN, as tf.min/tf.max do: a diverging run stays visibly NaN (s = NaN → y = NaN).
 ;; Between −0 and +0 the batch minimum may differ in sign from tf.min's (which keeps the first one
 ;; seen); the scale, zero point and x̂ do not depend on that sign.
+;; `quant_range` is steps 1–3 alone (lo', hi', s, z out), for Quantizer.codeParams.
 ;; All pointers are byte offsets into tfjs-wasm's heap; `nbytes` is a positive multiple of 16.
 ;; Built into src/tensor/kernels/wasmModules.ts by `npm run kernels` (wabt); MEMORY is replaced by
 ;; an unshared or a shared memory import, to match the single-threaded or the threaded tfjs binary.
 (module
   MEMORY
-  (func (export "fake_quant")
-    (param $x i32) (param $nbytes i32) (param $lo i32) (param $hi i32)
-    (param $keep i32) (param $codes i32)
-    (param $y i32) (param $oV i32) (param $oLo i32) (param $oHi i32) (param $oClip i32)
+  ;; Steps 1–3: stores [lo', hi'] at oLo / oHi and returns s and z (z = 0 when symmetric).
+  (func $range
+    (param $x i32) (param $nbytes i32) (param $lo i32) (param $hi i32) (param $oLo i32) (param $oHi i32)
     (param $source i32) (param $keepW f32) (param $mix f32)
-    (param $qmin f32) (param $qmax f32) (param $eps f32) (param $flags i32)
+    (param $qmin f32) (param $qmax f32) (param $eps f32) (param $asym i32)
+    (result f32 f32)
     (local $i i32) (local $bmin f32) (local $bmax f32) (local $rlo f32) (local $rhi f32)
     (local $l f32) (local $s f32) (local $z f32)
     (local $vmin v128) (local $vmax v128) (local $nan v128) (local $xv v128)
-    (local $vs v128) (local $vz v128) (local $vqmin v128) (local $vqmax v128)
-    (local $v v128) (local $r v128) (local $q v128) (local $cnt v128)
     ;; 1. batch min / max
     (if (i32.ne (local.get $source) (i32.const 2))
       (then
@@ -88,7 +87,7 @@
     ;; 3. scale and zero point (tf.minimum / tf.maximum propagate NaN and order −0 below +0, as f32.min/max)
     (local.set $l (f32.min (local.get $rlo) (f32.const 0)))
     (local.set $rhi (f32.max (local.get $rhi) (local.get $eps)))
-    (if (i32.and (local.get $flags) (i32.const 1))
+    (if (local.get $asym)
       (then
         (local.set $s
           (f32.div (f32.sub (local.get $rhi) (local.get $l)) (f32.sub (local.get $qmax) (local.get $qmin))))
@@ -100,6 +99,39 @@
           (select (local.get $z) (local.get $qmax) (f32.lt (local.get $z) (local.get $qmax)))))
       (else
         (local.set $s (f32.div (f32.max (f32.neg (local.get $l)) (local.get $rhi)) (local.get $qmax)))))
+    (local.get $s)
+    (local.get $z))
+
+  (func (export "quant_range")
+    (param $x i32) (param $nbytes i32) (param $lo i32) (param $hi i32)
+    (param $oLo i32) (param $oHi i32) (param $oS i32) (param $oZ i32)
+    (param $source i32) (param $keepW f32) (param $mix f32)
+    (param $qmin f32) (param $qmax f32) (param $eps f32) (param $asym i32)
+    (local $s f32) (local $z f32)
+    (call $range
+      (local.get $x) (local.get $nbytes) (local.get $lo) (local.get $hi) (local.get $oLo) (local.get $oHi)
+      (local.get $source) (local.get $keepW) (local.get $mix)
+      (local.get $qmin) (local.get $qmax) (local.get $eps) (local.get $asym))
+    (local.set $z)
+    (local.set $s)
+    (f32.store (local.get $oS) (local.get $s))
+    (f32.store (local.get $oZ) (local.get $z)))
+
+  (func (export "fake_quant")
+    (param $x i32) (param $nbytes i32) (param $lo i32) (param $hi i32)
+    (param $keep i32) (param $codes i32)
+    (param $y i32) (param $oV i32) (param $oLo i32) (param $oHi i32) (param $oClip i32)
+    (param $source i32) (param $keepW f32) (param $mix f32)
+    (param $qmin f32) (param $qmax f32) (param $eps f32) (param $flags i32)
+    (local $i i32) (local $s f32) (local $z f32)
+    (local $vs v128) (local $vz v128) (local $vqmin v128) (local $vqmax v128)
+    (local $v v128) (local $r v128) (local $q v128) (local $cnt v128)
+    (call $range
+      (local.get $x) (local.get $nbytes) (local.get $lo) (local.get $hi) (local.get $oLo) (local.get $oHi)
+      (local.get $source) (local.get $keepW) (local.get $mix)
+      (local.get $qmin) (local.get $qmax) (local.get $eps) (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $z)
+    (local.set $s)
     ;; 4. quantize and dequantize
     (local.set $vs (f32x4.splat (local.get $s)))
     (local.set $vz (f32x4.splat (local.get $z)))

@@ -18,14 +18,18 @@ import {
   type ExperimentInput,
 } from '../../../src/experiment/schema';
 import { fakeQuant, type FakeQuantParams } from '../../../src/quant/fakeQuant';
-import { FQ_FUSION, fusedFakeQuant } from '../../../src/quant/fusedFakeQuant';
+import { FQ_FUSION, fusedCodeParams, fusedFakeQuant } from '../../../src/quant/fusedFakeQuant';
 import { gridFor } from '../../../src/quant/quantizer';
 import { createQuantizer } from '../../../src/quant/quantizer';
 import { createScaleSource, type ScaleSource } from '../../../src/quant/scaleSource';
 import type { QuantizerOptions } from '../../../src/quant/types';
 import { filledVariable } from '../../../src/quant/variables';
 import { initBackend } from '../../../src/tensor/backend';
-import { FAKE_QUANT_KERNEL, fakeQuantKernelAvailable } from '../../../src/tensor/kernels/fakeQuant';
+import {
+  FAKE_QUANT_KERNEL,
+  QUANT_RANGE_KERNEL,
+  fakeQuantKernelAvailable,
+} from '../../../src/tensor/kernels/fakeQuant';
 import { oscillationPlugin } from '../../../src/train/oscPlugin';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { expectNoLeak } from '../../helpers/tf';
@@ -180,6 +184,22 @@ describe('fused fake quant (wasm)', () => {
       worst = Math.max(worst, maxAbs(a.y, b.y), maxAbs(a.grad, b.grad));
       clipped = Math.max(clipped, op.clip.dataSync()[0]);
       tf.dispose([a.y, a.grad, b.y, b.grad]);
+      // Quantizer.codeParams (an eval call) after every other call: the range-only kernel.
+      if (k % 2 === 1) {
+        const sa = tf.tidy(() => {
+          const { s, z } = op.source.channelScale(x, false);
+          return [s, z ?? tf.zeros([1])];
+        });
+        let sb: { scale: tf.Tensor; zeroPoint: tf.Tensor } | null = null;
+        const rinfo = await tf.profile(() => {
+          sb = fusedCodeParams(x, fu.source, symmetric, grid);
+        });
+        expect(rinfo.kernels.map((e) => e.name)).toEqual([QUANT_RANGE_KERNEL]);
+        const got = [sb!.scale, sb!.zeroPoint].map((t) => t.dataSync()[0]);
+        expect(got, `codeParams after call ${k}`).toEqual(sa.map((t) => t.dataSync()[0]));
+        expect(storedRange(fu.source), `range after codeParams ${k}`).toEqual(storedRange(op.source));
+        tf.dispose([...sa, sb!.scale, sb!.zeroPoint]);
+      }
     }
     expect(worst).toBe(0);
     // The calls did change the state; EMA ranges lag the batch, so some entries were clipped.
