@@ -5,8 +5,8 @@
  *
  * Cost per apply (symmetric, per-tensor, min-max, STE): min, max, ~5 scalar ops for the scale,
  * div, round, clip, mul (+3 ops for the clip fraction, off for min-max weights); the backward pass
- * is dy itself. Per-tensor minmax / ema quantizers on wasm do all of the forward in one fused
- * kernel instead (fusedFakeQuant.ts).
+ * is dy itself. Minmax / ema quantizers on wasm (per-tensor, or per-channel along the innermost
+ * axis) do all of the forward in one fused kernel instead (fusedFakeQuant.ts).
  * No data readback anywhere; state changes are variable.assign calls inside the training step.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -100,11 +100,9 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
 
   function apply(x: tf.Tensor, training: boolean, recordClip = true): tf.Tensor {
     return tf.tidy(() => {
-      if (layout.axis === null) {
-        // Per-tensor minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
-        const fused = fusedFakeQuant(x, training, source, opts.config.symmetric, params(null, trackClip && recordClip));
-        if (fused) return fused;
-      }
+      // minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
+      const fused = fusedFakeQuant(x, training, source, layout, opts.config.symmetric, params(null, trackClip && recordClip));
+      if (fused) return fused;
       const { s, z } = source.channelScale(x, training);
       const p = params(z, trackClip && recordClip);
       const scale = tf.reshape(s, layout.broadcast);
@@ -122,8 +120,8 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
     codeParams: (x) => {
-      const fused = layout.axis === null ? fusedCodeParams(x, source, opts.config.symmetric, grid) : null;
-      return fused ? { ...fused, axis: null } : opCodeParams(x);
+      const fused = fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
+      return fused ? { ...fused, axis: layout.axis } : opCodeParams(x);
     },
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),
     zeroPoint: () =>
