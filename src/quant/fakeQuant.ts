@@ -63,24 +63,31 @@ export function quantizeCodes(x: tf.Tensor, scale: tf.Tensor, p: FakeQuantParams
 }
 
 /**
+ * The backward pass of a fixed-scale fake quant: ∂L/∂x = estimator.backward(dy, v)·keep, with v
+ * the one saved tensor when the estimator uses it (shared with the fused kernel, fusedFakeQuant.ts).
+ */
+export function fixedScaleGrad(
+  p: Pick<FakeQuantParams, 'estimator' | 'grid' | 'frozen'>,
+): (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] {
+  const { estimator, grid, frozen } = p;
+  return (dy, saved) => {
+    const dx = estimator.backward(dy, estimator.usesInput ? saved[0] : dy, grid.qmin, grid.qmax);
+    return [frozen ? tf.mul(dx, frozen.keep) : dx];
+  };
+}
+
+/**
  * Fake quantization with a fixed scale (min-max, EMA, percentile, MSE, hindsight): the scale gets no
  * gradient. With the plain STE and no freezing the backward pass is dy itself and nothing is saved.
  * @param x any shape
  * @param scale broadcastable to x (shape [1] or 1s with C at the channel axis), input units
  */
 export function fakeQuant(x: tf.Tensor, scale: tf.Tensor, p: FakeQuantParams): tf.Tensor {
-  const { estimator, grid, frozen } = p;
   const op = tf.customGrad((xIn, saveFn) => {
     const save = saveFn as tf.GradSaveFunc;
     const { v, xi } = forwardCodes(xIn as tf.Tensor, scale, p);
-    save(estimator.usesInput ? [v] : []);
-    return {
-      value: dequantize(xi, scale, p.zeroPoint),
-      gradFunc: (dy, saved) => {
-        const dx = estimator.backward(dy, estimator.usesInput ? saved[0] : dy, grid.qmin, grid.qmax);
-        return [frozen ? tf.mul(dx, frozen.keep) : dx];
-      },
-    };
+    save(p.estimator.usesInput ? [v] : []);
+    return { value: dequantize(xi, scale, p.zeroPoint), gradFunc: fixedScaleGrad(p) };
   });
   return op(x);
 }

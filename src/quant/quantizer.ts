@@ -5,7 +5,8 @@
  *
  * Cost per apply (symmetric, per-tensor, min-max, STE): min, max, ~5 scalar ops for the scale,
  * div, round, clip, mul (+3 ops for the clip fraction, off for min-max weights); the backward pass
- * is dy itself.
+ * is dy itself. Minmax / ema quantizers on wasm (per-tensor, or per-channel along the innermost
+ * axis) do all of the forward in one fused kernel instead (fusedFakeQuant.ts).
  * No data readback anywhere; state changes are variable.assign calls inside the training step.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,7 @@ import { resolveEstimator } from '../estimators/registry';
 import { FLOAT_BITS } from '../experiment/schema';
 import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
 import { createFrozenStore } from './frozen';
+import { fusedCodeParams, fusedFakeQuant } from './fusedFakeQuant';
 import { makeGrid } from './grid';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
@@ -87,8 +89,20 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     clipSink: withClip ? clipVar : null,
   });
 
+  const opCodeParams = (x: tf.Tensor) => ({
+    ...tf.tidy(() => {
+      const { s, z } = source.channelScale(x, false);
+      const c: [number] = [layout.channels];
+      return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
+    }),
+    axis: layout.axis,
+  });
+
   function apply(x: tf.Tensor, training: boolean, recordClip = true): tf.Tensor {
     return tf.tidy(() => {
+      // minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
+      const fused = fusedFakeQuant(x, training, source, layout, opts.config.symmetric, params(null, trackClip && recordClip));
+      if (fused) return fused;
       const { s, z } = source.channelScale(x, training);
       const p = params(z, trackClip && recordClip);
       const scale = tf.reshape(s, layout.broadcast);
@@ -105,14 +119,10 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         const { s, z } = source.channelScale(x, false);
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
-    codeParams: (x) => ({
-      ...tf.tidy(() => {
-        const { s, z } = source.channelScale(x, false);
-        const c: [number] = [layout.channels];
-        return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
-      }),
-      axis: layout.axis,
-    }),
+    codeParams: (x) => {
+      const fused = fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
+      return fused ? { ...fused, axis: layout.axis } : opCodeParams(x);
+    },
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),
     zeroPoint: () =>
       tf.tidy(() => {

@@ -7,7 +7,7 @@ import type { QuantizerConfig } from '../experiment/schema';
 import { quantizeScales } from './doubleQuant';
 import { RANGE_EPS, rangeToScaleTensor } from './grid';
 import { createLsqState } from './range/lsq';
-import { createRangeTracker } from './range/tracker';
+import { createRangeTracker, type FusedRangeCall } from './range/tracker';
 import type { Grid } from './types';
 
 /** Default MSE re-search period, in training calls. */
@@ -39,6 +39,12 @@ export interface ScaleSource {
    * training calls. x = null reads the stored state (for scale()/zeroPoint()). Call inside tidy.
    */
   channelScale(x: tf.Tensor | null, training: boolean): { s: tf.Tensor; z: tf.Tensor | null };
+  /**
+   * This call's range plan for the fused per-tensor kernel (src/quant/fusedFakeQuant.ts), or null
+   * where the scale is not a plain function of a minmax / ema range (LSQ, other estimators,
+   * double quantization). Changes nothing until the returned call's `commit`.
+   */
+  fusedRange(training: boolean): FusedRangeCall | null;
   /** LSQ gradient scale g, or null when the scale is not learned. */
   readonly learnedGradScale: number | null;
   readonly trainable: tf.Variable[];
@@ -55,6 +61,7 @@ function createLsqSource(o: ScaleSourceOptions): ScaleSource {
       const s = tf.maximum(lsq.scale, RANGE_EPS);
       return { s: o.doubleQuant ? quantizeScales(s) : s, z: lsq.zeroPoint };
     },
+    fusedRange: () => null,
     learnedGradScale: lsq.gradScale,
     trainable: [lsq.scale],
     dispose: () => lsq.dispose(),
@@ -81,6 +88,7 @@ function createTrackedSource(o: ScaleSourceOptions): ScaleSource {
       // Double quant: the zero point was set from the unquantized scale (they differ by < 0.2%).
       return { s: o.doubleQuant ? quantizeScales(scale) : scale, z: zeroPoint };
     },
+    fusedRange: (training) => (o.doubleQuant ? null : tracker.fused(training)),
     learnedGradScale: null,
     trainable: [],
     dispose: () => tracker.dispose(),

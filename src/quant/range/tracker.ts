@@ -41,10 +41,39 @@ export interface Range {
   max: tf.Tensor;
 }
 
+/**
+ * How a min-max based estimator (minmax, ema) picks one call's range, from the table above:
+ * `batch` = this batch's min/max, `blend` = (1−m)·stored + m·batch, `stored` = the stored range;
+ * `store` = the result becomes the new state.
+ */
+export interface MinMaxPlan {
+  source: 'batch' | 'blend' | 'stored';
+  store: boolean;
+}
+
+/**
+ * One call of a minmax / ema tracker handed to a fused kernel (src/quant/fusedFakeQuant.ts): the
+ * kernel computes the range from `plan`, the state and the momentum, then `commit` records the
+ * call exactly as {@link RangeTracker.resolve} would (counts it, stores the range if the plan says so).
+ */
+export interface FusedRangeCall {
+  plan: MinMaxPlan;
+  lo: tf.Variable;
+  hi: tf.Variable;
+  momentum: number;
+  /** Call once, with the range the kernel used ([1] tensors; assigned, so the caller may dispose). */
+  commit(r: Range): void;
+}
+
 /** Stateful range estimator. Owns two variables; `dispose()` frees them. */
 export interface RangeTracker {
   /** The range to quantize x with; updates the state on training calls (variable.assign). */
   resolve(x: tf.Tensor, training: boolean): Range;
+  /**
+   * This call's plan for a fused kernel, without changing any state; null for the estimators
+   * that are not min-max based (percentile, hindsight, mse).
+   */
+  fused(training: boolean): FusedRangeCall | null;
   /** The stored range (new tensors the caller owns); zeros before the first call. */
   stored(): Range;
   /** Whether a training call has set the state yet. */
@@ -73,15 +102,31 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
   };
   const copy = (): Range => ({ min: lo.clone(), max: hi.clone() });
 
+  /** The minmax / ema rows of the table; null for the other estimators. */
+  function minMaxPlan(training: boolean): MinMaxPlan | null {
+    if (opts.kind === 'minmax') return { source: 'batch', store: true };
+    if (opts.kind !== 'ema') return null;
+    // Before any training call, eval calls use the batch range and leave the state alone.
+    if (!training) return { source: calls === 0 ? 'batch' : 'stored', store: false };
+    return { source: calls === 0 ? 'batch' : 'blend', store: true };
+  }
+
+  function runPlan(plan: MinMaxPlan, x: tf.Tensor): Range {
+    if (plan.source === 'stored') return copy();
+    const batch = channelMinMax(x, opts.axis);
+    const r = plan.source === 'blend' ? blend(batch) : batch;
+    return plan.store ? store(r) : r;
+  }
+
   function resolveTraining(x: tf.Tensor): Range {
     const first = calls === 0;
     calls++;
     switch (opts.kind) {
       case 'minmax':
+      case 'ema':
+        throw new Error('unreachable: min-max based estimators follow minMaxPlan');
       case 'percentile':
         return store(batchStat(x));
-      case 'ema':
-        return store(first ? batchStat(x) : blend(batchStat(x)));
       case 'hindsight': {
         if (first) return store(batchStat(x));
         // Quantize with the range of earlier iterations, then fold this batch in (SCIENCE §6).
@@ -97,12 +142,31 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
   }
 
   function resolveEval(x: tf.Tensor): Range {
-    if (opts.kind === 'minmax' || opts.kind === 'percentile') return store(batchStat(x));
+    if (opts.kind === 'percentile') return store(batchStat(x));
     return calls === 0 ? channelMinMax(x, opts.axis) : copy();
   }
 
   return {
-    resolve: (x, training) => (training ? resolveTraining(x) : resolveEval(x)),
+    resolve(x, training) {
+      const plan = minMaxPlan(training);
+      if (!plan) return training ? resolveTraining(x) : resolveEval(x);
+      if (training) calls++;
+      return runPlan(plan, x);
+    },
+    fused(training) {
+      const plan = minMaxPlan(training);
+      if (!plan) return null;
+      return {
+        plan,
+        lo,
+        hi,
+        momentum: opts.momentum,
+        commit(r) {
+          if (training) calls++;
+          if (plan.store) store(r);
+        },
+      };
+    },
     stored: copy,
     get calibrated() {
       return calls > 0;
