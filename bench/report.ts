@@ -41,6 +41,12 @@ export function report(lines: Line[]): string {
       if (parts.length) out.push(`  ${env}/${backend} ${model}: ${parts.join('; ')}`);
     }
   }
+  const kernelSets = new Map<string, string>();
+  for (const r of records) if (r.ownKernels) kernelSets.set(`${r.env}/${r.backend}`, r.ownKernels.join(', ') || 'none (op-by-op fallbacks)');
+  if (kernelSets.size) {
+    out.push('', "Quant Lab's own kernels registered (instantiated on that backend's heap):");
+    for (const [row, names] of kernelSets) out.push(`  ${row}: ${names}`);
+  }
   const others = lines.filter((l) => !isRecord(l));
   if (others.length) {
     out.push('', 'other measurements:');

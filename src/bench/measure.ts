@@ -2,6 +2,7 @@
  * Benchmark measurements shared by the Node bench and the in-browser bench worker, so both time the
  * same experiments through the same Trainer code path (ARCHITECTURE: one core, two hosts).
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { MnistData } from '../data/mnist';
 import { experimentSchema, type Experiment } from '../experiment/schema';
 import type { Trainer } from '../train/types';
@@ -27,6 +28,21 @@ export interface BenchRecord {
   spread: number;
   runs: number;
   stepsPerRun: number;
+  /**
+   * Quant Lab's own wasm kernels (src/tensor/kernels) registered when the measurement ended: each is
+   * registered only once its module was instantiated over this backend's heap, so an empty list
+   * on wasm means the op-by-op fallbacks ran. Absent for PyTorch.
+   */
+  ownKernels?: string[];
+}
+
+/** Names of Quant Lab's own kernels registered for the active backend (see BenchRecord.ownKernels). */
+export function ownKernelsRegistered(): string[] {
+  return tf
+    .getKernelsForBackend(tf.getBackend())
+    .map((k) => k.kernelName)
+    .filter((n) => n.startsWith('QuantLab'))
+    .sort();
 }
 
 /**
@@ -74,7 +90,7 @@ export async function measureTraining(
   precision: BenchPrecision,
   plan: { warmup: number; steps: number; runs: number },
   now: () => number,
-): Promise<{ stepsPerSec: number; spread: number }> {
+): Promise<{ stepsPerSec: number; spread: number; ownKernels: string[] }> {
   const total = plan.warmup + plan.steps * plan.runs;
   // One step more than timed, so the final evaluation (at the last step) never lands in a timed run.
   const trainer = await create(benchExperiment(model, precision, total + 1), data);
@@ -86,7 +102,11 @@ export async function measureTraining(
       await trainer.run(plan.steps);
       rates.push((plan.steps * 1000) / (now() - t0));
     }
-    return { stepsPerSec: median(rates), spread: (Math.max(...rates) - Math.min(...rates)) / 2 };
+    return {
+      stepsPerSec: median(rates),
+      spread: (Math.max(...rates) - Math.min(...rates)) / 2,
+      ownKernels: ownKernelsRegistered(),
+    };
   } finally {
     trainer.dispose();
   }
