@@ -21,7 +21,12 @@
  * for Quantizer.codeParams.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fakeQuantKernel, fakeQuantKernelAvailable, quantRangeKernel } from '../tensor/kernels/fakeQuant';
+import {
+  fakeQuantKernel,
+  fakeQuantKernelAvailable,
+  quantRangeKernel,
+  type FakeQuantSource,
+} from '../tensor/kernels/fakeQuant';
 import { fixedScaleGrad, type FakeQuantParams } from './fakeQuant';
 import { RANGE_EPS } from './grid';
 import type { ChannelLayout, ScaleSource } from './scaleSource';
@@ -46,6 +51,11 @@ function covered(
   return fakeQuantKernelAvailable(x.size, axis === null ? 1 : channels);
 }
 
+/** The range settings both kernels take, for one call planned by the scale source. */
+function rangeParams(call: { plan: { source: FakeQuantSource }; momentum: number }, grid: Grid, symmetric: boolean) {
+  return { source: call.plan.source, momentum: call.momentum, qmin: grid.qmin, qmax: grid.qmax, symmetric, eps: RANGE_EPS };
+}
+
 /**
  * x̂ for one apply() through the fused kernel, with the range state updated as the op path would;
  * null (nothing changed) where the kernel does not apply. Call inside a tidy.
@@ -68,16 +78,7 @@ export function fusedFakeQuant(
     const save = saveFn as tf.GradSaveFunc;
     const out = fakeQuantKernel(
       { x: xIn as tf.Tensor, lo: call.lo, hi: call.hi, frozen },
-      {
-        source: call.plan.source,
-        momentum: call.momentum,
-        qmin: grid.qmin,
-        qmax: grid.qmax,
-        symmetric,
-        eps: RANGE_EPS,
-        clip: clipSink !== null,
-        saveInput: estimator.usesInput,
-      },
+      { ...rangeParams(call, grid, symmetric), clip: clipSink !== null, saveInput: estimator.usesInput },
     );
     // The assigns run inside the op's forward tidy; the variables keep their own references.
     call.commit({ min: out.lo, max: out.hi });
@@ -106,14 +107,7 @@ export function fusedCodeParams(
   return tf.tidy(() => {
     const out = quantRangeKernel(
       { x, lo: call.lo, hi: call.hi },
-      {
-        source: call.plan.source,
-        momentum: call.momentum,
-        qmin: grid.qmin,
-        qmax: grid.qmax,
-        symmetric,
-        eps: RANGE_EPS,
-      },
+      rangeParams(call, grid, symmetric),
     );
     call.commit({ min: out.lo, max: out.hi });
     return { scale: out.scale as tf.Tensor1D, zeroPoint: out.zeroPoint as tf.Tensor1D };

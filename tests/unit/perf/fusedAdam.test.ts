@@ -5,13 +5,12 @@
  * gradient; a whole MLP training run bit-identical with the fusion on and off; no tensor leak.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema } from '../../../src/experiment/schema';
-import { initBackend } from '../../../src/tensor/backend';
 import { ADAM_FUSION, FusedAdamOptimizer } from '../../../src/train/fusedAdam';
 import { QuantTrainer } from '../../../src/train/trainer';
-import { randn } from './helpers';
+import { randn, useWasmBackend } from './helpers';
 
 const SHAPES = [[784, 256], [256], [10], [7], [3, 3, 16, 32], []];
 
@@ -52,14 +51,7 @@ function differing(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
 }
 
 describe('fused Adam (wasm)', () => {
-  let before = '';
-  beforeAll(async () => {
-    before = tf.getBackend();
-    await initBackend('wasm');
-  });
-  afterAll(async () => {
-    if (before) await tf.setBackend(before);
-  });
+  useWasmBackend();
 
   it('updates parameters and moments bit-identically to tf.train.adam, with one kernel per parameter', async () => {
     const stock = tf.train.adam(1e-3);

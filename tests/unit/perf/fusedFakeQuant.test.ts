@@ -7,7 +7,7 @@
  * charge where the kernel does not apply.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { resolveEstimator } from '../../../src/estimators/registry';
 import {
@@ -33,7 +33,7 @@ import {
 import { oscillationPlugin } from '../../../src/train/oscPlugin';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { expectNoLeak } from '../../helpers/tf';
-import { maxAbs, randn } from './helpers';
+import { maxAbs, randn, useWasmBackend } from './helpers';
 
 /** A quantizer's pieces as quantizer.ts assembles them (its resolveLayout, restated). */
 function parts(opts: QuantizerOptions) {
@@ -179,14 +179,7 @@ function callInputs(shape: number[]): tf.Tensor[] {
 const TRAINING = [false, true, true, false, true, true];
 
 describe('fused fake quant (wasm)', () => {
-  let before = '';
-  beforeAll(async () => {
-    before = tf.getBackend();
-    await initBackend('wasm');
-  });
-  afterAll(async () => {
-    if (before) await tf.setBackend(before);
-  });
+  useWasmBackend();
 
   it('is available on wasm for sizes that are multiples of 4', () => {
     expect(fakeQuantKernelAvailable(784 * 256)).toBe(true);

@@ -3,6 +3,8 @@
  * op's value and gradients against a straightforward reference, under Σ(op·r) with random r.
  */
 import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll } from 'vitest';
+import { initBackend } from '../../../src/tensor/backend';
 import { createRng, normalArray } from '../../../src/tensor/rng';
 
 const rng = createRng(11, 'perf-ops-test');
@@ -42,3 +44,15 @@ export function compareWithGrads(
 
 /** The backends every perf-op test runs on: cpu (every stock kernel) and wasm (the lab's default). */
 export const BACKENDS = ['cpu', 'wasm'] as const;
+
+/** Runs the enclosing describe block on wasm and restores the previous backend afterwards. */
+export function useWasmBackend(): void {
+  let before = '';
+  beforeAll(async () => {
+    before = tf.getBackend();
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    if (before) await tf.setBackend(before);
+  });
+}

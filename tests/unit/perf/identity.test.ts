@@ -4,10 +4,10 @@
  * go through it) are bit-identical to the stock copying kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema } from '../../../src/experiment/schema';
-import { initBackend } from '../../../src/tensor/backend';
+import { useWasmBackend } from './helpers';
 import { IDENTITY_SHARING } from '../../../src/tensor/kernels/identity';
 import { QuantTrainer } from '../../../src/train/trainer';
 
@@ -32,14 +32,7 @@ async function train(arch: 'mlp' | 'cnn', sharing: boolean) {
 }
 
 describe('copy-free Identity (wasm)', () => {
-  let before = '';
-  beforeAll(async () => {
-    before = tf.getBackend();
-    await initBackend('wasm');
-  });
-  afterAll(async () => {
-    if (before) await tf.setBackend(before);
-  });
+  useWasmBackend();
 
   it('a clone shares the data, survives its input and is counted', async () => {
     const x = tf.tensor([1, 2, 3, 4]);

@@ -5,10 +5,10 @@
  * Also checks the committed kernel binaries are what the .wat sources compile to.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
-import { initBackend } from '../../../src/tensor/backend';
+import { useWasmBackend } from './helpers';
 import { oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
 import { WASM_KERNELS } from '../../../src/tensor/kernels/wasmModules';
 import { OSC_FUSION } from '../../../src/train/oscFused';
@@ -61,14 +61,7 @@ async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
 }
 
 describe('fused oscillation step (wasm)', () => {
-  let before = '';
-  beforeAll(async () => {
-    before = tf.getBackend();
-    await initBackend('wasm');
-  });
-  afterAll(async () => {
-    if (before) await tf.setBackend(before);
-  });
+  useWasmBackend();
 
   it('is available on wasm for sizes and channel counts that are multiples of 4', () => {
     expect(oscStepAvailable(784 * 32, 1)).toBe(true);
