@@ -1,7 +1,8 @@
 /**
  * The fused Adam update (adamStep.wat) as a tfjs kernel of the wasm backend: per parameter, one
  * pass instead of tfjs-core's 14 kernels (mul, mul, add, mul, square, mul, add, div, div, sqrt,
- * add, div, mul, add), bit-identical to them (tests/unit/perf/fusedAdam.test.ts).
+ * add, div, mul, add), bit-identical to them (tests/unit/perf/fusedAdam.test.ts); optionally it also
+ * pins a frozen weight (src/train/pins.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
@@ -24,21 +25,43 @@ export interface AdamStepInputs {
   secondMoment: tf.Tensor;
   oneMinusAccBeta1: tf.Scalar;
   oneMinusAccBeta2: tf.Scalar;
+  /** Frozen entries to pin in the same pass (value' ← value'·keep + pinned), or none. */
+  keep?: tf.Tensor;
+  pinned?: tf.Tensor;
 }
 
-const INPUT_ORDER = ['value', 'gradient', 'firstMoment', 'secondMoment', 'oneMinusAccBeta1', 'oneMinusAccBeta2'] as const;
+const INPUT_ORDER = [
+  'value',
+  'gradient',
+  'firstMoment',
+  'secondMoment',
+  'oneMinusAccBeta1',
+  'oneMinusAccBeta2',
+  'keep',
+  'pinned',
+] as const;
 
-function adamStepKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+function adamStepKernel(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as AdamStepParams;
   const run = kernelExports(backend, 'adamStep')?.adam_step;
   if (!run) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
-  const [w, g, m, v, c1, c2] = INPUT_ORDER.map((k) => args.inputs[k] as tf.TensorInfo);
+  const [w, g, m, v, c1, c2, keep, pinned] = INPUT_ORDER.map(
+    (k) => args.inputs[k] as tf.TensorInfo | undefined,
+  ) as tf.TensorInfo[];
+  const pin = keep !== undefined && pinned !== undefined;
   const outs = [0, 1, 2].map(() => backend.makeOutput(w.shape, 'float32'));
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
   // The same JS numbers tfjs-core turns into float32 scalars; wasm rounds each f32 argument alike.
   run(
     ...[w, g, m, v, c1, c2, ...outs].map(at),
+    pin ? at(keep) : 0,
+    pin ? at(pinned) : 0,
+    pin ? 1 : 0,
     sizeOf(w.shape) * 4,
     p.beta1,
     1 - p.beta1,
@@ -57,8 +80,11 @@ export function adamStepAvailable(): boolean {
 
 /** One fused update (call {@link adamStepAvailable} first). Returns [value', m', v'], new tensors. */
 export function adamStep(inputs: AdamStepInputs, params: AdamStepParams): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const { keep, pinned, ...rest } = inputs;
+  const tensors: tf.NamedTensorMap = { ...rest };
+  if (keep && pinned) Object.assign(tensors, { keep, pinned });
   const out = tf
     .engine()
-    .runKernel(KERNEL_NAME, { ...inputs }, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    .runKernel(KERNEL_NAME, tensors, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
   return [out[0], out[1], out[2]];
 }

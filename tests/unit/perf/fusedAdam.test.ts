@@ -7,8 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
-import { experimentSchema } from '../../../src/experiment/schema';
+import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
 import { ADAM_FUSION, FusedAdamOptimizer } from '../../../src/train/fusedAdam';
+import { WeightFreezer } from '../../../src/train/freezing';
+import { oscillationPlugin } from '../../../src/train/oscPlugin';
+import { pinOf } from '../../../src/train/pins';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { randn, useWasmBackend } from './helpers';
 
@@ -82,22 +85,67 @@ describe('fused Adam (wasm)', () => {
     fused.dispose();
   });
 
-  it('trains an MLP bit-identically with the fusion on and off', async () => {
-    const exp = experimentSchema.parse({
-      seed: 3,
-      data: { trainSize: 512, testSize: 64 },
-      model: { arch: 'mlp', hidden: [32] },
-      quant: { weight: { bits: 4 }, act: { bits: 4 } },
-      train: { optimizer: 'adam', lr: 3e-3, steps: 30, batchSize: 32, reportEvery: 10, evalEvery: 30 },
+  it("pins a frozen weight in its own pass, as the freezer's restore would", async () => {
+    const fused = new FusedAdamOptimizer(1e-2);
+    const w = tf.variable(tf.tensor1d([1, 2, 3, 4, 5]));
+    const freezer = new WeightFreezer([5], { momentum: 0.1, useEma: false });
+    const { keep, pinned } = freezer.fusedState() as unknown as { keep: tf.Variable; pinned: tf.Variable };
+    tf.tidy(() => {
+      keep.assign(tf.tensor1d([1, 0, 1, 0, 1]));
+      pinned.assign(tf.tensor1d([0, -2, 0, 7, 0]));
     });
+    freezer.restore(w); // registers the pin and restores by itself
+    expect(Array.from(await w.data())).toEqual([1, -2, 3, 7, 5]);
+    const g = tf.tensor1d([1, 1, 1, 1, 1]);
+    fused.applyGradients([{ name: w.name, tensor: g }]);
+    const after = Array.from(await w.data());
+    expect(after[1]).toBe(-2);
+    expect(after[3]).toBe(7);
+    expect(after[0]).toBeLessThan(1);
+    expect(pinOf(w)?.applied).toBe(true);
+    freezer.restore(w); // nothing left to do: the mark is consumed, the value unchanged
+    expect(pinOf(w)?.applied).toBe(false);
+    expect(Array.from(await w.data())).toEqual(after);
+    freezer.dispose();
+    expect(pinOf(w)).toBeUndefined();
+    tf.dispose([w, g]);
+    fused.dispose();
+  });
+
+  const trainCases: [string, ExperimentInput][] = [
+    [
+      'W4A4',
+      {
+        seed: 3,
+        data: { trainSize: 512, testSize: 64 },
+        model: { arch: 'mlp', hidden: [32] },
+        quant: { weight: { bits: 4 }, act: { bits: 4 } },
+        train: { optimizer: 'adam', lr: 3e-3, steps: 30, batchSize: 32, reportEvery: 10, evalEvery: 30 },
+      },
+    ],
+    [
+      'W3A8 with freezing (the optimizer pins frozen weights)',
+      {
+        seed: 4,
+        data: { trainSize: 512, testSize: 64 },
+        model: { arch: 'mlp', hidden: [32] },
+        quant: { weight: { bits: 3 }, act: { bits: 8 } },
+        train: { optimizer: 'adam', lr: 1e-2, steps: 60, batchSize: 32, reportEvery: 10, evalEvery: 60 },
+        oscillation: { track: true, trackAll: true, momentum: 0.1, freezeThreshold: 0.02 },
+      },
+    ],
+  ];
+  it.each(trainCases)('trains an MLP (%s) bit-identically with the fusion on and off', async (_name, input) => {
+    const exp = experimentSchema.parse(input);
     const train = async (fusion: boolean) => {
       ADAM_FUSION.enabled = fusion;
       try {
-        const trainer = new QuantTrainer(exp, loadMnistNode());
+        const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
         const reports = await trainer.run(exp.train.steps);
         const weights = await Promise.all(trainer.model.parameters().map(async (w) => await w.data()));
+        const oscillation = trainer.result().oscillation;
         trainer.dispose();
-        return { points: reports.map((r) => r.point), weights };
+        return { points: reports.map((r) => r.point), layers: reports.map((r) => r.layers), weights, oscillation };
       } finally {
         ADAM_FUSION.enabled = true;
       }
@@ -106,5 +154,8 @@ describe('fused Adam (wasm)', () => {
     const fused = await train(true);
     expect(differing(stock.weights, fused.weights)).toBe(0);
     expect(fused.points).toEqual(stock.points);
+    expect(fused.layers).toEqual(stock.layers);
+    expect(fused.oscillation).toEqual(stock.oscillation);
+    if (exp.oscillation.freezeThreshold > 0) expect(stock.oscillation!.frozenFraction).toBeGreaterThan(0);
   }, 60_000);
 });
