@@ -6,6 +6,7 @@
  * Which implementation a model uses is chosen per backend in ./backend.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { convFilterGradAvailable, convFilterGradC1 } from './kernels/convFilterGrad';
 import { maxPool2GradFromSel, maxPool2KernelAvailable, maxPool2WithSel } from './kernels/maxPool2';
 
 type SavedGrad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -47,6 +48,12 @@ function samePad(kernel: number): number {
   return (kernel - 1) / 2;
 }
 
+/**
+ * Whether conv2dFt2 may use the first-layer weight-gradient kernel where it applies. Off only to
+ * compare it with the Conv2D route (tests, benchmarks).
+ */
+export const CONV_KERNELS = { enabled: true };
+
 function ft2Backward(inputGrad: boolean): SavedGrad {
   return (dy, [x, w]) => {
     const x4 = x as tf.Tensor4D;
@@ -57,8 +64,11 @@ function ft2Backward(inputGrad: boolean): SavedGrad {
     const dx = inputGrad
       ? tf.conv2d(dy4, tf.transpose(tf.reverse(w4, [0, 1]), [0, 1, 3, 2]), 1, 'same')
       : tf.zerosLike(x4);
-    // dW[i,j,ci,co] = Σ_n,h,w xpad[n,h+i,w+j,ci]·dy[n,h,w,co]: a conv with the batch as the
-    // reduction channel — x as [Ci, H, W, N] convolved by dy as [H, W, N, Co] gives [Ci, k, k, Co].
+    // dW[i,j,ci,co] = Σ_n,h,w xpad[n,h+i,w+j,ci]·dy[n,h,w,co]. One input channel (the image),
+    // 3×3: our own wasm kernel, one pass (kernels/convFilterGrad.ts).
+    if (CONV_KERNELS.enabled && convFilterGradAvailable(x4.shape, w4.shape)) return [dx, convFilterGradC1(x4, dy4)];
+    // Otherwise a conv with the batch as the reduction channel — x as [Ci, H, W, N] convolved by
+    // dy as [H, W, N, Co] gives [Ci, k, k, Co].
     const dwT = tf.conv2d(tf.transpose(x4, [3, 1, 2, 0]), tf.transpose(dy4, [1, 2, 0, 3]), 1, [
       [0, 0],
       [p, p],

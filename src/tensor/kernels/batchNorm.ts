@@ -31,16 +31,15 @@ export interface BatchNormKernelAttrs {
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type Backend = WasmBackendLike & { disposeData(dataId: object): boolean };
 
-function exportsOf(backend: Backend): Record<string, (...args: number[]) => number | void> {
+function exportsOf(backend: WasmBackendLike): Record<string, (...args: number[]) => number | void> {
   const exp = kernelExports(backend, 'batchNorm');
   if (!exp) throw new Error('QuantLabBatchNorm: the wasm heap is not reachable');
   return exp;
 }
 
 /** Runs `f` with a float32 scratch buffer of `floats` entries from the backend's heap. */
-function withScratch<T>(backend: Backend, floats: number, f: (offset: number) => T): T {
+function withScratch<T>(backend: WasmBackendLike, floats: number, f: (offset: number) => T): T {
   const tmp = backend.makeOutput([floats], 'float32');
   try {
     return f(heapOffset(backend, tmp));
@@ -50,7 +49,7 @@ function withScratch<T>(backend: Backend, floats: number, f: (offset: number) =>
 }
 
 function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
-  const backend = args.backend as Backend;
+  const backend = args.backend as WasmBackendLike;
   const { epsilon, relu } = args.attrs as unknown as BatchNormKernelAttrs;
   const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
   const c = gamma.shape[0];
@@ -81,7 +80,7 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
 }
 
 function backwardKernel(args: KernelArgs): tf.TensorInfo[] {
-  const backend = args.backend as Backend;
+  const backend = args.backend as WasmBackendLike;
   const { relu } = args.attrs as unknown as BatchNormKernelAttrs;
   const { dy, x, state } = args.inputs as Record<string, tf.TensorInfo>;
   const c = state.shape[0] / 4;

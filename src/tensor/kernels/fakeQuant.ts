@@ -64,8 +64,6 @@ export interface FakeQuantKernelOutputs {
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-/** tfjs-wasm's backend, with the call that frees a scratch buffer. */
-type Backend = WasmBackendLike & { disposeData(dataId: object): boolean };
 
 /** The scalar arguments every export takes after its pointers, in the .wat's order. */
 function scalars(p: QuantRangeParams): number[] {
@@ -73,7 +71,7 @@ function scalars(p: QuantRangeParams): number[] {
 }
 
 function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
-  const backend = args.backend as Backend;
+  const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as FakeQuantKernelParams;
   const exports = kernelExports(backend, 'fakeQuant');
   if (!exports) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
@@ -131,7 +129,7 @@ function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
 }
 
 function quantRangeKernelFunc(args: KernelArgs): tf.TensorInfo[] {
-  const backend = args.backend as Backend;
+  const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as QuantRangeParams;
   const exports = kernelExports(backend, 'fakeQuant');
   if (!exports) throw new Error(`${RANGE_KERNEL_NAME}: the wasm heap is not reachable`);

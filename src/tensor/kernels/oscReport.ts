@@ -56,11 +56,9 @@ export interface OscReportInputs {
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-/** tfjs-wasm's backend, with the call that frees a scratch buffer. */
-type Backend = WasmBackendLike & { disposeData(dataId: object): boolean };
 
 function oscReportKernelFunc(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as Backend;
+  const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as OscReportParams;
   const exports = kernelExports(backend, 'oscReport');
   if (!exports) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);

@@ -13,6 +13,8 @@ export interface WasmBackendLike {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
+  /** Frees a buffer (a kernel's scratch output). */
+  disposeData(dataId: object): boolean;
 }
 
 /** A compiled module's exports: functions taking byte offsets and scalars. */
