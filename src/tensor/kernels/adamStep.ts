@@ -5,7 +5,7 @@
  * pins a frozen weight (src/train/pins.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import { heapOffset, kernelExport, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabAdamStep';
 
@@ -48,8 +48,7 @@ function adamStepKernel(args: {
 }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as AdamStepParams;
-  const run = kernelExports(backend, 'adamStep')?.adam_step;
-  if (!run) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
+  const run = kernelExport(backend, 'adamStep', 'adam_step');
   const [w, g, m, v, c1, c2, keep, pinned] = INPUT_ORDER.map(
     (k) => args.inputs[k] as tf.TensorInfo | undefined,
   ) as tf.TensorInfo[];

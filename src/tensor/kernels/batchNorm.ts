@@ -9,13 +9,20 @@
  * The tfjs op composition costs ~20 kernels per layer and step, several of them slow broadcasting
  * ones; these are three passes over x forward and two over (dy, x) backward. Neither kernel has a
  * tfjs gradient of its own: src/tensor/batchNormOp.ts wraps them in one tf.customGrad, which saves
- * x (one copy, tfjs clones saved tensors) and the small state vector.
+ * x and the small state vector.
  *
  * Other backends, and channel counts that are not multiples of 4, use the op path of
  * batchNormOp.ts; tests/unit/perf/batchNormOp.test.ts checks both against tf.moments-based BN.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import {
+  heapOffset,
+  kernelExport,
+  sizeOf,
+  wasmKernelReady,
+  withScratch,
+  type WasmBackendLike,
+} from './wasmHeap';
 
 /** Forward kernel name (as tf.profile lists it). */
 export const BN_KERNEL = 'QuantLabBatchNorm';
@@ -32,22 +39,6 @@ export interface BatchNormKernelAttrs {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function exportsOf(backend: WasmBackendLike): Record<string, (...args: number[]) => number | void> {
-  const exp = kernelExports(backend, 'batchNorm');
-  if (!exp) throw new Error('QuantLabBatchNorm: the wasm heap is not reachable');
-  return exp;
-}
-
-/** Runs `f` with a float32 scratch buffer of `floats` entries from the backend's heap. */
-function withScratch<T>(backend: WasmBackendLike, floats: number, f: (offset: number) => T): T {
-  const tmp = backend.makeOutput([floats], 'float32');
-  try {
-    return f(heapOffset(backend, tmp));
-  } finally {
-    backend.disposeData(tmp.dataId);
-  }
-}
-
 function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const { epsilon, relu } = args.attrs as unknown as BatchNormKernelAttrs;
@@ -59,8 +50,8 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const variance = backend.makeOutput([c], 'float32');
   const state = backend.makeOutput([4 * c], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-  const run = exportsOf(backend).bn_forward;
-  withScratch(backend, 5 * c, (tmp) =>
+  const run = kernelExport(backend, 'batchNorm', 'bn_forward');
+  withScratch(backend, [5 * c], 'float32', ([tmp]) =>
     run(
       at(x),
       at(gamma),
@@ -89,8 +80,8 @@ function backwardKernel(args: KernelArgs): tf.TensorInfo[] {
   const dgamma = backend.makeOutput([c], 'float32');
   const dbeta = backend.makeOutput([c], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-  const run = exportsOf(backend).bn_backward;
-  withScratch(backend, 6 * c, (tmp) =>
+  const run = kernelExport(backend, 'batchNorm', 'bn_backward');
+  withScratch(backend, [6 * c], 'float32', ([tmp]) =>
     run(at(dy), at(x), at(state), at(dx), at(dgamma), at(dbeta), tmp, m, 4 * c, relu ? 1 : 0),
   );
   return [dx, dgamma, dbeta];

@@ -6,25 +6,19 @@
  * and checks it against the stock gradient (tests/unit/perf/convFilterGrad.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import { heapOffset, kernelExport, wasmKernelReady, withScratch, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabConv3x3FilterGradC1';
 
 function filterGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
-  const run = kernelExports(backend, 'convFilterGrad')?.conv3x3_filter_grad_c1;
-  if (!run) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
+  const run = kernelExport(backend, 'convFilterGrad', 'conv3x3_filter_grad_c1');
   const xpad = args.inputs.xpad as tf.TensorInfo;
   const dy = args.inputs.dy as tf.TensorInfo;
   const [n, h, w, co] = dy.shape;
   const out = backend.makeOutput([3, 3, 1, co], 'float32');
-  const blk = backend.makeOutput([9 * co], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-  try {
-    run(at(xpad), at(dy), at(out), at(blk), n, h, w, co * 4);
-  } finally {
-    backend.disposeData(blk.dataId);
-  }
+  withScratch(backend, [9 * co], 'float32', ([blk]) => run(at(xpad), at(dy), at(out), blk, n, h, w, co * 4));
   return out;
 }
 

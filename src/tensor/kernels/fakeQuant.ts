@@ -15,7 +15,14 @@
  * each), for Quantizer.codeParams.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import {
+  heapOffset,
+  kernelExport,
+  sizeOf,
+  wasmKernelReady,
+  withScratch,
+  type WasmBackendLike,
+} from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabFakeQuant';
 const RANGE_KERNEL_NAME = 'QuantLabQuantRange';
@@ -73,8 +80,6 @@ function scalars(p: QuantRangeParams): number[] {
 function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as FakeQuantKernelParams;
-  const exports = kernelExports(backend, 'fakeQuant');
-  if (!exports) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
   const { x, lo, hi, keep, codes } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   if (!x || !lo || !hi) throw new Error(`${KERNEL_NAME}: missing input`);
   const channels = sizeOf(lo.shape);
@@ -88,7 +93,7 @@ function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
   const flags = (p.symmetric ? 0 : 1) | (frozen ? 2 : 0) | (p.clip ? 4 : 0) | (p.saveInput ? 8 : 0);
   const nbytes = sizeOf(x.shape) * 4;
   if (channels === 1) {
-    exports.fake_quant(
+    kernelExport(backend, 'fakeQuant', 'fake_quant')(
       at(x),
       nbytes,
       at(lo),
@@ -104,26 +109,27 @@ function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
       flags,
     );
   } else {
-    const scratch = [backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
-    exports.fake_quant_channels(
-      at(x),
-      nbytes,
-      channels * 4,
-      at(lo),
-      at(hi),
-      at(keep),
-      at(codes),
-      at(y),
-      at(oV),
-      at(oLo),
-      at(oHi),
-      at(scratch[0]),
-      at(scratch[1]),
-      at(oClip),
-      ...scalars(p),
-      flags,
+    const run = kernelExport(backend, 'fakeQuant', 'fake_quant_channels');
+    withScratch(backend, [channels, channels], 'float32', ([s, z]) =>
+      run(
+        at(x),
+        nbytes,
+        channels * 4,
+        at(lo),
+        at(hi),
+        at(keep),
+        at(codes),
+        at(y),
+        at(oV),
+        at(oLo),
+        at(oHi),
+        s,
+        z,
+        at(oClip),
+        ...scalars(p),
+        flags,
+      ),
     );
-    for (const t of scratch) backend.disposeData(t.dataId);
   }
   return [y, oLo, oHi, ...(oClip ? [oClip] : []), ...(oV ? [oV] : [])];
 }
@@ -131,8 +137,6 @@ function fakeQuantKernelFunc(args: KernelArgs): tf.TensorInfo[] {
 function quantRangeKernelFunc(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as QuantRangeParams;
-  const exports = kernelExports(backend, 'fakeQuant');
-  if (!exports) throw new Error(`${RANGE_KERNEL_NAME}: the wasm heap is not reachable`);
   const { x, lo, hi } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   if (!x || !lo || !hi) throw new Error(`${RANGE_KERNEL_NAME}: missing input`);
   const channels = sizeOf(lo.shape);
@@ -141,9 +145,17 @@ function quantRangeKernelFunc(args: KernelArgs): tf.TensorInfo[] {
   const nbytes = sizeOf(x.shape) * 4;
   const asym = p.symmetric ? 0 : 1;
   if (channels === 1)
-    exports.quant_range(at(x), nbytes, at(lo), at(hi), ...outs.map(at), ...scalars(p), asym);
+    kernelExport(backend, 'fakeQuant', 'quant_range')(
+      at(x),
+      nbytes,
+      at(lo),
+      at(hi),
+      ...outs.map(at),
+      ...scalars(p),
+      asym,
+    );
   else
-    exports.quant_range_channels(
+    kernelExport(backend, 'fakeQuant', 'quant_range_channels')(
       at(x),
       nbytes,
       channels * 4,

@@ -15,7 +15,7 @@
  * saved for the backward pass, the copy (Identity) of x that saving x costs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import { heapOffset, kernelExport, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 /** The tfjs kernels' names (tf.profile lists them). */
 export const MAX_POOL2_KERNEL = 'QuantLabMaxPool2';
@@ -25,23 +25,19 @@ const MODULE = 'maxPool2';
 
 type Shape4 = [number, number, number, number];
 
-function exportsOf(backend: WasmBackendLike, fn: 'max_pool2' | 'max_pool2_grad') {
-  const run = kernelExports(backend, MODULE)?.[fn];
-  if (!run) throw new Error(`${MODULE}: the wasm heap is not reachable`);
-  return run;
-}
-
 function pooledShape([n, h, w, c]: readonly number[]): Shape4 {
   return [n, Math.floor(h / 2), Math.floor(w / 2), c];
 }
 
 function maxPool2Kernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
-  const run = exportsOf(backend, 'max_pool2');
+  const run = kernelExport(backend, MODULE, 'max_pool2');
   const { x } = args.inputs as { x: tf.TensorInfo };
   const [n, h, w, c] = x.shape;
   if (x.shape.length !== 4 || x.dtype !== 'float32' || c % 4 !== 0) {
-    throw new Error(`${MAX_POOL2_KERNEL}: x must be float32 [N, H, W, C] with C % 4 = 0, got ${x.dtype} [${x.shape}]`);
+    throw new Error(
+      `${MAX_POOL2_KERNEL}: x must be float32 [N, H, W, C] with C % 4 = 0, got ${x.dtype} [${x.shape}]`,
+    );
   }
   const y = backend.makeOutput(pooledShape(x.shape), 'float32');
   const sel = backend.makeOutput(pooledShape(x.shape), 'int32');
@@ -55,13 +51,15 @@ function maxPool2GradKernel(args: {
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
-  const run = exportsOf(backend, 'max_pool2_grad');
+  const run = kernelExport(backend, MODULE, 'max_pool2_grad');
   const { sel, dy } = args.inputs as { sel: tf.TensorInfo; dy: tf.TensorInfo };
   const xShape = (args.attrs as { xShape: Shape4 }).xShape;
   const [n, h, w, c] = xShape;
   const expected = pooledShape(xShape).join();
   if (c % 4 !== 0 || sel.dtype !== 'int32' || sel.shape.join() !== expected || dy.shape.join() !== expected) {
-    throw new Error(`${MAX_POOL2_GRAD_KERNEL}: bad shapes: x [${xShape}], sel [${sel.shape}], dy [${dy.shape}]`);
+    throw new Error(
+      `${MAX_POOL2_GRAD_KERNEL}: bad shapes: x [${xShape}], sel [${sel.shape}], dy [${dy.shape}]`,
+    );
   }
   const dx = backend.makeOutput([...xShape], 'float32');
   run(heapOffset(backend, sel), heapOffset(backend, dy), heapOffset(backend, dx), n, h, w, c * 4);
@@ -88,7 +86,11 @@ export function maxPool2WithSel(x: tf.Tensor4D): { y: tf.Tensor4D; sel: tf.Tenso
 }
 
 /** dx [xShape] of max pooling, from the forward pass's sel and the pooled gradient dy. */
-export function maxPool2GradFromSel(sel: tf.Tensor4D, dy: tf.Tensor4D, xShape: readonly number[]): tf.Tensor4D {
+export function maxPool2GradFromSel(
+  sel: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  xShape: readonly number[],
+): tf.Tensor4D {
   const attrs = { xShape: [...xShape] } as unknown as tf.NamedAttrMap;
   return tf.engine().runKernel(MAX_POOL2_GRAD_KERNEL, { sel, dy }, attrs) as tf.Tensor4D;
 }

@@ -13,7 +13,14 @@
  * histogram counts in a scratch buffer freed before returning.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import {
+  heapOffset,
+  kernelExport,
+  sizeOf,
+  wasmKernelReady,
+  withScratch,
+  type WasmBackendLike,
+} from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabOscReport';
 
@@ -60,35 +67,45 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 function oscReportKernelFunc(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as OscReportParams;
-  const exports = kernelExports(backend, 'oscReport');
-  if (!exports) throw new Error(`${KERNEL_NAME}: the wasm heap is not reachable`);
   const i = args.inputs as Record<string, tf.TensorInfo | undefined>;
-  const { freq, flipTotal, reversalTotal, keep, codes, weight, scale, zeroPoint, sampleIndices, sampleFlips } = i;
+  const {
+    freq,
+    flipTotal,
+    reversalTotal,
+    keep,
+    codes,
+    weight,
+    scale,
+    zeroPoint,
+    sampleIndices,
+    sampleFlips,
+  } = i;
   if (!freq || !flipTotal || !reversalTotal) throw new Error(`${KERNEL_NAME}: missing input`);
   const k = sampleIndices ? sizeOf(sampleIndices.shape) : 0;
   const out = backend.makeOutput([OSC_REPORT_STATS + p.bins + 4 * k], 'float32');
-  const scratch = backend.makeOutput([4 * p.bins], 'int32');
   const at = (t: tf.TensorInfo | undefined) => (t ? heapOffset(backend, t) : 0);
   const hasKeep = keep && codes ? 1 : 0;
   const o = at(out);
-  exports.osc_stats(
-    at(freq),
-    at(keep),
-    sizeOf(freq.shape) * 4,
-    hasKeep,
-    at(flipTotal),
-    at(reversalTotal),
-    p.threshold,
-    p.e0,
-    p.width,
-    p.bins,
-    at(scratch),
-    o,
+  withScratch(backend, [4 * p.bins], 'int32', ([scratch]) =>
+    kernelExport(backend, 'oscReport', 'osc_stats')(
+      at(freq),
+      at(keep),
+      sizeOf(freq.shape) * 4,
+      hasKeep,
+      at(flipTotal),
+      at(reversalTotal),
+      p.threshold,
+      p.e0,
+      p.width,
+      p.bins,
+      scratch,
+      o,
+    ),
   );
-  backend.disposeData(scratch.dataId);
   if (k) {
-    if (!weight || !scale || !zeroPoint || !sampleFlips) throw new Error(`${KERNEL_NAME}: missing sample input`);
-    exports.osc_samples(
+    if (!weight || !scale || !zeroPoint || !sampleFlips)
+      throw new Error(`${KERNEL_NAME}: missing sample input`);
+    kernelExport(backend, 'oscReport', 'osc_samples')(
       at(weight),
       at(scale),
       at(zeroPoint),

@@ -10,7 +10,7 @@
  * training.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExports, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import { heapOffset, kernelExport, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabOscStep';
 
@@ -88,8 +88,7 @@ function oscStepKernel(args: {
 }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const p = args.attrs as unknown as OscStepParams;
-  const run = kernelExports(backend, 'oscStep')?.osc_step;
-  if (!run) throw new Error('QuantLabOscStep: the wasm heap is not reachable');
+  const run = kernelExport(backend, 'oscStep', 'osc_step');
   const [
     w,
     scale,

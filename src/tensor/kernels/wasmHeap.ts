@@ -48,6 +48,38 @@ export function kernelExports(backend: WasmBackendLike, name: string): KernelExp
   return exports;
 }
 
+/**
+ * Export `fn` of kernel module `name` over this backend's heap, for a kernel function to call.
+ * @throws Error naming the module when the heap is not reachable (wasmKernelReady said it was)
+ */
+export function kernelExport(
+  backend: WasmBackendLike,
+  name: string,
+  fn: string,
+): (...args: number[]) => number | void {
+  const run = kernelExports(backend, name)?.[fn];
+  if (!run) throw new Error(`Quant Lab wasm kernel ${name}.${fn}: the wasm heap is not reachable`);
+  return run;
+}
+
+/**
+ * Runs `f` with scratch buffers from the backend's heap, one per entry of `sizes` (elements of
+ * `dtype`), and frees them afterwards, also when `f` throws. `f` gets their byte offsets.
+ */
+export function withScratch<T>(
+  backend: WasmBackendLike,
+  sizes: readonly number[],
+  dtype: 'float32' | 'int32',
+  f: (offsets: number[]) => T,
+): T {
+  const buffers = sizes.map((n) => backend.makeOutput([n], dtype));
+  try {
+    return f(buffers.map((b) => heapOffset(backend, b)));
+  } finally {
+    for (const b of buffers) backend.disposeData(b.dataId);
+  }
+}
+
 /** Byte offset of a tensor's data in the wasm heap. */
 export function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
