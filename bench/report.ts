@@ -47,6 +47,14 @@ export function report(lines: Line[]): string {
     out.push('', "Quant Lab's own kernels registered (instantiated on that backend's heap):");
     for (const [row, names] of kernelSets) out.push(`  ${row}: ${names}`);
   }
+  const sweeps = lines.filter((l) => 'kind' in l && l.kind === 'sweep') as Array<Line & { workers: number; pool?: string; pointsPerMin: number }>;
+  for (const pool of [...new Set(sweeps.map((r) => r.pool ?? 'cold'))]) {
+    const at = (workers: number) => sweeps.find((r) => (r.pool ?? 'cold') === pool && r.workers === workers);
+    const [one, two] = [at(1), at(2)];
+    if (one && two) {
+      out.push(`  browser sweep, ${pool} pool: ${fmt(one.pointsPerMin)} → ${fmt(two.pointsPerMin)} points/min = ${(two.pointsPerMin / one.pointsPerMin).toFixed(2)}× on 2 workers`);
+    }
+  }
   const others = lines.filter((l) => !isRecord(l));
   if (others.length) {
     out.push('', 'other measurements:');

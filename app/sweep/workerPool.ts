@@ -1,7 +1,13 @@
 /**
  * The browser sweep runner: a pool of sweep workers (one per core, capped) driven by src/sweep
  * `runPool`. It alone owns the sweep Workers (as client.ts owns the training worker): cancel aborts
- * the pool and terminates the busy workers mid-run; every worker is terminated when a sweep ends.
+ * the pool and terminates the busy workers mid-run.
+ *
+ * Workers outlive a sweep: a fresh worker spends ~1 s of CPU parsing and JIT-compiling tfjs (V8's
+ * Maglev and TurboFan on the renderer's background threads, plus wasm top-tier code) and loading
+ * MNIST, and with one worker per core that work competes with the other lanes. Idle workers are
+ * kept for the next sweep and terminated after {@link IDLE_TERMINATE_MS} without one (or on
+ * `dispose`), so a lab that is not sweeping does not hold their memory.
  */
 import type { Experiment } from '../../src/experiment/schema';
 import { pointFromResult, runPool, runWork, type GridPoint, type SweepPoint } from '../../src/sweep';
@@ -11,6 +17,9 @@ import type { BackendName, SweepCommand, SweepWorkerEvent } from '../worker/prot
 
 /** Upper bound on pool workers: each holds a tfjs runtime and a copy of MNIST (~50 MB). */
 export const MAX_SWEEP_WORKERS = 8;
+
+/** Idle pool workers are terminated after this long without a sweep. */
+export const IDLE_TERMINATE_MS = 5 * 60_000;
 
 /** One worker per core, at least 1, at most {@link MAX_SWEEP_WORKERS}. */
 export function defaultPoolSize(cores: number | undefined): number {
@@ -106,11 +115,16 @@ export interface RunnerOptions {
   /** `navigator.hardwareConcurrency` (injectable). */
   cores?: number;
   createWorker?: () => Worker;
+  /** Idle time before pool workers are terminated (default {@link IDLE_TERMINATE_MS}). */
+  idleTerminateMs?: number;
 }
 
 /** Runs sweeps on Web Workers; the store's {@link SweepEffects}. */
 export class BrowserSweepRunner implements SweepEffects {
   private controller: AbortController | null = null;
+  /** Live workers not running a point, kept across sweeps (newest last). */
+  private readonly idle: PoolWorker[] = [];
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: RunnerOptions = {}) {}
 
@@ -119,26 +133,35 @@ export class BrowserSweepRunner implements SweepEffects {
     return requested === null ? max : Math.max(1, Math.min(MAX_SWEEP_WORKERS, Math.floor(requested)));
   }
 
+  /** Live idle workers, kept from earlier sweeps or started by {@link prewarm}. */
+  get idleWorkers(): number {
+    return this.idle.length;
+  }
+
+  /**
+   * Starts workers until `n` are idle, without running a point: their start-up (tfjs, backend,
+   * JIT of the first calls happens on the first point) overlaps whatever the page does meanwhile.
+   */
+  prewarm(n: number): void {
+    this.clearIdleTimer();
+    while (this.idle.length < Math.min(n, MAX_SWEEP_WORKERS)) this.idle.push(this.spawn());
+    this.scheduleIdleTermination();
+  }
+
   async run(points: readonly GridPoint[], workers: number, listener: SweepListener): Promise<void> {
     this.cancel(); // one sweep at a time
+    this.clearIdleTimer();
     const controller = new AbortController();
     this.controller = controller;
-    const idle: PoolWorker[] = [];
-    const all: PoolWorker[] = [];
-    const acquire = (): PoolWorker => {
-      const w = idle.pop() ?? new PoolWorker(this.options.createWorker ?? defaultWorker, this.options.prefer);
-      if (!all.includes(w)) all.push(w);
-      return w;
-    };
     const task = async (point: GridPoint, _i: number, signal: AbortSignal): Promise<SweepPoint> => {
-      const w = acquire();
+      const w = this.idle.shift() ?? this.spawn();
       try {
         const result = await w.run(point.id, point.experiment, signal, (f) =>
           listener.onPointProgress(point.id, f),
         );
         return pointFromResult(point.id, result);
       } finally {
-        if (!w.dead) idle.push(w);
+        if (!w.dead) this.idle.push(w);
       }
     };
     try {
@@ -148,13 +171,38 @@ export class BrowserSweepRunner implements SweepEffects {
         onSettled: (outcome, index, progress) => listener.onSettled(outcome, points[index], progress),
       });
     } finally {
-      all.forEach((w) => w.terminate());
       if (this.controller === controller) this.controller = null;
+      this.scheduleIdleTermination();
     }
   }
 
   cancel(): void {
     this.controller?.abort();
     this.controller = null;
+  }
+
+  /** Cancels any sweep and terminates every worker now. */
+  dispose(): void {
+    this.cancel();
+    this.clearIdleTimer();
+    this.idle.splice(0).forEach((w) => w.terminate());
+  }
+
+  private spawn(): PoolWorker {
+    return new PoolWorker(this.options.createWorker ?? defaultWorker, this.options.prefer);
+  }
+
+  private scheduleIdleTermination(): void {
+    this.clearIdleTimer();
+    if (this.idle.length === 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.controller === null) this.idle.splice(0).forEach((w) => w.terminate());
+    }, this.options.idleTerminateMs ?? IDLE_TERMINATE_MS);
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 }

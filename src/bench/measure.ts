@@ -6,6 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MnistData } from '../data/mnist';
 import { experimentSchema, type Experiment } from '../experiment/schema';
 import type { Trainer } from '../train/types';
+import { median } from './stats';
+
+export { median };
 
 export type BenchModel = 'mlp' | 'cnn';
 /** float; W4A4 fake-quant with STE; W4A4 with oscillation tracking and iterative freezing on. */
@@ -62,13 +65,6 @@ export function benchExperiment(model: BenchModel, precision: BenchPrecision, to
         ? { track: true, trackAll: true, freezeThreshold: 0.02, momentum: 0.01 }
         : { track: false, freezeThreshold: 0, dampening: 0 },
   });
-}
-
-/** Median of a non-empty list. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Steps per run and runs per measurement, by model and how slow the backend is. */

@@ -62,4 +62,20 @@ describe('tensor batches', () => {
     expect(Array.from(tf.argMax(y, 1).dataSync())).toEqual([9, 3]);
     tf.dispose([x, y]);
   });
+
+  it('gives every pixel value exactly the float32 of v / 255, in the order of the indices', () => {
+    const count = 3;
+    const images = new Uint8Array(count * MNIST_PIXELS).map((_, i) => (i * 7 + 3) % 256);
+    const split: MnistSplit = { count, images, labels: new Uint8Array(count) };
+    const indices = Int32Array.from([2, 0, 2, 1]);
+    const x = imageBatch(split, indices);
+    const got = x.dataSync();
+    const want = new Float32Array(indices.length * MNIST_PIXELS);
+    indices.forEach((s, i) => {
+      for (let p = 0; p < MNIST_PIXELS; p += 1) want[i * MNIST_PIXELS + p] = images[s * MNIST_PIXELS + p] / 255;
+    });
+    expect(new Set(images).size).toBe(256);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    x.dispose();
+  });
 });
