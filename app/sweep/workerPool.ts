@@ -133,19 +133,9 @@ export class BrowserSweepRunner implements SweepEffects {
     return requested === null ? max : Math.max(1, Math.min(MAX_SWEEP_WORKERS, Math.floor(requested)));
   }
 
-  /** Live idle workers, kept from earlier sweeps or started by {@link prewarm}. */
+  /** Live idle workers, kept from earlier sweeps. */
   get idleWorkers(): number {
     return this.idle.length;
-  }
-
-  /**
-   * Starts workers until `n` are idle, without running a point: their start-up (tfjs, backend,
-   * JIT of the first calls happens on the first point) overlaps whatever the page does meanwhile.
-   */
-  prewarm(n: number): void {
-    this.clearIdleTimer();
-    while (this.idle.length < Math.min(n, MAX_SWEEP_WORKERS)) this.idle.push(this.spawn());
-    this.scheduleIdleTermination();
   }
 
   async run(points: readonly GridPoint[], workers: number, listener: SweepListener): Promise<void> {
