@@ -117,9 +117,12 @@ export class WeightFreezer {
     return { keep: this.keep, codes: this.codes, pinned: this.pinned, codeEma: this.codeEma, primed: this.primed };
   }
 
-  /** Takes the fused step's results, the same state {@link update} would leave (inside a tidy). */
+  /**
+   * Takes the fused step's results, the same state {@link update} would leave (inside a tidy). A
+   * step that froze nothing hands back keep, codes and pinned themselves (the same data).
+   */
   adoptFused(next: { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor }, froze: boolean): void {
-    if (froze) {
+    if (froze && next.keep.dataId !== this.keep.dataId) {
       this.keep.assign(next.keep);
       this.codes.assign(next.codes);
       this.pinned.assign(next.pinned);

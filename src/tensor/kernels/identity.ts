@@ -9,16 +9,10 @@
  * (tests/unit/perf/identity.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The parts of tfjs-wasm's backend this kernel uses. */
-interface RefCounted {
-  incRef(dataId: object): void;
-}
+import { shareOutput, type WasmBackendLike } from './wasmHeap';
 
 function shareIdentity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
-  const x = args.inputs.x as tf.TensorInfo;
-  (args.backend as RefCounted).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  return shareOutput(args.backend as WasmBackendLike, args.inputs.x as tf.TensorInfo);
 }
 
 /** Whether the sharing kernel shares. Off only to compare it with the copying one (tests). */

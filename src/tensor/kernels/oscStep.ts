@@ -10,7 +10,7 @@
  * training.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExport, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import { heapOffset, kernelExport, shareOutput, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabOscStep';
 
@@ -105,7 +105,9 @@ function oscStepKernel(args: {
     sampleIdx,
     sampleFlips,
   ] = INPUT_ORDER.map((k) => args.inputs[k] as tf.TensorInfo | undefined) as tf.TensorInfo[];
-  const outs = Array.from({ length: 7 }, () => backend.makeOutput(w.shape, 'float32'));
+  // prevCodes, lastDir, freq, codeEma: written every step; keep, codes, pinned: only when a weight
+  // freezes (osc_freeze), otherwise the inputs themselves, shared like the Identity kernel does.
+  const [oPrev, oLast, oFreq, oEma] = Array.from({ length: 4 }, () => backend.makeOutput(w.shape, 'float32'));
   const totals = [backend.makeOutput([], 'int32'), backend.makeOutput([], 'int32')];
   const k = sampleIdx ? sampleIdx.shape[0] : 0;
   const sampleOut = k ? [backend.makeOutput([k], 'float32')] : [];
@@ -116,19 +118,21 @@ function oscStepKernel(args: {
     (p.freezerPrimed ? 2 : 0) |
     (p.threshold !== null ? 4 : 0) |
     (p.useEma ? 8 : 0);
-  run(
+  const froze = run(
     at(w),
     at(scale),
     at(zero),
     scale.shape[0] * 4,
     at(keep),
     at(codes),
-    at(pinned),
     at(ema),
     at(prev),
     at(last),
     at(freq),
-    ...outs.map(at),
+    at(oPrev),
+    at(oLast),
+    at(oFreq),
+    at(oEma),
     at(flipTotal),
     at(revTotal),
     ...totals.map(at),
@@ -142,8 +146,27 @@ function oscStepKernel(args: {
     p.momentum,
     p.threshold ?? 0,
     flags,
-  );
-  return [...outs, ...totals, ...sampleOut];
+  ) as number;
+  let frozen: tf.TensorInfo[];
+  if (froze) {
+    frozen = Array.from({ length: 3 }, () => backend.makeOutput(w.shape, 'float32'));
+    kernelExport(backend, 'oscStep', 'osc_freeze')(
+      at(w),
+      at(keep),
+      at(codes),
+      at(pinned),
+      at(ema),
+      at(oPrev),
+      at(oFreq),
+      ...frozen.map(at),
+      n * 4,
+      p.threshold ?? 0,
+      flags,
+    );
+  } else {
+    frozen = [keep, codes, pinned].map((t) => shareOutput(backend, t));
+  }
+  return [oPrev, oLast, oFreq, ...frozen, oEma, ...totals, ...sampleOut];
 }
 
 /**

@@ -8,9 +8,12 @@
 ;;                              freq' = freq − (freq + neg)·m;  last' = clamp(2·dx + last, −1, 1)
 ;;   prev' = x
 ;;   freezer: e = ema (flag 2, primed) or x
-;;            (flag 4, freezing on) newly = [freq' > th]·keep;  target = nearest(e) (flag 8) or x
-;;                                  codes' = codes + newly·target;  pinned' = pinned + newly·w;  keep' = keep − newly
 ;;            ema' = e + (x − e)·m (flag 8) or x
+;;            (flag 4, freezing on) newly = [freq' > th]·keep: osc_step returns 1 if any lane has newly = 1, and
+;;            only then does the caller run osc_freeze, the second pass:
+;;                target = nearest(e) (flag 8) or x
+;;                codes' = codes + newly·target;  pinned' = pinned + newly·w;  keep' = keep − newly
+;;            (most steps freeze nothing, so most steps read and write three full-size tensors less)
 ;;   tracker totals (int32, flag 1): flips' = flips + Σ|s|;  reversals' = reversals − Σ neg
 ;;     (the float sums are exact: integers far below 2^24 per lane)
 ;;   sampled entries j < nSamples (flag 1): sampleFlips'[j] = sampleFlips[j] + |clamp(prev'[idx_j] − prev[idx_j], −1, 1)|
@@ -26,21 +29,21 @@
   MEMORY
   (func (export "osc_step")
     (param $w i32) (param $scale i32) (param $zero i32) (param $cbytes i32)
-    (param $keep i32) (param $codes i32) (param $pinned i32) (param $ema i32)
+    (param $keep i32) (param $codes i32) (param $ema i32)
     (param $prev i32) (param $last i32) (param $freq i32)
-    (param $oPrev i32) (param $oLast i32) (param $oFreq i32)
-    (param $oKeep i32) (param $oCodes i32) (param $oPinned i32) (param $oEma i32)
+    (param $oPrev i32) (param $oLast i32) (param $oFreq i32) (param $oEma i32)
     (param $flipTotal i32) (param $revTotal i32) (param $oFlipTotal i32) (param $oRevTotal i32)
     (param $samples i32) (param $nSamples i32) (param $sampleFlips i32) (param $oSampleFlips i32)
     (param $nbytes i32)
     (param $qmin f32) (param $qmax f32) (param $m f32) (param $th f32) (param $flags i32)
+    (result i32)
     (local $i i32) (local $c i32) (local $j i32) (local $idx i32) (local $d f32)
     (local $scalar i32) (local $vs v128) (local $vz v128)
     (local $vqmin v128) (local $vqmax v128) (local $vm v128) (local $vth v128)
     (local $one v128) (local $mone v128) (local $zero0 v128)
     (local $wv v128) (local $k v128) (local $x v128) (local $dx v128) (local $s v128) (local $neg v128)
-    (local $f v128) (local $l v128) (local $e v128) (local $newly v128) (local $target v128)
-    (local $cd v128) (local $pn v128)
+    (local $f v128) (local $l v128) (local $e v128)
+    (local $cd v128) (local $any v128)
     (local $flips v128) (local $negs v128)
     (local.set $vqmin (f32x4.splat (local.get $qmin)))
     (local.set $vqmax (f32x4.splat (local.get $qmax)))
@@ -51,6 +54,7 @@
     (local.set $zero0 (f32x4.splat (f32.const 0)))
     (local.set $flips (local.get $zero0))
     (local.set $negs (local.get $zero0))
+    (local.set $any (local.get $zero0))
     (local.set $scalar (i32.eq (local.get $cbytes) (i32.const 4)))
     (local.set $vs (v128.load32_splat (local.get $scale)))
     (local.set $vz (v128.load32_splat (local.get $zero)))
@@ -101,21 +105,10 @@
           (if (result v128) (i32.and (local.get $flags) (i32.const 2))
             (then (v128.load (i32.add (local.get $ema) (local.get $i))))
             (else (local.get $x))))
-        (local.set $pn (v128.load (i32.add (local.get $pinned) (local.get $i))))
+        ;; gt gives all-ones lanes; and-ing with keep's bits gives keep (1.0 or 0.0) or +0.0
         (if (i32.and (local.get $flags) (i32.const 4))
           (then
-            ;; gt gives all-ones lanes; and-ing with keep's bits gives keep (1.0 or 0.0) or +0.0
-            (local.set $newly (v128.and (f32x4.gt (local.get $f) (local.get $vth)) (local.get $k)))
-            (local.set $target
-              (if (result v128) (i32.and (local.get $flags) (i32.const 8))
-                (then (f32x4.nearest (local.get $e)))
-                (else (local.get $x))))
-            (local.set $cd (f32x4.add (local.get $cd) (f32x4.mul (local.get $newly) (local.get $target))))
-            (local.set $pn (f32x4.add (local.get $pn) (f32x4.mul (local.get $newly) (local.get $wv))))
-            (local.set $k (f32x4.sub (local.get $k) (local.get $newly)))))
-        (v128.store (i32.add (local.get $oKeep) (local.get $i)) (local.get $k))
-        (v128.store (i32.add (local.get $oCodes) (local.get $i)) (local.get $cd))
-        (v128.store (i32.add (local.get $oPinned) (local.get $i)) (local.get $pn))
+            (local.set $any (v128.or (local.get $any) (v128.and (f32x4.gt (local.get $f) (local.get $vth)) (local.get $k))))))
         (v128.store (i32.add (local.get $oEma) (local.get $i))
           (if (result v128) (i32.and (local.get $flags) (i32.const 8))
             (then (f32x4.add (local.get $e) (f32x4.mul (f32x4.sub (local.get $x) (local.get $e)) (local.get $vm))))
@@ -158,4 +151,36 @@
         (f32.store (i32.add (local.get $oSampleFlips) (i32.shl (local.get $j) (i32.const 2)))
           (f32.add (f32.load (i32.add (local.get $sampleFlips) (i32.shl (local.get $j) (i32.const 2)))) (local.get $d)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $stop)))))
+        (br $stop)))
+    (v128.any_true (local.get $any)))
+  (func (export "osc_freeze")
+    (param $w i32) (param $keep i32) (param $codes i32) (param $pinned i32) (param $ema i32)
+    (param $oPrev i32) (param $oFreq i32) (param $oKeep i32) (param $oCodes i32) (param $oPinned i32)
+    (param $nbytes i32) (param $th f32) (param $flags i32)
+    (local $i i32) (local $vth v128) (local $k v128) (local $x v128) (local $e v128) (local $newly v128)
+    (local $target v128)
+    (local.set $vth (f32x4.splat (local.get $th)))
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nbytes)))
+        (local.set $k (v128.load (i32.add (local.get $keep) (local.get $i))))
+        (local.set $x (v128.load (i32.add (local.get $oPrev) (local.get $i))))
+        (local.set $newly
+          (v128.and (f32x4.gt (v128.load (i32.add (local.get $oFreq) (local.get $i))) (local.get $vth)) (local.get $k)))
+        (local.set $e
+          (if (result v128) (i32.and (local.get $flags) (i32.const 2))
+            (then (v128.load (i32.add (local.get $ema) (local.get $i))))
+            (else (local.get $x))))
+        (local.set $target
+          (if (result v128) (i32.and (local.get $flags) (i32.const 8))
+            (then (f32x4.nearest (local.get $e)))
+            (else (local.get $x))))
+        (v128.store (i32.add (local.get $oCodes) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $codes) (local.get $i)))
+            (f32x4.mul (local.get $newly) (local.get $target))))
+        (v128.store (i32.add (local.get $oPinned) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $pinned) (local.get $i)))
+            (f32x4.mul (local.get $newly) (v128.load (i32.add (local.get $w) (local.get $i))))))
+        (v128.store (i32.add (local.get $oKeep) (local.get $i)) (f32x4.sub (local.get $k) (local.get $newly)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $top)))))

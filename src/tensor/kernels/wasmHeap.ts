@@ -15,6 +15,17 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
   /** Frees a buffer (a kernel's scratch output). */
   disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
+}
+
+/**
+ * A kernel output that is `t` itself: one reference more to its heap block, no copy. Tensor data
+ * is immutable in tfjs (kernels write fresh outputs, Variable.assign swaps data ids), so sharing
+ * is safe, as in tfjs-wasm's Reshape.
+ */
+export function shareOutput(backend: Pick<WasmBackendLike, 'incRef'>, t: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(t.dataId);
+  return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
 }
 
 /** A compiled module's exports: functions taking byte offsets and scalars. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
 import { useWasmBackend } from './helpers';
-import { oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
+import { oscStep, oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
 import { WASM_KERNELS } from '../../../src/tensor/kernels/wasmModules';
 import { OSC_FUSION } from '../../../src/train/oscFused';
 import { QuantTrainer } from '../../../src/train/trainer';
@@ -94,6 +94,45 @@ describe('fused oscillation step (wasm)', () => {
     },
     60_000,
   );
+
+  it('a step that freezes nothing hands keep, codes and pinned back; one that freezes writes them', () => {
+    const n = 64;
+    const weight = tf.linspace(-1, 1, n);
+    const state = {
+      weight,
+      scale: tf.tensor1d([0.25]),
+      zeroPoint: tf.tensor1d([0]),
+      keep: tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1))),
+      codes: tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 2 : 0))),
+      pinned: tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0.5 : 0))),
+      codeEma: tf.zeros([n]),
+      prevCodes: tf.zeros([n]),
+      lastDir: tf.zeros([n]),
+      freq: tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0.5 : 0))),
+      flipTotal: tf.scalar(0, 'int32'),
+      reversalTotal: tf.scalar(0, 'int32'),
+      samples: null,
+    };
+    const params = { qmin: -8, qmax: 7, momentum: 0.1, trackerPrimed: true, freezerPrimed: false, useEma: false };
+    const none = oscStep(state, { ...params, threshold: 0.9 });
+    expect([none.keep, none.codes, none.pinned].map((t) => t.dataId)).toEqual(
+      [state.keep, state.codes, state.pinned].map((t) => t.dataId),
+    );
+    const some = oscStep(state, { ...params, threshold: 0.3 });
+    expect(some.keep.dataId).not.toBe(state.keep.dataId);
+    // The op path's rule: newly = [freq' > th]·keep; codes' = codes + newly·x; pinned' = pinned + newly·w.
+    const freq = some.freq.arraySync() as number[];
+    const [keep, codes, pinned, w, x] = [state.keep, state.codes, state.pinned, weight, some.prevCodes].map(
+      (t) => t.arraySync() as number[],
+    );
+    const newly = freq.map((f, i) => (f > 0.3 ? keep[i] : 0));
+    expect(newly.filter((v) => v === 1).length).toBeGreaterThan(5);
+    expect(some.keep.arraySync()).toEqual(keep.map((k, i) => k - newly[i]));
+    expect(some.codes.arraySync()).toEqual(codes.map((c, i) => Math.fround(c + newly[i] * x[i])));
+    expect(some.pinned.arraySync()).toEqual(pinned.map((p, i) => Math.fround(p + newly[i] * w[i])));
+    tf.dispose([...Object.values(state).filter((t): t is tf.Tensor => t instanceof tf.Tensor)]);
+    tf.dispose([...Object.values(none), ...Object.values(some)].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+  });
 
   it('committed kernel binaries match the .wat sources', async () => {
     // @ts-expect-error plain .mjs build script without type declarations
