@@ -20,9 +20,9 @@ export async function benchNode(opts: { quick: boolean; backends: string[] }, em
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
       // The cpu backend's native conv backprop takes ~13 s per CNN step (PERFORMANCE.md §1): skip it.
       if (backend === 'cpu' && model === 'cnn') continue;
-      for (const precision of BENCH_PRECISIONS) {
-        const plan = benchPlan(model, backend, opts.quick);
-        const m = await measureTraining(createTrainer, data, model, precision, plan, () => performance.now());
+      const plan = benchPlan(model, backend, opts.quick);
+      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () => performance.now());
+      for (const [precision, m] of measured) {
         emit({ env: 'node', backend, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps });
       }
     }

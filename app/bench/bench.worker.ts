@@ -24,9 +24,9 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
       // The cpu backend needs seconds per CNN step: skip as in the Node bench.
       if (config.backend === 'cpu' && model === 'cnn') continue;
-      for (const precision of BENCH_PRECISIONS) {
-        const plan = benchPlan(model, config.backend, config.quick);
-        const m = await measureTraining(createTrainer, data, model, precision, plan, () => performance.now());
+      const plan = benchPlan(model, config.backend, config.quick);
+      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () => performance.now());
+      for (const [precision, m] of measured) {
         post({ type: 'record', record: { env: 'browser', backend: label, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps } });
       }
     }

@@ -75,35 +75,53 @@ export function benchPlan(model: BenchModel, backend: string, quick: boolean): {
   return { warmup: 10, steps, runs: quick ? 3 : 5 };
 }
 
+/** One precision's figures: median steps/s over the timed chunks, half their range. */
+export interface TrainingMeasurement {
+  stepsPerSec: number;
+  spread: number;
+  ownKernels: string[];
+}
+
 /**
- * Times one benchmark: builds a trainer, warms up, then `runs` timed chunks of `steps` steps.
+ * Times one model at every precision in `precisions`: builds one trainer per precision, warms each
+ * up, then times `runs` rounds of one chunk of `steps` steps per trainer, round-robin, so the drift
+ * of a shared machine falls on all precisions alike and their ratios hold within the run.
  * `now` is injected (performance.now in both hosts).
  */
 export async function measureTraining(
   create: (exp: Experiment, data: MnistData) => Promise<Trainer>,
   data: MnistData,
   model: BenchModel,
-  precision: BenchPrecision,
+  precisions: readonly BenchPrecision[],
   plan: { warmup: number; steps: number; runs: number },
   now: () => number,
-): Promise<{ stepsPerSec: number; spread: number; ownKernels: string[] }> {
+): Promise<Map<BenchPrecision, TrainingMeasurement>> {
   const total = plan.warmup + plan.steps * plan.runs;
-  // One step more than timed, so the final evaluation (at the last step) never lands in a timed run.
-  const trainer = await create(benchExperiment(model, precision, total + 1), data);
+  const trainers: Trainer[] = [];
   try {
-    await trainer.run(plan.warmup);
-    const rates: number[] = [];
+    // One step more than timed, so the final evaluation (at the last step) never lands in a timed run.
+    for (const precision of precisions) trainers.push(await create(benchExperiment(model, precision, total + 1), data));
+    for (const trainer of trainers) await trainer.run(plan.warmup);
+    const rates: number[][] = precisions.map(() => []);
     for (let r = 0; r < plan.runs; r++) {
-      const t0 = now();
-      await trainer.run(plan.steps);
-      rates.push((plan.steps * 1000) / (now() - t0));
+      for (let i = 0; i < trainers.length; i++) {
+        const t0 = now();
+        await trainers[i].run(plan.steps);
+        rates[i].push((plan.steps * 1000) / (now() - t0));
+      }
     }
-    return {
-      stepsPerSec: median(rates),
-      spread: (Math.max(...rates) - Math.min(...rates)) / 2,
-      ownKernels: ownKernelsRegistered(),
-    };
+    const ownKernels = ownKernelsRegistered();
+    return new Map(
+      precisions.map((precision, i) => [
+        precision,
+        {
+          stepsPerSec: median(rates[i]),
+          spread: (Math.max(...rates[i]) - Math.min(...rates[i])) / 2,
+          ownKernels,
+        },
+      ]),
+    );
   } finally {
-    trainer.dispose();
+    trainers.forEach((t) => t.dispose());
   }
 }
