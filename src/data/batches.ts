@@ -3,6 +3,7 @@
  * permutation of the training set) and conversion of sample indices to tensors.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gatherImages, imageBatchAvailable, uploadPixels } from '../tensor/kernels/imageBatch';
 import { permutation, type Rng } from '../tensor/rng';
 import { MNIST_CLASSES, MNIST_PIXELS, type MnistSplit } from './mnist';
 
@@ -60,6 +61,32 @@ export function imageBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Te
   const values = new Float32Array(n * MNIST_PIXELS);
   for (let i = 0; i < n; i += 1) scaleImage(pixels, indices[i] * MNIST_PIXELS, values, i * MNIST_PIXELS);
   return tf.tensor2d(values, [n, MNIST_PIXELS]);
+}
+
+/** Whether ImageBatcher may use the wasm kernel. Off only to compare it with imageBatch (tests). */
+export const IMAGE_KERNEL = { enabled: true };
+
+/**
+ * Image batches of one split for a training loop: on wasm, the split's pixels go to the heap once
+ * and each batch is one kernel (src/tensor/kernels/imageBatch.ts); elsewhere {@link imageBatch}.
+ * The values are the same either way. Owns the uploaded pixels: call {@link dispose}.
+ */
+export class ImageBatcher {
+  private pixels: tf.Tensor1D | null = null;
+
+  constructor(readonly split: MnistSplit) {}
+
+  /** Images at `indices` as [B, 784] in [0, 1]; may be called inside a tidy. */
+  batch(indices: ArrayLike<number>): tf.Tensor2D {
+    if (!IMAGE_KERNEL.enabled || !imageBatchAvailable(MNIST_PIXELS)) return imageBatch(this.split, indices);
+    this.pixels ??= tf.keep(uploadPixels(this.split.images));
+    return gatherImages(this.pixels, this.split.count, MNIST_PIXELS, indices);
+  }
+
+  dispose(): void {
+    this.pixels?.dispose();
+    this.pixels = null;
+  }
 }
 
 /** One-hot labels at `indices` of `split`: float tensor [B, 10]. */

@@ -4,7 +4,7 @@
  * report step the batch's loss and correct count are kept for the caller to read.
  */
 import * as tf from '@tensorflow/tfjs';
-import { imageBatch, labelBatch } from '../data/batches';
+import { labelBatch, type ImageBatcher } from '../data/batches';
 import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
@@ -24,6 +24,8 @@ export interface StepTensors {
 export interface StepInput {
   model: QuantModel;
   split: MnistSplit;
+  /** The split's image batches (its uploaded pixels on wasm). */
+  images: ImageBatcher;
   /** Sample indices of the batch. */
   indices: Int32Array;
   /** Updates model parameters (weights, biases, BN γ/β). */
@@ -71,7 +73,7 @@ export function trainStep(input: StepInput): StepTensors | null {
   let kept: StepTensors | null = null;
   tf.tidy(() => {
     for (const plugin of input.plugins) plugin.beforeStep?.(input.ctx);
-    const x = imageBatch(input.split, input.indices);
+    const x = input.images.batch(input.indices);
     const labels = labelBatch(input.split, input.indices);
     const { grads } = tf.variableGrads(() => {
       // The clip fractions are read only with a report: record them on report steps only.

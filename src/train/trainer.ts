@@ -6,7 +6,7 @@
  * Readback happens only at report steps (one tensor per report) and evaluations.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchSampler, imageBatch } from '../data/batches';
+import { BatchSampler, ImageBatcher, imageBatch } from '../data/batches';
 import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
 import { QuantModel } from '../models/build';
@@ -64,6 +64,7 @@ export class QuantTrainer implements Trainer {
   readonly model: QuantModel;
   private exp: Experiment;
   private readonly data: MnistData;
+  private readonly images: ImageBatcher;
   private optimizer: ManagedOptimizer;
   private quantOptimizer: ManagedOptimizer;
   private readonly sampler: BatchSampler;
@@ -81,6 +82,7 @@ export class QuantTrainer implements Trainer {
   constructor(exp: Experiment, data: MnistData, options: TrainerOptions = {}) {
     this.exp = exp;
     this.data = data;
+    this.images = new ImageBatcher(data.train);
     this.model = QuantModel.build(exp, options.createQuantizer ?? createQuantizer);
     this.lr = exp.train.lr;
     this.optimizer = createOptimizer(exp.train.optimizer, this.lr);
@@ -169,6 +171,7 @@ export class QuantTrainer implements Trainer {
     const kept = trainStep({
       model: this.model,
       split: this.data.train,
+      images: this.images,
       indices: this.sampler.next(this.exp.train.batchSize),
       optimizer: this.optimizer,
       quantOptimizer: this.quantOptimizer,
@@ -293,5 +296,6 @@ export class QuantTrainer implements Trainer {
     this.optimizer.dispose();
     this.quantOptimizer.dispose();
     this.model.dispose();
+    this.images.dispose();
   }
 }
