@@ -94,8 +94,9 @@ const quiet = { onPointProgress: () => undefined, onSettled: () => undefined };
 
 /**
  * Cold: 1 and 2 fresh workers (a new runner each), after a one-point warm-up so the wasm binary
- * and MNIST come from the HTTP cache. Warm: a 2-worker pool warmed by one short pass over the grid,
- * then 1 and 2 of its workers. Each pair is measured `repeats` times, alternating.
+ * and MNIST come from the HTTP cache. Warm: a 2-worker pool that has run the grid once (V8 has
+ * compiled tfjs's hot paths by then, as in the later points of a long sweep), then 1 and 2 of its
+ * workers. Each pair is measured `repeats` times, alternating.
  */
 export async function benchSweep(quick: boolean, log: (line: string) => void): Promise<SweepBenchRecord[]> {
   const cores = navigator.hardwareConcurrency;
@@ -115,7 +116,7 @@ export async function benchSweep(quick: boolean, log: (line: string) => void): P
     }
   }
   const pool = new BrowserSweepRunner({ cores });
-  await pool.run(expandGrid(short(30), AXES), 2, quiet);
+  await pool.run(expandGrid(base, AXES), 2, quiet);
   for (let r = 0; r < repeats; r++) {
     for (const workers of [1, 2]) warm[workers - 1].push(await sample(pool, base, workers));
   }

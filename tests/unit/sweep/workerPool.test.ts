@@ -35,7 +35,9 @@ class FakeWorker {
         return;
       }
       const result = { experiment: cmd.experiment, status: 'done', testAccuracy: 0.9, wallTimeMs: 1 };
-      this.onmessage?.({ data: { type: 'pointDone', pointId: cmd.pointId, result } } as MessageEvent<SweepWorkerEvent>);
+      this.onmessage?.({
+        data: { type: 'pointDone', pointId: cmd.pointId, result },
+      } as MessageEvent<SweepWorkerEvent>);
     }, FakeWorker.delayMs);
   }
 
@@ -65,7 +67,11 @@ function listener(): SweepListener & { ok: number; failed: string[] } {
 }
 
 const runner = (idleTerminateMs = 60_000) =>
-  new BrowserSweepRunner({ createWorker: () => new FakeWorker() as unknown as Worker, cores: 2, idleTerminateMs });
+  new BrowserSweepRunner({
+    createWorker: () => new FakeWorker() as unknown as Worker,
+    cores: 2,
+    idleTerminateMs,
+  });
 
 afterEach(() => {
   FakeWorker.all = [];
