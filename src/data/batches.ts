@@ -51,9 +51,9 @@ function scaleImage(pixels: Uint8Array, base: number, out: Float32Array, at: num
 
 /**
  * Images at `indices` of `split` as a float tensor [B, 784] with pixels scaled to [0, 1].
- * The per-pixel loop sits in its own small function: inlined here, V8 compiled the 100 k-iteration
- * loop on stack replacement and threw it away on exit, every batch (~50 deopts per second in a
- * sweep worker, and the recompiles competed with the other worker for the cores).
+ * The per-pixel loop sits in its own small function: written inline, its 100 k-iteration loop was
+ * compiled on stack replacement and deoptimized again (OSR exit, wrong map) batch after batch:
+ * ~1,250 deopts in one browser bench sweep, whose recompiles competed with the other worker.
  */
 export function imageBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Tensor2D {
   const n = indices.length;
