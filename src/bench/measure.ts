@@ -8,8 +8,6 @@ import { experimentSchema, type Experiment } from '../experiment/schema';
 import type { Trainer } from '../train/types';
 import { median } from './stats';
 
-export { median };
-
 export type BenchModel = 'mlp' | 'cnn';
 /** float; W4A4 fake-quant with STE; W4A4 with oscillation tracking and iterative freezing on. */
 export type BenchPrecision = 'float' | 'w4a4' | 'w4a4-osc';

@@ -3,11 +3,13 @@
  * the test set; the training loop reads nothing back except at report steps.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chunks, imageBatch, labelBatch } from '../data/batches';
-import type { MnistSplit } from '../data/mnist';
+import { chunks, imageBatch, labelBatch, type ImageBatcher } from '../data/batches';
+import type { MnistData, MnistSplit } from '../data/mnist';
+import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
-import type { BnStatsMap } from '../models/reestimate';
+import { disposeBnStats, hasBatchNorm, reestimateBatchNorm, type BnStatsMap } from '../models/reestimate';
+import { createRng, permutation } from '../tensor/rng';
 import type { HistoryPoint } from './types';
 
 /** Test samples per forward pass during evaluation (bounds peak memory). */
@@ -59,6 +61,39 @@ export async function evaluateSplit(
     lossSum += l;
   }
   return { accuracy: correct / n, loss: lossSum / n };
+}
+
+/** A test evaluation's fields of a history point. */
+export type TestMetrics = Pick<HistoryPoint, 'testAccuracy' | 'testLoss' | 'testAccuracyBnReestimated'>;
+
+/**
+ * Test accuracy and loss on `exp.data.testSize` samples of `data.test`; with BN re-estimation on,
+ * also the accuracy under BN statistics re-estimated on training batches (`trainImages`, over
+ * `data.train`) drawn from a stream of their own, so evaluating never shifts the training order.
+ */
+export async function evaluateTest(
+  model: QuantModel,
+  exp: Experiment,
+  data: MnistData,
+  trainImages: ImageBatcher,
+  step: number,
+): Promise<TestMetrics> {
+  const testCount = exp.data.testSize;
+  const plain = await evaluateSplit(model, data.test, testCount);
+  const metrics: TestMetrics = { testAccuracy: plain.accuracy, testLoss: plain.loss };
+  if (!exp.bn.reestimate || !hasBatchNorm(model)) return metrics;
+  const trainCount = Math.min(exp.data.trainSize, data.train.count);
+  const order = permutation(trainCount, createRng(exp.seed, `bn-reestimate/${step}`));
+  const bs = exp.train.batchSize;
+  const batch = (i: number) =>
+    trainImages.batch(Array.from({ length: bs }, (_, j) => order[(i * bs + j) % trainCount]));
+  const stats = reestimateBatchNorm(model, exp.bn.reestimateBatches, batch);
+  try {
+    metrics.testAccuracyBnReestimated = (await evaluateSplit(model, data.test, testCount, stats)).accuracy;
+  } finally {
+    disposeBnStats(stats);
+  }
+  return metrics;
 }
 
 /**

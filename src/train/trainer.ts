@@ -6,15 +6,14 @@
  * Readback happens only at report steps (one tensor per report) and evaluations.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchSampler, ImageBatcher, imageBatch } from '../data/batches';
+import { BatchSampler, ImageBatcher } from '../data/batches';
 import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
 import { QuantModel } from '../models/build';
 import type { QuantizerFactory } from '../models/quantizers';
-import { disposeBnStats, hasBatchNorm, reestimateBatchNorm } from '../models/reestimate';
 import { createQuantizer } from '../quant/quantizer';
-import { createRng, permutation } from '../tensor/rng';
-import { appendHistory, divergenceReason, evaluateSplit } from './metrics';
+import { createRng } from '../tensor/rng';
+import { appendHistory, divergenceReason, evaluateTest } from './metrics';
 import { createOptimizer, type ManagedOptimizer } from './optimizer';
 import {
   DEFAULT_PLUGINS,
@@ -221,30 +220,9 @@ export class QuantTrainer implements Trainer {
     return point;
   }
 
-  /** Test accuracy and loss into `point`; with BN re-estimation also the re-estimated accuracy. */
+  /** Test metrics (src/train/metrics.ts evaluateTest) into `point`. */
   private async evaluateInto(point: HistoryPoint): Promise<void> {
-    const { test, train } = this.data;
-    const testCount = this.exp.data.testSize;
-    const plain = await evaluateSplit(this.model, test, testCount);
-    point.testAccuracy = plain.accuracy;
-    point.testLoss = plain.loss;
-    if (this.exp.bn.reestimate && hasBatchNorm(this.model)) {
-      // A stream of its own: evaluating never shifts the training data order.
-      const trainCount = Math.min(this.exp.data.trainSize, train.count);
-      const order = permutation(trainCount, createRng(this.exp.seed, `bn-reestimate/${this.steps}`));
-      const bs = this.exp.train.batchSize;
-      const batch = (i: number) =>
-        imageBatch(
-          train,
-          Array.from({ length: bs }, (_, j) => order[(i * bs + j) % trainCount]),
-        );
-      const stats = reestimateBatchNorm(this.model, this.exp.bn.reestimateBatches, batch);
-      try {
-        point.testAccuracyBnReestimated = (await evaluateSplit(this.model, test, testCount, stats)).accuracy;
-      } finally {
-        disposeBnStats(stats);
-      }
-    }
+    Object.assign(point, await evaluateTest(this.model, this.exp, this.data, this.images, this.steps));
     this.lastEval = point;
   }
 
