@@ -90,6 +90,27 @@ export function fusedFakeQuant(
 }
 
 /**
+ * Whether a preset x̂ (Quantizer.presetOutput) may stand in for this quantizer's apply(x): the
+ * fused kernel covers x and its range is x's own min-max (`source: 'batch'` on training and eval
+ * calls alike, so the range the preset was made with is the one apply would compute and store).
+ */
+export function presetCovered(x: tf.Tensor, source: ScaleSource, layout: Pick<ChannelLayout, 'axis' | 'channels'>): boolean {
+  return covered(x, source, layout) && source.fusedRange(true)?.plan.source === 'batch';
+}
+
+/**
+ * apply()'s result from a preset x̂ (Quantizer.presetOutput): `y` itself (shared, not copied) with
+ * apply's gradient, estimator.backward(dy)·keep. Call inside a tidy.
+ */
+export function presetFakeQuant(x: tf.Tensor, y: tf.Tensor, p: FakeQuantParams): tf.Tensor {
+  const op = tf.customGrad((_xIn, saveFn) => {
+    (saveFn as tf.GradSaveFunc)([]);
+    return { value: tf.clone(y), gradFunc: fixedScaleGrad(p) };
+  });
+  return op(x);
+}
+
+/**
  * Quantizer.codeParams through the range-only kernel: the eval call's scale and zero point ([C]
  * each; z = 0 when symmetric), the state updated as scaleSource.channelScale(x, false) would;
  * null (nothing changed) where the kernel does not apply.

@@ -96,5 +96,19 @@ export interface Quantizer {
   shareFrozen?(state: FrozenCodes): void;
   /** Clears the frozen set (all entries free again). */
   unfreeze?(): void;
+  /**
+   * Whether {@link presetOutput} takes an x̂ of x computed elsewhere: only where that x̂ is
+   * bit-identical to apply()'s own and skipping apply's work changes no state (a min-max range,
+   * which is x's own on every call; an estimator whose backward pass does not read x/s; no clip
+   * fraction to record; the fused kernel covering x). Absent at 32 bits.
+   */
+  acceptsPreset?(x: tf.Tensor): boolean;
+  /**
+   * Hands over x̂ of x with the frozen set `frozen` applied, computed elsewhere (the fused
+   * oscillation step, which computes the weight's codes anyway): the next apply() calls on exactly
+   * this tensor, while the quantizer's frozen set is exactly `frozen`, return it instead of
+   * quantizing again. Takes ownership of y. Only after {@link acceptsPreset} said yes.
+   */
+  presetOutput?(x: tf.Tensor, y: tf.Tensor, frozen: FrozenCodes): void;
   dispose(): void;
 }

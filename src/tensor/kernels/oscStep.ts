@@ -27,6 +27,11 @@ export interface OscStepParams {
   /** The code EMA holds a value (false: it starts at this step's codes). */
   freezerPrimed: boolean;
   useEma: boolean;
+  /**
+   * Also write the weight's fake-quant output x̂ = (x_int − z)·s, bit for bit what the fused
+   * fake-quant kernel computes with the frozen set applied, for the forward pass to reuse.
+   */
+  dequantize: boolean;
 }
 
 /** Inputs: the (restored) latent weight, its channel scale and zero point, and the state. */
@@ -62,6 +67,13 @@ export interface OscStepOutputs {
   reversalTotal: tf.Tensor;
   /** Updated flip counts of the sampled entries, or null without samples. */
   sampleFlips: tf.Tensor1D | null;
+  /** Whether a weight froze at this step (keep, codes and pinned are then new tensors). */
+  froze: boolean;
+  /**
+   * x̂ of the weight with the input frozen set (`dequantize` on), or null. After a step that froze
+   * a weight the forward pass uses the new set, so x̂ is null then.
+   */
+  dequantized: tf.Tensor | null;
 }
 
 const INPUT_ORDER = [
@@ -108,6 +120,7 @@ function oscStepKernel(args: {
   // prevCodes, lastDir, freq, codeEma: written every step; keep, codes, pinned: only when a weight
   // freezes (osc_freeze), otherwise the inputs themselves, shared like the Identity kernel does.
   const [oPrev, oLast, oFreq, oEma] = Array.from({ length: 4 }, () => backend.makeOutput(w.shape, 'float32'));
+  const oY = p.dequantize ? backend.makeOutput(w.shape, 'float32') : null;
   const totals = [backend.makeOutput([], 'int32'), backend.makeOutput([], 'int32')];
   const k = sampleIdx ? sampleIdx.shape[0] : 0;
   const sampleOut = k ? [backend.makeOutput([k], 'float32')] : [];
@@ -117,7 +130,8 @@ function oscStepKernel(args: {
     (p.trackerPrimed ? 1 : 0) |
     (p.freezerPrimed ? 2 : 0) |
     (p.threshold !== null ? 4 : 0) |
-    (p.useEma ? 8 : 0);
+    (p.useEma ? 8 : 0) |
+    (oY ? 16 : 0);
   const froze = run(
     at(w),
     at(scale),
@@ -133,6 +147,7 @@ function oscStepKernel(args: {
     at(oLast),
     at(oFreq),
     at(oEma),
+    oY ? at(oY) : 0,
     at(flipTotal),
     at(revTotal),
     ...totals.map(at),
@@ -166,7 +181,7 @@ function oscStepKernel(args: {
   } else {
     frozen = [keep, codes, pinned].map((t) => shareOutput(backend, t));
   }
-  return [oPrev, oLast, oFreq, ...frozen, oEma, ...totals, ...sampleOut];
+  return [oPrev, oLast, oFreq, ...frozen, oEma, ...totals, ...(oY ? [oY] : []), ...sampleOut];
 }
 
 /**
@@ -189,7 +204,11 @@ export function oscStep(inputs: OscStepInputs, params: OscStepParams): OscStepOu
   const out = tf
     .engine()
     .runKernel(KERNEL_NAME, tensors, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  const [prevCodes, lastDir, freq, keep, codes, pinned, codeEma, flipTotal, reversalTotal, sampleFlips] = out;
+  const [prevCodes, lastDir, freq, keep, codes, pinned, codeEma, flipTotal, reversalTotal] = out;
+  const [y, sampleFlips] = params.dequantize ? out.slice(9) : [null, ...out.slice(9)];
+  const froze = keep.dataId !== inputs.keep.dataId;
+  // x̂ under a set that has just changed is not what the next forward pass computes.
+  if (froze) y?.dispose();
   return {
     prevCodes,
     lastDir,
@@ -201,5 +220,7 @@ export function oscStep(inputs: OscStepInputs, params: OscStepParams): OscStepOu
     flipTotal,
     reversalTotal,
     sampleFlips: (sampleFlips as tf.Tensor1D | undefined) ?? null,
+    froze,
+    dequantized: froze ? null : y,
   };
 }

@@ -14,6 +14,11 @@
 ;;                target = nearest(e) (flag 8) or x
 ;;                codes' = codes + newly·target;  pinned' = pinned + newly·w;  keep' = keep − newly
 ;;            (most steps freeze nothing, so most steps read and write three full-size tensors less)
+;;   (flag 16) y = (x − z)·s: the weight's fake-quant output exactly as fakeQuant.wat computes it
+;;            with the frozen set applied, for the next forward pass to reuse (Quantizer.presetOutput).
+;;            x is the same q·keep + codes there: adding z = 0 (symmetric) only turns a −0 of w/s into
+;;            +0, which q·keep + codes does anyway (codes is never −0), so x is never −0 and x − 0 = x
+;;            is the symmetric q·s
 ;;   tracker totals (int32, flag 1): flips' = flips + Σ|s|;  reversals' = reversals − Σ neg
 ;;     (the float sums are exact: integers far below 2^24 per lane)
 ;;   sampled entries j < nSamples (flag 1): sampleFlips'[j] = sampleFlips[j] + |clamp(prev'[idx_j] − prev[idx_j], −1, 1)|
@@ -31,14 +36,14 @@
     (param $w i32) (param $scale i32) (param $zero i32) (param $cbytes i32)
     (param $keep i32) (param $codes i32) (param $ema i32)
     (param $prev i32) (param $last i32) (param $freq i32)
-    (param $oPrev i32) (param $oLast i32) (param $oFreq i32) (param $oEma i32)
+    (param $oPrev i32) (param $oLast i32) (param $oFreq i32) (param $oEma i32) (param $oY i32)
     (param $flipTotal i32) (param $revTotal i32) (param $oFlipTotal i32) (param $oRevTotal i32)
     (param $samples i32) (param $nSamples i32) (param $sampleFlips i32) (param $oSampleFlips i32)
     (param $nbytes i32)
     (param $qmin f32) (param $qmax f32) (param $m f32) (param $th f32) (param $flags i32)
     (result i32)
     (local $i i32) (local $c i32) (local $j i32) (local $idx i32) (local $d f32)
-    (local $scalar i32) (local $vs v128) (local $vz v128)
+    (local $scalar i32) (local $vs v128) (local $vz v128) (local $sv v128) (local $zv v128)
     (local $vqmin v128) (local $vqmax v128) (local $vm v128) (local $vth v128)
     (local $one v128) (local $mone v128) (local $zero0 v128)
     (local $wv v128) (local $k v128) (local $x v128) (local $dx v128) (local $s v128) (local $neg v128)
@@ -65,21 +70,24 @@
         (local.set $wv (v128.load (i32.add (local.get $w) (local.get $i))))
         (local.set $k (v128.load (i32.add (local.get $keep) (local.get $i))))
         (local.set $cd (v128.load (i32.add (local.get $codes) (local.get $i))))
+        (if (local.get $scalar)
+          (then
+            (local.set $sv (local.get $vs))
+            (local.set $zv (local.get $vz)))
+          (else
+            (local.set $sv (v128.load (i32.add (local.get $scale) (local.get $c))))
+            (local.set $zv (v128.load (i32.add (local.get $zero) (local.get $c))))))
         (local.set $x
           (f32x4.pmin
             (f32x4.pmax
-              (f32x4.nearest
-                (f32x4.add
-                  (f32x4.div (local.get $wv)
-                    (if (result v128) (local.get $scalar)
-                      (then (local.get $vs))
-                      (else (v128.load (i32.add (local.get $scale) (local.get $c))))))
-                  (if (result v128) (local.get $scalar)
-                    (then (local.get $vz))
-                    (else (v128.load (i32.add (local.get $zero) (local.get $c)))))))
+              (f32x4.nearest (f32x4.add (f32x4.div (local.get $wv) (local.get $sv)) (local.get $zv)))
               (local.get $vqmin))
             (local.get $vqmax)))
         (local.set $x (f32x4.add (f32x4.mul (local.get $x) (local.get $k)) (local.get $cd)))
+        (if (i32.and (local.get $flags) (i32.const 16))
+          (then
+            (v128.store (i32.add (local.get $oY) (local.get $i))
+              (f32x4.mul (f32x4.sub (local.get $x) (local.get $zv)) (local.get $sv)))))
         ;; tracker
         (local.set $l (v128.load (i32.add (local.get $last) (local.get $i))))
         (local.set $f (v128.load (i32.add (local.get $freq) (local.get $i))))

@@ -44,6 +44,7 @@ async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
       reports = await trainer.run(exp.train.steps);
     });
     const fusedCalls = profile.kernels.filter((k) => k.name === 'QuantLabOscStep').length;
+    const fakeQuantCalls = profile.kernels.filter((k) => k.name === 'QuantLabFakeQuant').length;
     const weights = await Promise.all(
       trainer.model.parameters().map(async (w) => Array.from(await w.data())),
     );
@@ -54,6 +55,7 @@ async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
       weights,
       oscillation,
       fusedCalls,
+      fakeQuantCalls,
     };
   } finally {
     OSC_FUSION.enabled = true;
@@ -86,6 +88,9 @@ describe('fused oscillation step (wasm)', () => {
       expect(ops.fusedCalls).toBe(0);
       // At least fc1 every step (per-channel, fc2’s 10 channels take the op-by-op path).
       expect(fused.fusedCalls).toBeGreaterThanOrEqual(exp.train.steps);
+      // Once freezing is on, the forward pass reuses the fused step's x̂ of the weight on steps
+      // that froze nothing instead of fake-quantizing it again.
+      expect(fused.fakeQuantCalls).toBeLessThan(ops.fakeQuantCalls);
       expect(ops.oscillation!.frozenFraction).toBeGreaterThan(0);
       expect(ops.reports.some((r) => r.layers.some((l) => (l.flips ?? 0) > 0))).toBe(true);
       expect(fused.reports).toEqual(ops.reports);
@@ -95,7 +100,7 @@ describe('fused oscillation step (wasm)', () => {
     60_000,
   );
 
-  it('a step that freezes nothing hands keep, codes and pinned back; one that freezes writes them', () => {
+  it('a step that freezes nothing hands keep, codes and pinned back and gives x̂; one that freezes writes them', () => {
     const n = 64;
     const weight = tf.linspace(-1, 1, n);
     const state = {
@@ -113,12 +118,19 @@ describe('fused oscillation step (wasm)', () => {
       reversalTotal: tf.scalar(0, 'int32'),
       samples: null,
     };
-    const params = { qmin: -8, qmax: 7, momentum: 0.1, trackerPrimed: true, freezerPrimed: false, useEma: false };
+    const params = { qmin: -8, qmax: 7, momentum: 0.1, trackerPrimed: true, freezerPrimed: false, useEma: false, dequantize: true };
     const none = oscStep(state, { ...params, threshold: 0.9 });
+    expect(none.froze).toBe(false);
     expect([none.keep, none.codes, none.pinned].map((t) => t.dataId)).toEqual(
       [state.keep, state.codes, state.pinned].map((t) => t.dataId),
     );
+    // x̂ = (x_int − z)·s with x_int the codes the forward pass uses (frozen entries: their code).
+    const codesNow = none.prevCodes.arraySync() as number[];
+    expect(none.dequantized!.arraySync()).toEqual(codesNow.map((c) => Math.fround(c * 0.25)));
+    expect(codesNow.filter((_c, i) => i % 5 === 0).every((c) => c === 2)).toBe(true);
     const some = oscStep(state, { ...params, threshold: 0.3 });
+    expect(some.froze).toBe(true);
+    expect(some.dequantized).toBeNull();
     expect(some.keep.dataId).not.toBe(state.keep.dataId);
     // The op path's rule: newly = [freq' > th]·keep; codes' = codes + newly·x; pinned' = pinned + newly·w.
     const freq = some.freq.arraySync() as number[];
