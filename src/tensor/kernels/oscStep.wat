@@ -95,15 +95,16 @@
           (then
             (local.set $dx (f32x4.sub (local.get $x) (v128.load (i32.add (local.get $prev) (local.get $i)))))
             (local.set $s (f32x4.pmin (f32x4.pmax (local.get $dx) (local.get $mone)) (local.get $one)))
-            (local.set $neg
-              (f32x4.pmin (f32x4.pmax (f32x4.mul (local.get $s) (local.get $l)) (local.get $mone)) (local.get $zero0)))
+            ;; s·l ∈ {−1, ±0, 1}: the lower clamp at −1 never changes it
+            (local.set $neg (f32x4.pmin (f32x4.mul (local.get $s) (local.get $l)) (local.get $zero0)))
             (local.set $f
               (f32x4.sub (local.get $f) (f32x4.mul (f32x4.add (local.get $f) (local.get $neg)) (local.get $vm))))
             (local.set $l
               (f32x4.pmin
                 (f32x4.pmax (f32x4.add (f32x4.add (local.get $dx) (local.get $dx)) (local.get $l)) (local.get $mone))
                 (local.get $one)))
-            (local.set $flips (f32x4.add (local.get $flips) (f32x4.abs (local.get $s))))
+            ;; |s| = s·s for s ∈ {−1, ±0, 1}, one multiply instead of a mask constant and an and
+            (local.set $flips (f32x4.add (local.get $flips) (f32x4.mul (local.get $s) (local.get $s))))
             (local.set $negs (f32x4.add (local.get $negs) (local.get $neg)))))
         (v128.store (i32.add (local.get $oPrev) (local.get $i)) (local.get $x))
         (v128.store (i32.add (local.get $oLast) (local.get $i)) (local.get $l))
