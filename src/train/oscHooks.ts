@@ -191,7 +191,7 @@ export class OscillationHooks {
       const q = quantizers.weight;
       t.freezer?.restore(weight);
       if (fusedOscStep(t, threshold)) {
-        if (threshold !== null) this.attachFrozen(t);
+        this.attachFrozen(t);
         continue;
       }
       tf.tidy(() => {
@@ -201,8 +201,7 @@ export class OscillationHooks {
         t.tracker.update(codes);
         if (!t.freezer) return;
         t.freezer.update(t.tracker.frequency, codes, weight, threshold);
-        // Only once freezing can have happened: before, the forward pass skips the freeze ops.
-        if (threshold !== null) this.attachFrozen(t);
+        this.attachFrozen(t);
       });
     }
   }

@@ -28,8 +28,8 @@ export interface OscStepParams {
   freezerPrimed: boolean;
   useEma: boolean;
   /**
-   * Also write the weight's fake-quant output x̂ = (x_int − z)·s, bit for bit what the fused
-   * fake-quant kernel computes with the frozen set applied, for the forward pass to reuse.
+   * Also write the weight's fake-quant output x̂ = (x_int − z)·s under the frozen set after this
+   * step, bit for bit what the fused fake-quant kernel computes, for the forward pass to reuse.
    */
   dequantize: boolean;
 }
@@ -69,10 +69,7 @@ export interface OscStepOutputs {
   sampleFlips: tf.Tensor1D | null;
   /** Whether a weight froze at this step (keep, codes and pinned are then new tensors). */
   froze: boolean;
-  /**
-   * x̂ of the weight with the input frozen set (`dequantize` on), or null. After a step that froze
-   * a weight the forward pass uses the new set, so x̂ is null then.
-   */
+  /** x̂ of the weight under the frozen set after this step (`dequantize` on), or null. */
   dequantized: tf.Tensor | null;
 }
 
@@ -174,6 +171,10 @@ function oscStepKernel(args: {
       at(oPrev),
       at(oFreq),
       ...frozen.map(at),
+      at(scale),
+      at(zero),
+      scale.shape[0] * 4,
+      oY ? at(oY) : 0,
       n * 4,
       p.threshold ?? 0,
       flags,
@@ -206,9 +207,6 @@ export function oscStep(inputs: OscStepInputs, params: OscStepParams): OscStepOu
     .runKernel(KERNEL_NAME, tensors, params as unknown as tf.NamedAttrMap) as tf.Tensor[];
   const [prevCodes, lastDir, freq, keep, codes, pinned, codeEma, flipTotal, reversalTotal] = out;
   const [y, sampleFlips] = params.dequantize ? out.slice(9) : [null, ...out.slice(9)];
-  const froze = keep.dataId !== inputs.keep.dataId;
-  // x̂ under a set that has just changed is not what the next forward pass computes.
-  if (froze) y?.dispose();
   return {
     prevCodes,
     lastDir,
@@ -220,7 +218,7 @@ export function oscStep(inputs: OscStepInputs, params: OscStepParams): OscStepOu
     flipTotal,
     reversalTotal,
     sampleFlips: (sampleFlips as tf.Tensor1D | undefined) ?? null,
-    froze,
-    dequantized: froze ? null : y,
+    froze: keep.dataId !== inputs.keep.dataId,
+    dequantized: y,
   };
 }

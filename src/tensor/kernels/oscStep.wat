@@ -13,6 +13,8 @@
 ;;            only then does the caller run osc_freeze, the second pass:
 ;;                target = nearest(e) (flag 8) or x
 ;;                codes' = codes + newly·target;  pinned' = pinned + newly·w;  keep' = keep − newly
+;;                (flag 16) y at the newly frozen lanes = (codes' − z)·s: the forward pass's code there is
+;;                q·keep' + codes' = ±0 + codes' = codes' (codes' is never −0), the other lanes keep y
 ;;            (most steps freeze nothing, so most steps read and write three full-size tensors less)
 ;;   (flag 16) y = (x − z)·s: the weight's fake-quant output exactly as fakeQuant.wat computes it
 ;;            with the frozen set applied, for the next forward pass to reuse (Quantizer.presetOutput).
@@ -165,10 +167,14 @@
   (func (export "osc_freeze")
     (param $w i32) (param $keep i32) (param $codes i32) (param $pinned i32) (param $ema i32)
     (param $oPrev i32) (param $oFreq i32) (param $oKeep i32) (param $oCodes i32) (param $oPinned i32)
+    (param $scale i32) (param $zero i32) (param $cbytes i32) (param $oY i32)
     (param $nbytes i32) (param $th f32) (param $flags i32)
-    (local $i i32) (local $vth v128) (local $k v128) (local $x v128) (local $e v128) (local $newly v128)
-    (local $target v128)
+    (local $i i32) (local $c i32) (local $vth v128) (local $k v128) (local $x v128) (local $e v128) (local $newly v128)
+    (local $target v128) (local $cd v128) (local $scalar i32) (local $sv v128) (local $zv v128)
     (local.set $vth (f32x4.splat (local.get $th)))
+    (local.set $scalar (i32.eq (local.get $cbytes) (i32.const 4)))
+    (local.set $sv (v128.load32_splat (local.get $scale)))
+    (local.set $zv (v128.load32_splat (local.get $zero)))
     (block $done
       (loop $top
         (br_if $done (i32.ge_u (local.get $i) (local.get $nbytes)))
@@ -184,12 +190,27 @@
           (if (result v128) (i32.and (local.get $flags) (i32.const 8))
             (then (f32x4.nearest (local.get $e)))
             (else (local.get $x))))
-        (v128.store (i32.add (local.get $oCodes) (local.get $i))
+        (local.set $cd
           (f32x4.add (v128.load (i32.add (local.get $codes) (local.get $i)))
             (f32x4.mul (local.get $newly) (local.get $target))))
+        (v128.store (i32.add (local.get $oCodes) (local.get $i)) (local.get $cd))
+        (if (i32.and (local.get $flags) (i32.const 16))
+          (then
+            (if (i32.eqz (local.get $scalar))
+              (then
+                (local.set $sv (v128.load (i32.add (local.get $scale) (local.get $c))))
+                (local.set $zv (v128.load (i32.add (local.get $zero) (local.get $c))))))
+            ;; newly is 1.0 or +0.0: ne 0 gives the all-ones lanes to select
+            (v128.store (i32.add (local.get $oY) (local.get $i))
+              (v128.bitselect
+                (f32x4.mul (f32x4.sub (local.get $cd) (local.get $zv)) (local.get $sv))
+                (v128.load (i32.add (local.get $oY) (local.get $i)))
+                (f32x4.ne (local.get $newly) (f32x4.splat (f32.const 0)))))))
         (v128.store (i32.add (local.get $oPinned) (local.get $i))
           (f32x4.add (v128.load (i32.add (local.get $pinned) (local.get $i)))
             (f32x4.mul (local.get $newly) (v128.load (i32.add (local.get $w) (local.get $i))))))
         (v128.store (i32.add (local.get $oKeep) (local.get $i)) (f32x4.sub (local.get $k) (local.get $newly)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (if (i32.ge_u (local.get $c) (local.get $cbytes)) (then (local.set $c (i32.const 0))))
         (br $top)))))

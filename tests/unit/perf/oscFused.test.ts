@@ -100,7 +100,7 @@ describe('fused oscillation step (wasm)', () => {
     60_000,
   );
 
-  it('a step that freezes nothing hands keep, codes and pinned back and gives x̂; one that freezes writes them', () => {
+  it('a step that freezes nothing hands keep, codes and pinned back; one that freezes writes them; both give x̂', () => {
     const n = 64;
     const weight = tf.linspace(-1, 1, n);
     const state = {
@@ -130,7 +130,6 @@ describe('fused oscillation step (wasm)', () => {
     expect(codesNow.filter((_c, i) => i % 5 === 0).every((c) => c === 2)).toBe(true);
     const some = oscStep(state, { ...params, threshold: 0.3 });
     expect(some.froze).toBe(true);
-    expect(some.dequantized).toBeNull();
     expect(some.keep.dataId).not.toBe(state.keep.dataId);
     // The op path's rule: newly = [freq' > th]·keep; codes' = codes + newly·x; pinned' = pinned + newly·w.
     const freq = some.freq.arraySync() as number[];
@@ -142,6 +141,11 @@ describe('fused oscillation step (wasm)', () => {
     expect(some.keep.arraySync()).toEqual(keep.map((k, i) => k - newly[i]));
     expect(some.codes.arraySync()).toEqual(codes.map((c, i) => Math.fround(c + newly[i] * x[i])));
     expect(some.pinned.arraySync()).toEqual(pinned.map((p, i) => Math.fround(p + newly[i] * w[i])));
+    // x̂ under the new set: a newly frozen entry's code is its frozen code.
+    const codesAfter = some.codes.arraySync() as number[];
+    expect(some.dequantized!.arraySync()).toEqual(
+      x.map((xi, i) => Math.fround((newly[i] ? codesAfter[i] : xi) * 0.25)),
+    );
     tf.dispose([...Object.values(state).filter((t): t is tf.Tensor => t instanceof tf.Tensor)]);
     tf.dispose([...Object.values(none), ...Object.values(some)].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
   });
