@@ -119,10 +119,10 @@ export class WeightFreezer {
 
   /**
    * Takes the fused step's results, the same state {@link update} would leave (inside a tidy). A
-   * step that froze nothing hands back keep, codes and pinned themselves (the same data).
+   * step that froze nothing (`froze` false) hands back keep, codes and pinned themselves.
    */
-  adoptFused(next: { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor }, froze: boolean): void {
-    if (froze && next.keep.dataId !== this.keep.dataId) {
+  adoptFused(next: { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor; froze: boolean }): void {
+    if (next.froze) {
       this.keep.assign(next.keep);
       this.codes.assign(next.codes);
       this.pinned.assign(next.pinned);

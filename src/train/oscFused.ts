@@ -48,7 +48,7 @@ export function fusedOscStep(t: TrackedLayer, threshold: number | null): boolean
       },
     );
     t.tracker.adoptFused(out);
-    freezer.adoptFused(out, threshold !== null);
+    freezer.adoptFused(out);
     // The next forward pass quantizes this very weight with this frozen set: hand it x̂.
     if (out.dequantized) q.presetOutput?.(weight, out.dequantized, freezer.state);
     return true;

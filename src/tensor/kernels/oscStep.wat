@@ -4,6 +4,11 @@
 ;; src/train/freezing.ts update), in float32 and in the same order of operations.
 ;;
 ;;   x    = clamp(nearest(w / s + z), qmin, qmax) · keep + codes      (codes the forward pass uses)
+;;   (flag 16) y = (x − z)·s: the weight's fake-quant output exactly as fakeQuant.wat computes it
+;;            with the frozen set applied, for the next forward pass to reuse (Quantizer.presetOutput).
+;;            x is the same q·keep + codes there: adding z = 0 (symmetric) only turns a −0 of w/s into
+;;            +0, which q·keep + codes does anyway (codes is never −0), so x is never −0 and x − 0 = x
+;;            is the symmetric q·s
 ;;   tracker (flag 1, primed):  dx = x − prev;  s = clamp(dx, −1, 1);  neg = clamp(s·last, −1, 0)
 ;;                              freq' = freq − (freq + neg)·m;  last' = clamp(2·dx + last, −1, 1)
 ;;   prev' = x
@@ -16,11 +21,6 @@
 ;;                (flag 16) y at the newly frozen lanes = (codes' − z)·s: the forward pass's code there is
 ;;                q·keep' + codes' = ±0 + codes' = codes' (codes' is never −0), the other lanes keep y
 ;;            (most steps freeze nothing, so most steps read and write three full-size tensors less)
-;;   (flag 16) y = (x − z)·s: the weight's fake-quant output exactly as fakeQuant.wat computes it
-;;            with the frozen set applied, for the next forward pass to reuse (Quantizer.presetOutput).
-;;            x is the same q·keep + codes there: adding z = 0 (symmetric) only turns a −0 of w/s into
-;;            +0, which q·keep + codes does anyway (codes is never −0), so x is never −0 and x − 0 = x
-;;            is the symmetric q·s
 ;;   tracker totals (int32, flag 1): flips' = flips + Σ|s|;  reversals' = reversals − Σ neg
 ;;     (the float sums are exact: integers far below 2^24 per lane)
 ;;   sampled entries j < nSamples (flag 1): sampleFlips'[j] = sampleFlips[j] + |clamp(prev'[idx_j] − prev[idx_j], −1, 1)|
