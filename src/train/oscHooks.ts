@@ -190,6 +190,8 @@ export class OscillationHooks {
       const { weight, quantizers } = t.layer;
       const q = quantizers.weight;
       t.freezer?.restore(weight);
+      // The frozen set goes to the quantizer from the first step on, empty until something
+      // freezes: the fused step's x̂ presets (oscFused.ts) are made with it applied.
       if (fusedOscStep(t, threshold)) {
         this.attachFrozen(t);
         continue;
