@@ -5,7 +5,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { labelBatch, type ImageBatcher } from '../data/batches';
-import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
 import { correctCount, crossEntropy } from './metrics';
@@ -23,8 +22,7 @@ export interface StepTensors {
 /** What one step needs. */
 export interface StepInput {
   model: QuantModel;
-  split: MnistSplit;
-  /** The split's image batches (its uploaded pixels on wasm). */
+  /** The training split's image batches (its uploaded pixels on wasm); labels come from its split. */
   images: ImageBatcher;
   /** Sample indices of the batch. */
   indices: Int32Array;
@@ -74,7 +72,7 @@ export function trainStep(input: StepInput): StepTensors | null {
   tf.tidy(() => {
     for (const plugin of input.plugins) plugin.beforeStep?.(input.ctx);
     const x = input.images.batch(input.indices);
-    const labels = labelBatch(input.split, input.indices);
+    const labels = labelBatch(input.images.split, input.indices);
     const { grads } = tf.variableGrads(() => {
       // The clip fractions are read only with a report: record them on report steps only.
       const logits = forward(input.model, x, { training: true, recordClip: input.keepMetrics });

@@ -169,7 +169,6 @@ export class QuantTrainer implements Trainer {
     this.quantOptimizer.setLearningRate(this.lr);
     const kept = trainStep({
       model: this.model,
-      split: this.data.train,
       images: this.images,
       indices: this.sampler.next(this.exp.train.batchSize),
       optimizer: this.optimizer,
