@@ -89,6 +89,9 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
 
   await runs.byId(`runs.delete.${run.id}`).click();
   await expect(runs.rows()).toHaveCount(0);
+  // The row goes at once, the stored run a moment later: reload only once the delete is stored
+  // (as after the rename above), or the reload can abort its IndexedDB transaction.
+  await expect.poll(async () => (await runs.saved()).length).toBe(0);
   await lab.open();
   await expect.poll(async () => (await runs.saved()).length).toBe(0);
   await expect(runs.byId('runs.empty')).toBeVisible();
