@@ -1,13 +1,17 @@
 /**
  * End-to-end tests against the built app served by `vite preview` (npm run test:e2e builds first).
- * Headless Debian Chromium with the flags measured in PERFORMANCE pitfall 9.
- * Local overrides: QUANT_LAB_CHROMIUM (browser binary), QUANT_LAB_PORT and QUANT_LAB_DIST (serve a
- * private build on another port, so parallel work in the same checkout does not collide).
+ * The browser is found by scripts/chromium.ts: QUANT_LAB_CHROMIUM, a system Chromium, or the one
+ * shipped inside the @sparticuz/chromium devDependency; headless, with the flags in docs/performance.md.
+ * Local overrides: QUANT_LAB_PORT and QUANT_LAB_DIST (serve a private build on another port, so
+ * parallel work in the same checkout does not collide).
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium';
 
 const port = Number(process.env.QUANT_LAB_PORT ?? 4173);
 const outDir = process.env.QUANT_LAB_DIST ? ` --outDir ${process.env.QUANT_LAB_DIST}` : '';
+const browser = await findChromium();
+if (!process.env.TEST_WORKER_INDEX) console.log(`e2e browser: ${browser.path} (${browser.source})`);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -23,19 +27,7 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     trace: 'on-first-retry',
     viewport: { width: 1400, height: 1000 },
-    launchOptions: {
-      executablePath: process.env.QUANT_LAB_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: browser.path, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `npx vite preview --port ${port} --strictPort${outDir}`,

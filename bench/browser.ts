@@ -1,6 +1,7 @@
 /**
  * Browser part of `npm run bench`: builds the app, serves it with `vite preview` (COOP/COEP on), and
- * drives Debian's Chromium (or QUANT_LAB_CHROMIUM) through the benchmark page and the lab itself.
+ * drives Chromium (found as the e2e tests find it, scripts/chromium.ts) through the benchmark page and
+ * the lab itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -9,14 +10,11 @@ import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import type { BenchRecord } from '../src/bench/measure';
 import type { Line } from './run';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium';
 
 const PORT = 4199;
 const BASE = `http://127.0.0.1:${PORT}`;
 const DIST = 'dist';
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 /** Gzip sizes of what the lab's index.html loads before any worker (the initial bundle). */
 export function bundleSizes(): Line[] {
@@ -91,8 +89,9 @@ export async function benchBrowser(
 ): Promise<void> {
   build();
   const server = await startPreview();
-  const executablePath = process.env.QUANT_LAB_CHROMIUM ?? '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const found = await findChromium();
+  emit({ kind: 'note', part: 'browser', message: `browser: ${found.path} (${found.source})` });
+  const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
   try {
     await firstStep(browser, opts.quick ? 3 : 5, emit);
     const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter((p): p is string => !!p);
