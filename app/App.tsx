@@ -4,6 +4,7 @@ import { FractionChart, FrequencyChart } from './components/charts/OscillationCh
 import { TrajectoryChart } from './components/charts/TrajectoryChart';
 import { TwinChart } from './components/charts/TwinChart';
 import { WeightHistogramChart } from './components/charts/WeightHistogramChart';
+import { ClaimPanel } from './components/lessons/ClaimPanel';
 import { BitsTable } from './components/controls/BitsTable';
 import { EstimatorControls } from './components/controls/EstimatorControls';
 import { ModelControls } from './components/controls/ModelControls';
@@ -48,6 +49,7 @@ export function App() {
         </aside>
         <section className="charts" data-testid="charts">
           <SharedResult />
+          <ClaimPanel />
           <LossChart />
           <AccuracyChart />
           <TrajectoryChart />

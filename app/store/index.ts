@@ -6,6 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../../src/experiment/schema';
 import { getRunStore, type RunStore } from '../persist/runStore';
 import { createConfigSlice } from './configSlice';
+import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './lessonSlice';
 import { createRunSlice } from './runSlice';
 import { createSavedSlice } from './savedSlice';
 import { createShareSlice } from './shareSlice';
@@ -15,21 +16,32 @@ import { createUiSlice } from './uiSlice';
 
 export type LabStore = StoreApi<LabState>;
 
-/** A store whose side effects go to `fx` (the worker client, or a fake in tests); sweeps to `sweepFx`; saved runs to `runStore`. */
+/**
+ * A store whose side effects go to `fx` (the worker client, or a fake in tests); sweeps to
+ * `sweepFx`; saved runs to `runStore`; a lesson's compare runs to `lessonFx`.
+ */
 export function createLabStore(
   fx: LabEffects,
   experiment: Experiment = DEFAULT_EXPERIMENT,
   sweepFx: SweepEffects = NO_SWEEP_EFFECTS,
   runStore: RunStore = getRunStore(),
+  lessonFx: LessonEffects = NO_LESSON_EFFECTS,
 ): LabStore {
-  return createStore<LabState>()((...a) => ({
+  const store = createStore<LabState>()((...a) => ({
     ...createConfigSlice(fx, experiment)(...a),
     ...createRunSlice(fx)(...a),
     ...createUiSlice()(...a),
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),
+    ...createLessonSlice(lessonFx)(...a),
   }));
+  // A run started while a lesson is loaded trains the lesson's compare runs beside it.
+  store.subscribe((s, prev) => {
+    if (s.presetId !== prev.presetId) s.cancelLessons();
+    if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.presetId && !s.lessons[s.activeRunId]) s.startLesson(s.activeRunId);
+  });
+  return store;
 }
 
 export type { LabState } from './types';

@@ -27,7 +27,11 @@ export function startLab(experiment?: Experiment): Lab {
   const client = new LabClient({ onEvent: throttle.push, prefer: backendFromQuery(location.search) });
   const prefer = backendFromQuery(location.search);
   const sweeps = new BrowserSweepRunner({ prefer, cores: navigator.hardwareConcurrency });
-  store = createLabStore(client, experiment, sweeps);
+  // A lesson's compare runs get a pool of their own, so a sweep and a lesson never cancel each other.
+  const lessonRunner = new BrowserSweepRunner({ prefer, cores: 1 });
+  store = createLabStore(client, experiment, sweeps, undefined, {
+    runCompare: (id, exp, signal, onProgress) => lessonRunner.runOne(id, exp, signal, onProgress),
+  });
   // Start the worker now: the backend badge shows before the first play, and play starts faster.
   client.connect();
   const onVisibility = () => store?.getState().setHidden(document.visibilityState === 'hidden');

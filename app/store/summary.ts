@@ -1,4 +1,6 @@
 /** A small JSON view of the lab for the dev/test hook (`window.__lab.summary()`) and debugging. */
+import type { ClaimResult } from '../../src/experiment/claims';
+import { claimOf } from './claimSelectors';
 import { activeRun } from './runSlice';
 import { bannerOf, type Banner } from './selectors';
 import { seriesPoints } from './series';
@@ -22,12 +24,15 @@ export interface LabSummary {
   frequencyBins: number;
   workerCrashes: number;
   hidden: boolean;
+  /** The active run's lesson claim, checked on what is measured so far (null: not a lesson run). */
+  claim: (ClaimResult & { compare: { role: string; status: string }[] }) | null;
 }
 
 /** A small JSON view for the test hook and debugging. */
 export function labSummary(s: LabState): LabSummary {
   const run = activeRun(s);
   const twin = run ? seriesPoints(run.twin) : [];
+  const lesson = claimOf(run, run ? s.lessons[run.id] : undefined);
   return {
     backend: s.backend?.name ?? null,
     activeRunId: s.activeRunId,
@@ -46,5 +51,6 @@ export function labSummary(s: LabState): LabSummary {
     frequencyBins: run?.frequencyHistogram?.counts.length ?? 0,
     workerCrashes: s.workerCrashes,
     hidden: s.hidden,
+    claim: lesson && { ...lesson.claim, compare: lesson.compare.map((c) => ({ role: c.role, status: c.status })) },
   };
 }

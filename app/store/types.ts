@@ -6,6 +6,7 @@ import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
 import type { BackendInfo, ClientEvent, WeightHistogram } from '../worker/protocol';
 import type { Series } from './series';
+import type { LessonSlice } from './lessonSlice';
 import type { SavedSlice } from './savedSlice';
 import type { ShareSlice } from './shareSlice';
 import type { SweepSlice } from './sweepSlice';
@@ -116,7 +117,7 @@ export interface UiSlice {
   setHidden: (hidden: boolean) => void;
 }
 
-export type LabState = ConfigSlice & RunSlice & UiSlice & SweepSlice & SavedSlice & ShareSlice;
+export type LabState = ConfigSlice & RunSlice & UiSlice & SweepSlice & SavedSlice & ShareSlice & LessonSlice;
 
 /** The side effects the store needs (the worker client), injected so Node tests can fake them. */
 export interface LabEffects {

@@ -26,7 +26,7 @@ export function defaultPoolSize(cores: number | undefined): number {
   return Math.max(1, Math.min(MAX_SWEEP_WORKERS, Math.floor(cores ?? 1) || 1));
 }
 
-type PointResult = Omit<RunResult, 'history' | 'weights'>;
+export type PointResult = Omit<RunResult, 'history' | 'weights'>;
 
 function defaultWorker(): Worker {
   return new Worker(new URL('./sweep.worker.ts', import.meta.url), {
@@ -169,6 +169,26 @@ export class BrowserSweepRunner implements SweepEffects {
   cancel(): void {
     this.controller?.abort();
     this.controller = null;
+  }
+
+  /**
+   * Runs one experiment to the end on a pool worker, outside any sweep (a lesson's compare run), and
+   * resolves with its whole result (oscillation and twin summaries included). `signal` aborts it.
+   */
+  async runOne(
+    id: string,
+    experiment: Experiment,
+    signal: AbortSignal,
+    onProgress: (fraction: number) => void,
+  ): Promise<PointResult> {
+    this.clearIdleTimer();
+    const w = this.idle.shift() ?? this.spawn();
+    try {
+      return await w.run(id, experiment, signal, onProgress);
+    } finally {
+      if (!w.dead) this.idle.push(w);
+      if (this.controller === null) this.scheduleIdleTermination();
+    }
   }
 
   /** Cancels any sweep and terminates every worker now. */

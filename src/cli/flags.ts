@@ -35,6 +35,8 @@ export interface FlagDef {
 
 /** Settings of the runner itself (not part of the experiment). */
 export interface RunnerOptions {
+  /** Lesson id (`--preset`): its experiment is the base the flags override. */
+  preset?: string;
   out?: string;
   saveWeights: boolean;
   backend: BackendName;
@@ -101,6 +103,7 @@ export const FLAGS: readonly FlagDef[] = [
     'also train a twin with this estimator and compare',
   ),
   field('twin-map', 'twin.map', 'bool', null, 'apply the SGD mapping (lr·α, init M) to the twin comparison'),
+  runner('preset', 'preset', 'string', 'ID', "run a lesson: its experiment, the runs its claim compares against, and the claim checked (ids: 'quant-lab presets')"),
   runner('out', 'out', 'string', 'FILE', 'write the result JSON here (default: stdout)'),
   runner('save-weights', 'saveWeights', 'bool', null, "include each layer's integer codes and scales"),
   runner('backend', 'backend', 'enum', BACKEND_NAMES, 'tfjs backend'),

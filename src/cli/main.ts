@@ -1,6 +1,6 @@
 /**
  * `quant-lab`: the headless runner over the same core the browser worker uses.
- * Subcommands live one per file (run.ts, cost.ts, sweep.ts, merge.ts), each exporting
+ * Subcommands live one per file (run.ts, cost.ts, sweep.ts, merge.ts, presets.ts), each exporting
  * `HELP` (its --help text) and `main(argv)` returning the process exit code.
  */
 type Command = { HELP: string; main(argv: string[]): Promise<number> };
@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   cost: { summary: 'print per-layer and total cost (MACs, ACE, ACEv2, BOPs, size)', load: () => import('./cost') },
   sweep: { summary: 'run a bits × width × seed grid and write every point and the Pareto frontier', load: () => import('./sweep') },
   merge: { summary: 'combine result files (from --emit-jobs) into one sweep file', load: () => import('./merge') },
+  presets: { summary: 'list the lessons and their claims (run one with run --preset ID)', load: () => import('./presets') },
 };
 
 export const USAGE = `quant-lab — headless runner for Quant Lab

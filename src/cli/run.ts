@@ -8,6 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadMnistNode } from '../data/node';
 import { experimentSchema, type Experiment } from '../experiment/schema';
 import { initBackend } from '../tensor/backend';
+import { getPreset, PRESETS } from '../experiment/presets';
+import { runLesson } from '../train/lesson';
 import { runExperiment } from '../train/run';
 import type { RunResult, StepReport } from '../train/types';
 import { applyOverrides, flagHelp, FLAGS, HELP_COLUMN, parseArgs, type ParsedArgs } from './flags';
@@ -21,8 +23,12 @@ export const EXIT_USAGE = 2;
 export const HELP = `quant-lab run — train one experiment and write its result JSON
 
 Usage: quant-lab run [experiment.json] [flags]
+       quant-lab run --preset ID [--seed N] [flags]
 
-Flags override the file's values; missing values take the schema defaults. 32 bits means float.
+Flags override the file's values (or the lesson's); missing values take the schema defaults.
+32 bits means float. A lesson (--preset) also trains the runs its claim compares against, at the
+same seed, and the result carries claim: {text, predicate, condition, holds, measured, final} and
+compare: {role: result}; a claim that does not hold is a finding, not an error (exit 0).
 
 Flags:
 ${flagHelp()}
@@ -32,7 +38,8 @@ Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
 Exit codes: 0 completed, ${EXIT_USAGE} bad arguments or experiment file, ${EXIT_DIVERGED} diverged.
 
-Example:
+Examples:
+  quant-lab run --preset oscillations-w3-dscnn-freeze --seed 2 --out freeze.json
   quant-lab run --model mlp --weight-bits 4 --act-bits 4 --estimator ste --optimizer adam \\
     --steps 1000 --seed 1 --out result.json`;
 
@@ -112,7 +119,19 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`quant-lab run: ${args.error}`);
     return EXIT_USAGE;
   }
-  const file = args.value.file ? readExperimentFile(args.value.file) : { ok: true as const, value: {} };
+  const { options } = args.value;
+  const preset = options.preset === undefined ? undefined : getPreset(options.preset);
+  if (options.preset !== undefined && !preset) {
+    console.error(`quant-lab run: unknown lesson '${options.preset}'; one of: ${PRESETS.map((p) => p.id).join(', ')}`);
+    return EXIT_USAGE;
+  }
+  if (preset && args.value.file) {
+    console.error('quant-lab run: give an experiment file or --preset, not both');
+    return EXIT_USAGE;
+  }
+  const file = args.value.file
+    ? readExperimentFile(args.value.file)
+    : { ok: true as const, value: preset ? structuredClone(preset.experiment) : {} };
   if (!file.ok) {
     console.error(`quant-lab run: ${file.error}`);
     return EXIT_USAGE;
@@ -122,15 +141,32 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`quant-lab run: invalid experiment:\n${exp.error}`);
     return EXIT_USAGE;
   }
-  const { options } = args.value;
   const backend = await initBackend(options.backend);
   const data = loadMnistNode();
   if (!options.quiet)
     process.stderr.write(
       `quant-lab run: ${exp.value.model.arch}, W${exp.value.quant.weight.bits}A${exp.value.quant.act.bits}, ${exp.value.train.steps} steps on ${backend}\n`,
     );
-  const onReport = options.quiet ? undefined : progressPrinter(exp.value);
-  const result = await runExperiment(exp.value, data, onReport, { saveWeights: options.saveWeights });
+  let result: RunResult;
+  if (preset) {
+    let print: ((r: StepReport) => void) | undefined;
+    const lesson = await runLesson(preset, data, {
+      experiment: exp.value,
+      saveWeights: options.saveWeights,
+      onRunStart: (role, e) => {
+        print = options.quiet ? undefined : progressPrinter(e);
+        if (!options.quiet) process.stderr.write(`quant-lab run: lesson ${preset.id}, run '${role}'\n`);
+      },
+      onReport: (_role, r) => print?.(r),
+    });
+    result = { ...lesson.self, lesson: preset.id, compare: lesson.compare };
+    const { claim } = lesson.self;
+    const verdict = claim.holds === null ? 'not measurable' : claim.holds ? 'holds ✔' : 'does not hold ✘';
+    if (!options.quiet) process.stderr.write(`quant-lab run: claim ${verdict}: ${claim.text}\n  ${JSON.stringify(claim.measured)}\n`);
+  } else {
+    const onReport = options.quiet ? undefined : progressPrinter(exp.value);
+    result = await runExperiment(exp.value, data, onReport, { saveWeights: options.saveWeights });
+  }
   writeResult(result, options.out);
   if (result.status === 'diverged') {
     console.error(`quant-lab run: diverged: ${result.reason}`);

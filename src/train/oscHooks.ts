@@ -252,17 +252,23 @@ export class OscillationHooks {
     let size = 0;
     let oscSum = 0;
     let frozenSum = 0;
+    let flipSum = 0;
+    let reversalSum = 0;
     for (const tl of this.tracked) {
       const { name, weightCount } = tl.layer.spec;
       const layer = out.layers.get(name);
       const fraction = layer?.oscillatingFraction ?? 0;
       const frozenFraction = layer?.frozenFraction ?? 0;
-      tl.history.push({ step, fraction, frozenFraction });
+      const flips = layer?.flips ?? 0;
+      const reversals = layer?.reversals ?? 0;
+      tl.history.push({ step, fraction, frozenFraction, flips, reversals });
       size += weightCount;
       oscSum += fraction * weightCount;
       frozenSum += frozenFraction * weightCount;
+      flipSum += flips;
+      reversalSum += reversals;
     }
-    this.history.push({ step, fraction: oscSum / size, frozenFraction: frozenSum / size });
+    this.history.push({ step, fraction: oscSum / size, frozenFraction: frozenSum / size, flips: flipSum, reversals: reversalSum });
     return out;
   }
 
@@ -276,12 +282,14 @@ export class OscillationHooks {
       layers[t.layer.spec.name] = {
         fraction: end?.fraction ?? 0,
         frozenFraction: end?.frozenFraction ?? 0,
+        weights: t.layer.spec.weightCount,
         history: t.history,
       };
     }
     return {
       fraction: last?.fraction ?? 0,
       frozenFraction: last?.frozenFraction ?? 0,
+      weights: this.tracked.reduce((a, t) => a + t.layer.spec.weightCount, 0),
       history: this.history,
       layers,
     };

@@ -51,7 +51,7 @@ export interface TrackedLayer {
 
 /** What {@link OscillationHooks.report} adds to a step report. */
 export type OscillationReport = Pick<StepReport, 'samples' | 'frequencyHistogram'> & {
-  layers: Map<string, Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'frozenFraction'>>;
+  layers: Map<string, Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'reversals' | 'frozenFraction'>>;
 };
 
 /** Histogram edges over [0, 10·reportThreshold] (capped at 1). */
@@ -134,9 +134,9 @@ export function decodeReport(v: ArrayLike<number>, tracked: readonly TrackedLaye
   const counts = new Array<number>(bins).fill(0);
   let offset = 0;
   for (const tl of tracked) {
-    const { oscillatingFraction, meanFrequency, flips } = statsFromArray(v, offset);
+    const { oscillatingFraction, meanFrequency, flips, reversals } = statsFromArray(v, offset);
     const frozenFraction = v[offset + STATS_FIELDS.length];
-    out.layers.set(tl.layer.spec.name, { oscillatingFraction, meanFrequency, flips, frozenFraction });
+    out.layers.set(tl.layer.spec.name, { oscillatingFraction, meanFrequency, flips, reversals, frozenFraction });
     offset += LAYER_FIELDS;
     for (let b = 0; b < bins; b++) counts[b] += v[offset + b];
     offset += bins;

@@ -3,6 +3,7 @@
  * the worker boundary and are written by the runner as JSON.
  */
 import type { CostReport } from '../cost/types';
+import type { ClaimResult } from '../experiment/claims';
 import type { Experiment } from '../experiment/schema';
 
 /** One point of a training history (a report every `train.reportEvery` steps). */
@@ -29,7 +30,10 @@ export interface LayerReport {
   /** Oscillation statistics (present when the layer is tracked). */
   oscillatingFraction?: number;
   meanFrequency?: number;
+  /** Integer changes of the layer's weights since tracking started. */
   flips?: number;
+  /** Of those, changes that reversed the weight's previous change (oscillations proper). */
+  reversals?: number;
   frozenFraction?: number;
 }
 
@@ -65,12 +69,26 @@ export interface TwinPoint {
   accuracyGap?: number;
 }
 
+/** Oscillation state at one report. */
+export interface OscillationPoint {
+  step: number;
+  /** Fraction of weights whose EMA frequency exceeds the report threshold (frozen weights included until it decays). */
+  fraction: number;
+  frozenFraction: number;
+  /** Integer changes since tracking started, summed over the tracked weights (absent in older result files). */
+  flips?: number;
+  /** Of those, changes that reversed the previous change of the same weight. */
+  reversals?: number;
+}
+
 export interface OscillationSummary {
   /** Fraction of tracked weights oscillating (frequency > reportThreshold) at the end. */
   fraction: number;
   frozenFraction: number;
-  history: { step: number; fraction: number; frozenFraction: number }[];
-  layers: Record<string, { fraction: number; frozenFraction: number; history: { step: number; fraction: number; frozenFraction: number }[] }>;
+  /** Number of tracked weights, the denominator of the fractions and rates (absent in older result files). */
+  weights?: number;
+  history: OscillationPoint[];
+  layers: Record<string, { fraction: number; frozenFraction: number; weights?: number; history: OscillationPoint[] }>;
 }
 
 export interface TwinSummary {
@@ -103,6 +121,10 @@ export interface RunResult {
   twin?: TwinSummary;
   /** Per-layer and total cost (src/cost). */
   cost?: CostReport;
+  /** A lesson's run (`--preset`): the lesson id, its claim checked on all its runs, and those other runs. */
+  lesson?: string;
+  claim?: ClaimResult;
+  compare?: Record<string, Omit<RunResult, 'weights'>>;
   /** With --save-weights: each layer's integer codes and scales. */
   weights?: Record<string, { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }>;
 }

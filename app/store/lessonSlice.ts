@@ -1,0 +1,142 @@
+/**
+ * Lesson slice: the runs a lesson's claim compares against. When a run of a lesson starts (a preset
+ * is loaded), the claim's compare runs (src/experiment/claims.ts `lessonExperiments`, same seed) are
+ * trained on a pool worker beside it, one after another; their results stay here, keyed by the
+ * experiment, so replaying the lesson does not train them again, and a run the user already
+ * completed with the same experiment (the oscillation lesson before its freezing lesson) stands in. The claim itself is derived from
+ * this state and the run (claimSelectors.ts).
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import { type ClaimRun, lessonExperiments } from '../../src/experiment/claims';
+import { getPreset } from '../../src/experiment/presets';
+import type { Experiment } from '../../src/experiment/schema';
+import type { RunResult } from '../../src/train/types';
+import { claimRunOfState } from './claimSelectors';
+import type { LabState } from './types';
+
+/** Runs an experiment to the end off the training worker (a pool worker in the browser). */
+export interface LessonEffects {
+  runCompare: (
+    id: string,
+    experiment: Experiment,
+    signal: AbortSignal,
+    onProgress: (fraction: number) => void,
+  ) => Promise<Omit<RunResult, 'history' | 'weights'>>;
+}
+
+export const NO_LESSON_EFFECTS: LessonEffects = {
+  runCompare: () => Promise.reject(new Error('no worker for comparison runs in this environment')),
+};
+
+/** One compare run of a lesson. */
+export interface CompareRun {
+  role: string;
+  experiment: Experiment;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Fraction of its steps done (0–1). */
+  fraction: number;
+  result?: ClaimRun;
+  error?: string;
+}
+
+/** The lesson attached to a run: which preset, and its compare runs. */
+export interface LessonRun {
+  presetId: string;
+  /** The training run whose claim this is. */
+  runId: string;
+  compare: CompareRun[];
+}
+
+export interface LessonSlice {
+  /** Lessons by run id (a run started while a preset was loaded). */
+  lessons: Record<string, LessonRun>;
+  /** Starts the compare runs of the loaded preset's lesson for run `runId` (its experiment). */
+  startLesson: (runId: string) => void;
+  /** Stops every compare run (reset). */
+  cancelLessons: () => void;
+}
+
+/** Key of an experiment for reusing a compare result (the name is only a label). */
+const keyOf = (e: Experiment) => JSON.stringify({ ...e, name: '' });
+
+export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [], [], LessonSlice> {
+  return (set, get) => {
+    let controller = new AbortController();
+    /** Finished compare results by experiment, for replays of the same lesson. */
+    const done = new Map<string, ClaimRun>();
+    let queue: Promise<void> = Promise.resolve();
+
+    const patchCompare = (runId: string, role: string, patch: Partial<CompareRun>) => {
+      const lesson = get().lessons[runId];
+      if (!lesson) return;
+      const compare = lesson.compare.map((c) => (c.role === role ? { ...c, ...patch } : c));
+      set({ lessons: { ...get().lessons, [runId]: { ...lesson, compare } } });
+    };
+
+    /** A finished result for `e`: an earlier compare run, or a training run that completed. */
+    const known = (e: Experiment): ClaimRun | undefined => {
+      const key = keyOf(e);
+      if (done.has(key)) return done.get(key);
+      const run = Object.values(get().runs).find((r) => r.phase === 'completed' && r.result && keyOf(r.experiment) === key);
+      return run && claimRunOfState(run);
+    };
+
+    const train = async (runId: string, c: CompareRun, signal: AbortSignal) => {
+      const cached = known(c.experiment);
+      if (cached) return patchCompare(runId, c.role, { status: 'done', fraction: 1, result: cached });
+      if (signal.aborted) return;
+      patchCompare(runId, c.role, { status: 'running' });
+      try {
+        const r = await fx.runCompare(`${runId}:${c.role}`, c.experiment, signal, (fraction) =>
+          patchCompare(runId, c.role, { fraction }),
+        );
+        const result: ClaimRun = {
+          experiment: r.experiment,
+          stepsDone: r.experiment.train.steps,
+          testAccuracy: r.testAccuracy,
+          oscillation: r.oscillation,
+          twin: r.twin,
+          final: true,
+        };
+        done.set(keyOf(c.experiment), result);
+        patchCompare(runId, c.role, { status: 'done', fraction: 1, result });
+      } catch (err) {
+        if (signal.aborted) return;
+        patchCompare(runId, c.role, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      }
+    };
+
+    return {
+      lessons: {},
+      startLesson: (runId) => {
+        const s = get();
+        const preset = s.presetId ? getPreset(s.presetId) : undefined;
+        const run = s.runs[runId];
+        if (!preset || !run || s.lessons[runId]) return;
+        const { self: _self, ...others } = lessonExperiments(run.experiment, preset.claim);
+        const compare: CompareRun[] = Object.entries(others).map(([role, experiment]) => ({
+          role,
+          experiment,
+          status: 'queued',
+          fraction: 0,
+        }));
+        set({ lessons: { ...s.lessons, [runId]: { presetId: preset.id, runId, compare } } });
+        const signal = controller.signal;
+        // One compare run at a time: the training run has the other core.
+        for (const c of compare) queue = queue.then(() => train(runId, c, signal));
+      },
+      cancelLessons: () => {
+        controller.abort();
+        controller = new AbortController();
+        queue = Promise.resolve();
+        const lessons = Object.fromEntries(
+          Object.entries(get().lessons).map(([id, l]) => [
+            id,
+            { ...l, compare: l.compare.map((c) => (c.status === 'done' ? c : { ...c, status: 'failed' as const, error: 'cancelled' })) },
+          ]),
+        );
+        set({ lessons });
+      },
+    };
+  };
+}

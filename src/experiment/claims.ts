@@ -1,0 +1,151 @@
+/**
+ * Claims: what a lesson says happens, as a sentence and as a predicate over numbers measured on the
+ * lesson's own runs. A lesson is a teaching preset plus its claim (src/experiment/presets.ts); where
+ * a claim compares two settings, the lesson names the other runs as patches of its experiment
+ * (`compare`), and every run of a lesson uses the same seed.
+ *
+ * Pure: the runner (src/lessons/run.ts) and the app build {@link ClaimRun}s from what they measured,
+ * final or so far, and call {@link checkClaim}. A claim is provisional until every run has finished.
+ */
+import { costOfExperiment } from '../cost/report';
+import type { OscillationSummary } from '../train/types';
+import { type Experiment, experimentSchema } from './schema';
+
+/** What a claim may read of one run: final, or so far while it trains. */
+export interface ClaimRun {
+  experiment: Experiment;
+  stepsDone: number;
+  /** Latest test accuracy (0–1); undefined before the first evaluation. */
+  testAccuracy?: number;
+  oscillation?: Pick<OscillationSummary, 'fraction' | 'frozenFraction' | 'weights' | 'history'>;
+  /** Twin comparison (runs with a twin): fraction of identical integer weights. */
+  twin?: { agreement: number };
+  /** True once the run has ended (completed, diverged or stopped). */
+  final: boolean;
+}
+
+/** Named numbers a claim measured (NaN: not measurable yet). */
+export type Measured = Record<string, number>;
+
+/** A deep patch of an experiment (plain objects merge, everything else replaces). */
+export type ExperimentPatch = Record<string, unknown>;
+
+/** Runs of a lesson by role: `self` is the lesson's own experiment, the others its `compare` runs. */
+export type LessonRuns = { self: ClaimRun } & Record<string, ClaimRun>;
+
+export interface ClaimSpec {
+  /** The claim in one sentence a student can check against the numbers. */
+  text: string;
+  /** The machine-checked predicate, written out (the same test as {@link holds}). */
+  predicate: string;
+  /** When it holds and when it does not, as measured in this lab. */
+  condition: string;
+  /** Other runs the claim compares against: role → patch of the lesson's experiment (same seed). */
+  compare?: Record<string, ExperimentPatch>;
+  /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
+  measure(runs: LessonRuns): Measured;
+  holds(m: Measured): boolean;
+}
+
+/** A checked claim: what a run's result carries as `claim` and what the app shows beside the run. */
+export interface ClaimResult {
+  text: string;
+  predicate: string;
+  condition: string;
+  /** Whether the predicate holds on the measured numbers; null while any number is not measurable. */
+  holds: boolean | null;
+  measured: Measured;
+  /** False while any run of the lesson is still training: the verdict may still change. */
+  final: boolean;
+}
+
+/** Deep merge of plain objects; arrays and other values replace. */
+export function mergePatch<T extends Record<string, unknown>>(base: T, patch: ExperimentPatch): T {
+  const out: Record<string, unknown> = { ...base };
+  const isPlain = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    out[k] = isPlain(b) && isPlain(v) ? mergePatch(b, v) : v;
+  }
+  return out as T;
+}
+
+/**
+ * The experiments a lesson trains, by role, all at `seed`: `self` is `experiment` as given, each
+ * compare run is it with its patch applied (so a flag that changes the lesson changes every run).
+ */
+export function lessonExperiments(experiment: Experiment, claim: ClaimSpec, seed = experiment.seed): Record<string, Experiment> {
+  const self = { ...experiment, seed };
+  const out: Record<string, Experiment> = { self };
+  for (const [role, patch] of Object.entries(claim.compare ?? {})) {
+    out[role] = experimentSchema.parse(mergePatch(self as unknown as Record<string, unknown>, patch));
+  }
+  return out;
+}
+
+/** Checks a claim on the runs measured so far (a missing compare run counts as not measurable). */
+export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self: ClaimRun }): ClaimResult {
+  const roles = ['self', ...Object.keys(claim.compare ?? {})];
+  const missing = roles.some((r) => runs[r] === undefined);
+  const measured = missing ? {} : claim.measure(runs as LessonRuns);
+  const measurable = !missing && Object.values(measured).every(Number.isFinite);
+  return {
+    text: claim.text,
+    predicate: claim.predicate,
+    condition: claim.condition,
+    holds: measurable ? claim.holds(measured) : null,
+    measured: roundMeasured(measured),
+    final: !missing && roles.every((r) => runs[r]!.final),
+  };
+}
+
+/** Four significant digits: enough to read a predicate's margin, short enough for a table. */
+function roundMeasured(m: Measured): Measured {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? Number(v.toPrecision(4)) : v]));
+}
+
+// ---- What claims measure, each a plain function of one run -------------------------------------
+
+/** Latest test accuracy (0–1), NaN before the first evaluation. */
+export function acc(run: ClaimRun): number {
+  return run.testAccuracy ?? NaN;
+}
+
+/** Fraction of tracked weights whose oscillation frequency EMA is above the report threshold. */
+export function oscillating(run: ClaimRun): number {
+  return run.oscillation?.history.length ? run.oscillation.fraction : NaN;
+}
+
+/** Fraction of tracked weights frozen. */
+export function frozen(run: ClaimRun): number {
+  return run.oscillation?.history.length ? run.oscillation.frozenFraction : NaN;
+}
+
+/**
+ * Oscillations per 1000 weights per 100 steps over the last quarter of the steps done: integer
+ * changes that reverse the weight's previous change, counted exactly. Unlike the EMA fraction it
+ * drops as soon as weights stop flipping (a frozen weight's EMA only decays at rate m).
+ */
+export function reversalRate(run: ClaimRun): number {
+  const osc = run.oscillation;
+  if (!osc || !osc.weights || osc.history.length < 2) return NaN;
+  const end = osc.history[osc.history.length - 1];
+  const from = osc.history.find((p) => p.step >= 0.75 * end.step) ?? end;
+  if (end.reversals === undefined || from.reversals === undefined || end.step === from.step) return NaN;
+  return ((end.reversals - from.reversals) / osc.weights / (end.step - from.step)) * 1e5;
+}
+
+/** Fraction of identical integer weights between the twins. */
+export function agreement(run: ClaimRun): number {
+  return run.twin?.agreement ?? NaN;
+}
+
+/** ACEv2 of the run's model and quantization (the lab's formulation; a pure function of the experiment). */
+export function acev2(run: ClaimRun): number {
+  return costOfExperiment(run.experiment).total.acev2;
+}
+
+/** ACE (PokeBNN): Σ over MACs of b_w·b_a. */
+export function ace(run: ClaimRun): number {
+  return costOfExperiment(run.experiment).total.ace;
+}

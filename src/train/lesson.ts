@@ -1,0 +1,63 @@
+/**
+ * Runs a lesson to the end: its own experiment and the compare runs its claim names, one after the
+ * other at one seed, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and
+ * the lesson tests use it; the browser trains the same experiments in its workers.
+ */
+import type { MnistData } from '../data/mnist';
+import { checkClaim, type ClaimResult, type ClaimRun, lessonExperiments } from '../experiment/claims';
+import type { Preset } from '../experiment/presets';
+import type { Experiment } from '../experiment/schema';
+import { runExperiment, type RunOptions } from './run';
+import type { RunResult, StepReport } from './types';
+
+/** What a claim reads of a finished (or imported) run. */
+export function claimRunOf(result: Pick<RunResult, 'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status'>): ClaimRun {
+  const last = result.history[result.history.length - 1];
+  return {
+    experiment: result.experiment,
+    stepsDone: last?.step ?? 0,
+    testAccuracy: result.testAccuracy,
+    oscillation: result.oscillation,
+    twin: result.twin,
+    final: true,
+  };
+}
+
+export interface LessonOutcome {
+  /** Result of the lesson's own experiment, with the checked claim. */
+  self: RunResult & { claim: ClaimResult };
+  /** Results of the compare runs, by role. */
+  compare: Record<string, RunResult>;
+}
+
+/**
+ * Trains every run of `preset`'s lesson at `seed` (default: the experiment's), `experiment` standing
+ * in for the preset's own (flags may have changed it; the compare patches apply on top of it).
+ * A run that diverges still counts: its numbers are what the claim reads.
+ */
+export async function runLesson(
+  preset: Preset,
+  data: MnistData,
+  options: {
+    experiment?: Experiment;
+    seed?: number;
+    onRunStart?: (role: string, experiment: Experiment) => void;
+    onReport?: (role: string, report: StepReport) => void;
+  } & Pick<RunOptions, 'saveWeights' | 'signal'> = {},
+): Promise<LessonOutcome> {
+  const base = options.experiment ?? preset.experiment;
+  const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
+  const results: Record<string, RunResult> = {};
+  for (const [role, exp] of Object.entries(experiments)) {
+    options.onRunStart?.(role, exp);
+    const onReport = options.onReport ? (r: StepReport) => options.onReport!(role, r) : undefined;
+    results[role] = await runExperiment(exp, data, onReport, {
+      saveWeights: role === 'self' && options.saveWeights,
+      signal: options.signal,
+    });
+  }
+  const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
+  const claim = checkClaim(preset.claim, runs as { self: ClaimRun });
+  const { self, ...compare } = results;
+  return { self: { ...self, claim }, compare };
+}

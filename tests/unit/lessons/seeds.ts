@@ -1,0 +1,56 @@
+/**
+ * Runs lessons at several seeds, as the runner does (wasm backend, real training), and tabulates
+ * whether each claim held. Runs are shared: an experiment that two lessons train (the freezing
+ * lesson's base is the oscillation lesson itself) is trained once per seed.
+ */
+import { checkClaim, type ClaimResult, type ClaimRun, lessonExperiments } from '../../../src/experiment/claims';
+import type { Preset } from '../../../src/experiment/presets';
+import type { Experiment } from '../../../src/experiment/schema';
+import { loadMnistNode } from '../../../src/data/node';
+import { initBackend } from '../../../src/tensor/backend';
+import { claimRunOf } from '../../../src/train/lesson';
+import { runExperiment } from '../../../src/train/run';
+
+export interface SeedOutcome {
+  id: string;
+  seed: number;
+  claim: ClaimResult;
+}
+
+/** Checks every lesson of `presets` at every seed; `seeds[0]` should be the shipped seed. */
+export async function checkLessons(presets: readonly Preset[], seeds: readonly number[]): Promise<SeedOutcome[]> {
+  await initBackend('wasm');
+  const data = loadMnistNode();
+  const cache = new Map<string, Promise<ClaimRun>>();
+  const train = (exp: Experiment) => {
+    const key = JSON.stringify({ ...exp, name: '' });
+    if (!cache.has(key)) cache.set(key, runExperiment(exp, data).then(claimRunOf));
+    return cache.get(key)!;
+  };
+  const out: SeedOutcome[] = [];
+  for (const seed of seeds)
+    for (const p of presets) {
+      const runs: Record<string, ClaimRun> = {};
+      // One at a time: runs share the backend and the machine's two cores.
+      for (const [role, exp] of Object.entries(lessonExperiments(p.experiment, p.claim, seed))) runs[role] = await train(exp);
+      out.push({ id: p.id, seed, claim: checkClaim(p.claim, runs as { self: ClaimRun }) });
+    }
+  return out;
+}
+
+/** A table, one line per lesson: shipped-seed verdict, measured numbers, and holds at other seeds. */
+export function seedTable(outcomes: SeedOutcome[], shipped: (id: string) => number): string {
+  const ids = [...new Set(outcomes.map((o) => o.id))];
+  return ids
+    .map((id) => {
+      const mine = outcomes.filter((o) => o.id === id);
+      const at = mine.find((o) => o.seed === shipped(id));
+      const others = mine.filter((o) => o.seed !== shipped(id));
+      const held = others.filter((o) => o.claim.holds).length;
+      const mark = (h: boolean | null) => (h === null ? '?' : h ? '✔' : '✘');
+      return `${id}: shipped seed ${mark(at?.claim.holds ?? null)} ${JSON.stringify(at?.claim.measured)}; other seeds ${held}/${others.length} (${others
+        .map((o) => `${o.seed}${mark(o.claim.holds)}`)
+        .join(' ')})`;
+    })
+    .join('\n');
+}
