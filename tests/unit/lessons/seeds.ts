@@ -38,19 +38,21 @@ export async function checkLessons(presets: readonly Preset[], seeds: readonly n
   return out;
 }
 
-/** A table, one line per lesson: shipped-seed verdict, measured numbers, and holds at other seeds. */
+/**
+ * A table, one block per lesson: the shipped-seed verdict, how many other seeds it held at, and the
+ * measured numbers at every seed.
+ */
 export function seedTable(outcomes: SeedOutcome[], shipped: (id: string) => number): string {
   const ids = [...new Set(outcomes.map((o) => o.id))];
+  const mark = (h: boolean | null) => (h === null ? '?' : h ? '✔' : '✘');
   return ids
     .map((id) => {
       const mine = outcomes.filter((o) => o.id === id);
       const at = mine.find((o) => o.seed === shipped(id));
       const others = mine.filter((o) => o.seed !== shipped(id));
       const held = others.filter((o) => o.claim.holds).length;
-      const mark = (h: boolean | null) => (h === null ? '?' : h ? '✔' : '✘');
-      return `${id}: shipped seed ${mark(at?.claim.holds ?? null)} ${JSON.stringify(at?.claim.measured)}; other seeds ${held}/${others.length} (${others
-        .map((o) => `${o.seed}${mark(o.claim.holds)}`)
-        .join(' ')})`;
+      const rows = mine.map((o) => `    seed ${o.seed} ${mark(o.claim.holds)} ${JSON.stringify(o.claim.measured)}`);
+      return [`${id}: shipped seed ${mark(at?.claim.holds ?? null)}, other seeds ${held}/${others.length}`, ...rows].join('\n');
     })
     .join('\n');
 }

@@ -1,0 +1,23 @@
+/**
+ * A lesson in the browser: picking it and pressing play trains its compare run on a pool worker
+ * beside it; the claim shows provisional, then final with ✔ and the measured numbers.
+ */
+import { expect, test } from './fixtures';
+import { LessonPanel } from './pages/LessonPanel';
+
+test('a lesson checks its claim on its own run and its compare run', async ({ lab, page }) => {
+  const lesson = new LessonPanel(page);
+  // The fastest lesson: the narrow 8-bit MLP against the wide 4-bit one (a few seconds each).
+  await lesson.pick('pareto-w8a8-mlp-narrow');
+  await lab.controls.play.click();
+  await expect(lesson.claim).toBeVisible();
+  await expect(lesson.claim).toHaveAttribute('data-final', 'false');
+  const claim = await lesson.waitForFinal();
+  expect(claim.compare).toEqual([{ role: 'wide4', status: 'done' }]);
+  expect(Object.keys(claim.measured)).toEqual(['acc', 'acc(wide 4-bit)', 'acev2', 'acev2(wide 4-bit)']);
+  // The verdict is whatever the numbers say; the panel shows the same verdict and numbers.
+  await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
+  await expect(lesson.claim).toHaveAttribute('data-final', 'true');
+  await expect(lesson.measured).toContainText('acc(wide 4-bit)');
+  await expect(lesson.measured).toContainText(String(claim.measured.acc));
+});
