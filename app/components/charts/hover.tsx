@@ -87,7 +87,12 @@ export function HoverCapture({ steps, channel }: { steps: readonly number[]; cha
  * step, ←/→ (Home/End) move, Escape hides; Tab moves on into the hover card's explain buttons.
  * The card hides when focus leaves the wrapper.
  */
-export function KeyboardHover(props: { channel: HoverChannel; count: number; label: string; children: ReactNode }) {
+export function KeyboardHover(props: {
+  channel: HoverChannel;
+  count: number;
+  label: string;
+  children: ReactNode;
+}) {
   const { channel, count } = props;
   const move = (i: number) => channel.set(Math.min(Math.max(i, 0), count - 1));
   return (
