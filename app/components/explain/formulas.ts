@@ -14,6 +14,7 @@ import { FLOAT_BITS, type Experiment } from '../../../src/experiment/schema';
 import { describeModel, type LayerSpec } from '../../../src/models/spec';
 import { makeGrid } from '../../../src/quant/grid';
 import type { Grid } from '../../../src/quant/types';
+import type { TwinPoint } from '../../../src/train/types';
 
 /** One formula: what it computes, the general form, and the same with the live values filled in. */
 export interface FormulaLine {
@@ -335,6 +336,34 @@ export function explainOscillation(o: OscillationValues): Explanation {
     notes: [
       `With m = ${m}, f is roughly the share of the last ~${Math.round(1 / o.momentum)} steps that were oscillations.`,
     ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Twin runs
+
+/** The twin agreement metrics at one point (SCIENCE §1). */
+export function explainTwin(p: TwinPoint): Explanation {
+  return {
+    title: 'Twin agreement',
+    lines: [
+      {
+        label: 'identical integer weights',
+        formula: 'mean(q_STE == q_other) over all weights',
+        filled: `${pct(p.agreement)} at step ${p.step}`,
+      },
+      {
+        label: 'alignment error',
+        formula: '‖w_other − w_STE‖ / ‖w_STE‖ (with the SGD mapping: ‖M(w_other) − w_STE‖ / ‖w_STE‖)',
+        filled: `${num(p.alignmentError)} at step ${p.step}`,
+      },
+      {
+        label: 'same latent sign',
+        formula: 'mean(sign(w_STE) == sign(w_other))',
+        filled: pct(p.signAgreement),
+      },
+    ],
+    notes: ['Both twins start from the same seed and see the same batches.'],
   };
 }
 
