@@ -6,7 +6,7 @@
  * Notation as in SCIENCE.md: q = clamp(round(x/s) + z, q_min, q_max), x̂ = s·(q − z), v = x/s + z.
  */
 import { formatCount } from '../../../src/cost/format';
-import type { LayerCost } from '../../../src/cost/types';
+import type { CostAxis, CostReport, LayerCost } from '../../../src/cost/types';
 import { estimatorDerivative, resolveParam } from '../../../src/estimators/registry';
 import { roundHalfEven } from '../../../src/estimators/periodic';
 import type { EstimatorSpec } from '../../../src/estimators/types';
@@ -432,5 +432,79 @@ export function explainLayerCost(
     title: `Cost of ${cost.name}, per image`,
     lines,
     notes: ['ACEv2 is the lab’s own formula: PikeLPN’s exact equation is not verified.'],
+  };
+}
+
+/** The model totals: each cost summed over its layers, the sum spelled out. */
+export function explainCostTotal(report: CostReport): Explanation {
+  const sum = (
+    k: 'macs' | 'bops' | 'ace' | 'acev2' | 'sizeBits',
+    label: string,
+    formula: string,
+  ): FormulaLine => ({
+    label,
+    formula,
+    filled: `${report.layers.map((l) => formatCount(l[k])).join(' + ')} = ${formatCount(report.total[k])}`,
+  });
+  return {
+    title: 'Cost of the whole model, per image',
+    lines: [
+      sum('macs', 'MACs per image', 'Σ_layers MACs'),
+      sum('bops', 'BOPs', 'Σ_layers MACs·b_w·b_a'),
+      sum('ace', 'ACE', 'Σ_layers MACs·b_w·b_a'),
+      sum('acev2', 'ACEv2 (the lab’s)', 'Σ_layers ACEv2'),
+      {
+        label: 'size',
+        formula: 'Σ_layers size bits / 8',
+        filled: `${report.total.sizeBits} bits = ${num(report.total.sizeBits / 8)} B`,
+      },
+    ],
+    notes: ['ACEv2 is the lab’s own formula: PikeLPN’s exact equation is not verified.'],
+  };
+}
+
+/** The explanation of a cost row by name: a layer, or `total`. */
+export function explainCostRow(report: CostReport, specs: LayerSpec[], name: string): Explanation | null {
+  if (name === 'total') return explainCostTotal(report);
+  const cost = report.layers.find((l) => l.name === name);
+  return cost
+    ? explainLayerCost(
+        cost,
+        specs.find((l) => l.name === name),
+        report.options.floatBits,
+      )
+    : null;
+}
+
+/** Axis names as the cost report spells them, for {@link explainCostAxis}. */
+const AXIS_LINE: Record<CostAxis, string> = {
+  ace: 'ACE',
+  acev2: 'ACEv2 (the lab’s)',
+  bops: 'BOPs',
+  sizeBits: 'size',
+  macs: 'MACs per image',
+};
+
+/** A Pareto point: its final test accuracy and its cost on the plotted axis, summed over layers. */
+export function explainParetoPoint(
+  p: { testAccuracy: number; experiment: Experiment },
+  report: CostReport,
+  axis: CostAxis,
+): Explanation {
+  const accuracy = explainMetric({
+    metric: 'accuracy',
+    split: 'test',
+    value: p.testAccuracy,
+    step: p.experiment.train.steps,
+    batchSize: p.experiment.train.batchSize,
+    testSize: p.experiment.data.testSize,
+  });
+  const cost = explainCostTotal(report).lines.find((l) => l.label === AXIS_LINE[axis]);
+  return {
+    title: 'This point',
+    lines: cost ? [...accuracy.lines, cost] : accuracy.lines,
+    notes: [
+      'Accuracy at the end of the run, on the test split; cost per image, from the model and its bits.',
+    ],
   };
 }
