@@ -508,3 +508,31 @@ export function explainParetoPoint(
     ],
   };
 }
+
+/** One row of the bits table: the layer's weight and input grids and its weight storage. */
+export function explainLayerBits(spec: LayerSpec, exp: Experiment): Explanation {
+  const w = gridOf(spec.weightBits, exp.quant.weight.symmetric, 'weight');
+  const a = gridOf(spec.actBits, exp.quant.act.symmetric, 'act');
+  const bits = spec.weightCount * spec.weightBits;
+  return {
+    title: `Layer ${spec.name}`,
+    lines: [
+      {
+        label: 'weight grid',
+        formula: 'q = clamp(round(x/s) + z, q_min, q_max)',
+        filled: describeGrid(w, exp.quant.weight.symmetric),
+      },
+      {
+        label: 'input grid',
+        formula: 'q = clamp(round(x/s) + z, q_min, q_max)',
+        filled: describeGrid(a, exp.quant.act.symmetric),
+      },
+      {
+        label: 'weight storage',
+        formula: '#weights·b_w bits (scales and bias extra)',
+        filled: `${spec.weightCount}·${spec.weightBits} = ${bits} bits = ${num(bits / 8)} B`,
+      },
+    ],
+    notes: spec.name === 'fc1' || spec.name === 'conv1' ? [CONVENTIONS.pixels] : [],
+  };
+}
