@@ -137,6 +137,14 @@ function MetricChart(props: {
         count={rows.length}
         label={`${props.title}: ←/→ pick a step, Tab to a value's formula`}
       >
+        {/* Before the plot in tab order: Tab from the focused chart goes straight to the card. */}
+        <MetricHoverCard
+          channel={hover}
+          rows={rows}
+          metric={log ? 'loss' : 'accuracy'}
+          testId={props.testId}
+          experiment={props.experiment}
+        />
         <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
           <CartesianGrid stroke="#eee" />
           <XAxis {...stepAxisProps(xAxis)} />
@@ -153,13 +161,6 @@ function MetricChart(props: {
           <FastSeries rows={rows} series={props.series} />
           <HoverCapture steps={steps} channel={hover} />
         </LineChart>
-        <MetricHoverCard
-          channel={hover}
-          rows={rows}
-          metric={log ? 'loss' : 'accuracy'}
-          testId={props.testId}
-          experiment={props.experiment}
-        />
       </KeyboardHover>
     </ChartCard>
   );

@@ -139,6 +139,8 @@ const TrajectoryView = memo(function TrajectoryView({
         count={t.rows.length}
         label="Weight trajectories: ←/→ pick a step, Tab to a weight's formula"
       >
+        {/* Before the plot in tab order: Tab from the focused chart goes straight to the card. */}
+        <HoverCard channel={hover} t={t} info={info} />
         <LineChart
           width={CHART_WIDTH}
           height={CHART_HEIGHT}
@@ -160,7 +162,6 @@ const TrajectoryView = memo(function TrajectoryView({
           <FastSeries rows={t.rows} series={series} />
           <HoverCapture steps={steps} channel={hover} />
         </LineChart>
-        <HoverCard channel={hover} t={t} info={info} />
       </KeyboardHover>
     </ChartCard>
   );
