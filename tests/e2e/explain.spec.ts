@@ -11,7 +11,10 @@ import { SMALL_EXPERIMENT } from './pages/LabPage';
 const numbers = (text: string): number[] =>
   (text.replace(/−/g, '-').match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(Number);
 
-test('a trajectory point explains its code by keyboard; every chart says what to look for', async ({ lab, page }) => {
+test('a trajectory point explains its code by keyboard; every chart says what to look for', async ({
+  lab,
+  page,
+}) => {
   await lab.setExperiment(SMALL_EXPERIMENT);
   await lab.controls.play.click();
   await lab.waitFor(
@@ -56,7 +59,13 @@ test('a trajectory point explains its code by keyboard; every chart says what to
   await expect(tip).toBeHidden();
 
   // Every chart on the page (training, cost, Pareto, comparison) has its one-line "look for".
-  for (const id of [...CHART_IDS, 'cost.breakdown', 'cost.aceVsAcev2', 'pareto.chart', 'chart.compare.loss']) {
+  for (const id of [
+    ...CHART_IDS,
+    'cost.breakdown',
+    'cost.aceVsAcev2',
+    'pareto.chart',
+    'chart.compare.loss',
+  ]) {
     await expect(page.getByTestId(`${id}.lookFor`), `${id} says what to look for`).not.toBeEmpty();
   }
   const charts = page.locator('figure.chart');
