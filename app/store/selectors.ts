@@ -104,6 +104,9 @@ export interface Trajectories {
   rows: Array<Record<string, number> & { step: number }>;
   /** Hover details per row (same order as `rows`). */
   details: SampleDetail[][];
+  /** Per row: the layer's (mean) weight scale and the zero point used for the grid units. */
+  scales: number[];
+  zeroPoints: number[];
   /** Integer grid points and rounding thresholds (half-integers) covering the lines. */
   grid: number[];
   thresholds: number[];
@@ -122,19 +125,27 @@ function mode(values: number[]): number {
 /**
  * Sampled weight trajectories of `layer` in grid units: latent u = w/s + z against the integer code,
  * so grid points are integers and rounding thresholds half-integers whatever the (changing) scale.
- * The zero point z is recovered as the most common code − round(w/s) of the row (0 when symmetric).
+ * The zero point z is the reported one when it is an integer (per-tensor); otherwise (per-channel
+ * means, runs saved before it was reported) the most common code − round(w/s) of the row.
  */
 export function trajectories(reports: Series<ReportRow>, layer: string): Trajectories {
   const rows: Trajectories['rows'] = [];
   const details: SampleDetail[][] = [];
+  const scales: number[] = [];
+  const zeroPoints: number[] = [];
   const indices: number[] = [];
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rowsOf(reports)) {
-    const scale = r.layers.find((l) => l.name === layer)?.weightScale;
+    const report = r.layers.find((l) => l.name === layer);
+    const scale = report?.weightScale;
     const samples = r.samples.filter((s) => s.layer === layer).slice(0, MAX_TRAJECTORIES);
     if (!scale || samples.length === 0) continue;
-    const z = mode(samples.map((s) => s.code - Math.round(s.latent / scale)));
+    const reported = report.weightZeroPoint;
+    const z =
+      reported !== undefined && Number.isInteger(reported)
+        ? reported
+        : mode(samples.map((s) => s.code - Math.round(s.latent / scale)));
     const row: Record<string, number> & { step: number } = { step: r.point.step };
     for (const s of samples) {
       if (!indices.includes(s.index)) indices.push(s.index);
@@ -145,16 +156,18 @@ export function trajectories(reports: Series<ReportRow>, layer: string): Traject
       hi = Math.max(hi, u, s.code);
     }
     rows.push(row);
+    scales.push(scale);
+    zeroPoints.push(z);
     details.push(
       samples.map(({ index, latent, code, flips, frozen }) => ({ index, latent, code, flips, frozen })),
     );
   }
-  if (rows.length === 0) return { indices, rows, details, grid: [], thresholds: [] };
+  if (rows.length === 0) return { indices, rows, details, scales, zeroPoints, grid: [], thresholds: [] };
   const gLo = Math.floor(lo);
   const gHi = Math.ceil(hi);
   const grid = Array.from({ length: gHi - gLo + 1 }, (_, i) => gLo + i);
   const thresholds = grid.length <= 24 ? grid.slice(0, -1).map((g) => g + 0.5) : [];
-  return { indices, rows, details, grid: grid.length <= 24 ? grid : [], thresholds };
+  return { indices, rows, details, scales, zeroPoints, grid: grid.length <= 24 ? grid : [], thresholds };
 }
 
 /** The oscillation-frequency histogram as step-area points on its bin edges (x = frequency). */

@@ -7,16 +7,18 @@ import type { QuantModel } from '../models/build';
 import type { LayerReport } from './types';
 
 /** Numbers per layer in {@link layerStatsTensor}, in this order. */
-export const LAYER_STATS = ['weightScale', 'actScale', 'actClipFraction'] as const;
+export const LAYER_STATS = ['weightScale', 'weightZeroPoint', 'actScale', 'actClipFraction'] as const;
 
 /**
- * [L·3] float tensor: per layer, the mean weight scale (over channels when per-channel), the mean
- * input-activation scale and the activation clip fraction of the last training batch. Caller owns it.
+ * [L·4] float tensor: per layer, the mean weight scale and zero point (over channels when
+ * per-channel), the mean input-activation scale and the activation clip fraction of the last
+ * training batch. Caller owns it.
  */
 export function layerStatsTensor(model: QuantModel): tf.Tensor1D {
   return tf.tidy(() => {
     const parts = model.layers.flatMap(({ quantizers }) => [
       tf.mean(quantizers.weight.scale()),
+      tf.mean(quantizers.weight.zeroPoint()),
       tf.mean(quantizers.act.scale()),
       tf.reshape(quantizers.act.clipFraction(), []),
     ]);
@@ -30,7 +32,8 @@ export function toLayerReports(model: QuantModel, values: ArrayLike<number>): La
   return model.layers.map((layer, i) => ({
     name: layer.spec.name,
     weightScale: values[i * n],
-    actScale: values[i * n + 1],
-    actClipFraction: values[i * n + 2],
+    weightZeroPoint: values[i * n + 1],
+    actScale: values[i * n + 2],
+    actClipFraction: values[i * n + 3],
   }));
 }

@@ -24,6 +24,8 @@ export interface HistoryPoint {
 export interface LayerReport {
   name: string;
   weightScale: number;
+  /** Mean weight zero point (0 when symmetric); absent in runs saved before it was reported. */
+  weightZeroPoint?: number;
   actScale: number;
   /** Fraction of activations outside the clip range in the last batch. */
   actClipFraction: number;

@@ -41,6 +41,8 @@ export function ChartCard(props: {
   children: ReactNode;
   aside?: ReactNode;
   legend?: ReactNode;
+  /** One short line under the title telling a student what to look for in this chart. */
+  lookFor?: string;
 }) {
   return (
     <figure className="chart" data-testid={props.testId} data-points={props.points}>
@@ -51,6 +53,11 @@ export function ChartCard(props: {
           {props.points > 0 && <PngButton name={props.title} />}
         </span>
       </figcaption>
+      {props.lookFor && (
+        <p className="chart-look-for small" data-testid={`${props.testId}.lookFor`}>
+          {props.lookFor}
+        </p>
+      )}
       {props.points === 0 ? (
         <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
           {props.empty ?? 'Press play to train.'}

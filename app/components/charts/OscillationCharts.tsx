@@ -1,19 +1,60 @@
 /** Oscillation statistics: the frequency histogram (latest) and oscillating / frozen fractions per layer over time. */
 import { memo, useMemo } from 'react';
+import type { Experiment } from '../../../src/experiment/schema';
+import { Explain } from '../explain/Explain';
+import { explainOscillation } from '../explain/formulas';
 import { CartesianGrid, LineChart, XAxis, YAxis } from 'recharts';
 import { useLab, useLabShallow } from '../../store/hooks';
 import { countTicks, niceCeil } from '../../store/axes';
 import { fractionSeries, frequencyBars, selectViewedRun, viewedSeries } from '../../store/selectors';
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow, RunState } from '../../store/types';
-import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
+import {
+  CHART_HEIGHT,
+  CHART_MARGIN,
+  CHART_WIDTH,
+  ChartCard,
+  COLORS,
+  markLines,
+  Swatch,
+  stepAxisProps,
+} from './ChartCard';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const FREQ_SERIES: SeriesSpec[] = [{ key: 'count', color: '#1f77b4', kind: 'area', width: 1 }];
 
-const FrequencyView = memo(function FrequencyView({ hist }: { hist: RunState['frequencyHistogram'] }) {
+/** The "i" next to an oscillation chart: the EMA with this run's m and thresholds, and the latest fractions. */
+function OscillationInfo(props: {
+  experiment: Experiment | null;
+  rows?: Record<string, number>[];
+  layers?: string[];
+  testId: string;
+}) {
+  const e = props.experiment;
+  if (!e) return null;
+  const explain = () => {
+    const last = props.rows?.at(-1);
+    const layer = props.layers?.[0];
+    return explainOscillation({
+      ...e.oscillation,
+      layer,
+      step: last?.step,
+      oscillatingFraction: last && layer ? last[`osc:${layer}`] : undefined,
+      frozenFraction: last && layer ? last[`frozen:${layer}`] : undefined,
+    });
+  };
+  return <Explain explain={explain} label="How oscillation is measured" testId={props.testId} />;
+}
+
+const FrequencyView = memo(function FrequencyView({
+  hist,
+  experiment,
+}: {
+  hist: RunState['frequencyHistogram'];
+  experiment: Experiment | null;
+}) {
   const rows = useMemo(() => frequencyBars(hist), [hist]);
   const ticks = useMemo(() => countTicks(Math.max(0, ...rows.map((b) => b.count))), [rows]);
   const xDomain = useMemo(() => extent(rows, ['x']), [rows]);
@@ -24,6 +65,8 @@ const FrequencyView = memo(function FrequencyView({ hist }: { hist: RunState['fr
       points={rows.length}
       empty="Appears once oscillations are tracked (≤ 4-bit layers, or all layers when enabled)."
       legend="weights per frequency bin (EMA of sign-reversing code changes per step); count axis is log-like"
+      aside={<OscillationInfo experiment={experiment} testId="chart.frequency.info" />}
+      lookFor="Most weights sit at f = 0; a tail to the right means weights whose codes keep flipping back and forth."
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" vertical={false} />
@@ -53,9 +96,11 @@ const FrequencyView = memo(function FrequencyView({ hist }: { hist: RunState['fr
 const FractionView = memo(function FractionView({
   reports,
   marks,
+  experiment,
 }: {
   reports: Series<ReportRow>;
   marks: Mark[];
+  experiment: Experiment | null;
 }) {
   const { layers, rows } = useMemo(() => fractionSeries(reports), [reports]);
   const series = useMemo<SeriesSpec[]>(
@@ -87,6 +132,10 @@ const FractionView = memo(function FractionView({
       testId="chart.fractions"
       points={layers.length === 0 ? 0 : rows.length}
       empty="Appears once oscillations are tracked."
+      aside={
+        <OscillationInfo experiment={experiment} rows={rows} layers={layers} testId="chart.fractions.info" />
+      }
+      lookFor="A thin line that stays up means many weights keep oscillating; freezing or dampening should pull it down late in training."
       legend={layers.map((l, i) => (
         <span key={l}>
           <Swatch color={COLORS[i % COLORS.length]} /> {l}{' '}
@@ -113,7 +162,8 @@ const FractionView = memo(function FractionView({
 
 export function FrequencyChart() {
   const hist = usePaced(useLab((s) => selectViewedRun(s)?.frequencyHistogram ?? null));
-  return <FrequencyView hist={hist} />;
+  const experiment = useLab((s) => selectViewedRun(s)?.experiment ?? null);
+  return <FrequencyView hist={hist} experiment={experiment} />;
 }
 
 export function FractionChart() {
@@ -123,5 +173,6 @@ export function FractionChart() {
       return { reports, marks };
     }),
   );
-  return <FractionView reports={reports} marks={marks} />;
+  const experiment = useLab((s) => selectViewedRun(s)?.experiment ?? null);
+  return <FractionView reports={reports} marks={marks} experiment={experiment} />;
 }

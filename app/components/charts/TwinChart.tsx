@@ -11,6 +11,8 @@ import type { Mark } from '../../store/types';
 import { CHART_HEIGHT, CHART_WIDTH, ChartCard, markLines, Swatch, stepAxisProps } from './ChartCard';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
+import { Explain } from '../explain/Explain';
+import { explainTwin } from '../explain/formulas';
 
 const SERIES: SeriesSpec[] = [
   { key: 'alignmentError', color: '#d62728', width: 1, opacity: 0.5, yAxisId: 'e' },
@@ -38,10 +40,13 @@ const TwinView = memo(function TwinView({
       testId="chart.twin"
       points={rows.length}
       empty="Turn on twin mode and press play."
+      lookFor="If the two estimators are the same in disguise, the green line stays near 100%: both twins hold the same integer weights."
       aside={
         last && (
           <span className="small" data-testid="chart.twin.last">
-            {(last.agreement * 100).toFixed(1)}% identical
+            <Explain testId="chart.twin.explain" explain={() => explainTwin(last)}>
+              {(last.agreement * 100).toFixed(1)}% identical
+            </Explain>
           </span>
         )
       }

@@ -6,6 +6,8 @@ import { niceCeil } from '../../store/axes';
 import { selectViewedRun, weightBars } from '../../store/selectors';
 import type { WeightHistogram } from '../../worker/protocol';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard } from './ChartCard';
+import { Explain } from '../explain/Explain';
+import { CONVENTIONS } from '../explain/formulas';
 import { extent, FastRules, FastSeries, type SeriesSpec } from './FastSeries';
 import { LayerPicker, pickLayer } from './LayerPicker';
 import { usePaced } from './pace';
@@ -32,7 +34,13 @@ const WeightHistogramView = memo(function WeightHistogramView({
       testId="chart.weights"
       points={bars.length}
       empty="Appears when a run starts."
-      aside={<LayerPicker layers={layers} value={layer} testId="chart.weights.layer" />}
+      aside={
+        <>
+          <LayerPicker layers={layers} value={layer} testId="chart.weights.layer" />
+          <Explain explain={() => CONVENTIONS.grids} label="About the grids" testId="chart.weights.info" />
+        </>
+      }
+      lookFor="Weights pile up around the integer grid points (red lines); a pile right at the ends means many weights are clipped."
       legend={
         hist && hist.bits < 32
           ? `${hist.bits}-bit grid [${hist.qmin}, ${hist.qmax}]: red lines`

@@ -3,7 +3,7 @@
  * chart's recharts x scale) writes the hovered row index to a tiny channel; a cursor line and a card
  * outside the chart subscribe to it. Only those two small components re-render on mouse moves.
  */
-import { useState, useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { usePlotArea, useXAxisInverseScale, useXAxisScale } from 'recharts';
 
 export interface HoverChannel {
@@ -79,5 +79,45 @@ export function HoverCapture({ steps, channel }: { steps: readonly number[]; cha
         onMouseLeave={() => channel.set(null)}
       />
     </g>
+  );
+}
+
+/**
+ * Keyboard access to a hover channel: the wrapped chart is focusable, focusing it shows the last
+ * step, ←/→ (Home/End) move, Escape hides; Tab moves on into the hover card's explain buttons.
+ * The card hides when focus leaves the wrapper.
+ */
+export function KeyboardHover(props: {
+  channel: HoverChannel;
+  count: number;
+  label: string;
+  children: ReactNode;
+}) {
+  const { channel, count } = props;
+  const move = (i: number) => channel.set(Math.min(Math.max(i, 0), count - 1));
+  return (
+    <div
+      className="chart-keys"
+      tabIndex={0}
+      role="group"
+      aria-label={props.label}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget && channel.get() === null && count > 0) move(count - 1);
+      }}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) channel.set(null);
+      }}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget || count === 0) return;
+        const i = channel.get() ?? count - 1;
+        const next: Record<string, number> = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: count - 1 };
+        if (e.key in next) {
+          e.preventDefault();
+          move(next[e.key]);
+        } else if (e.key === 'Escape') channel.set(null);
+      }}
+    >
+      {props.children}
+    </div>
   );
 }

@@ -4,6 +4,8 @@ import { BIT_CHOICES, FLOAT_BITS, type Experiment } from '../../../src/experimen
 import { describeModel } from '../../../src/models/spec';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField, Toggle } from './fields';
+import { Explain } from '../explain/Explain';
+import { CONVENTIONS, explainLayerBits } from '../explain/formulas';
 
 const bitsLabel = (b: number) => (b === FLOAT_BITS ? 'float' : `${b}-bit`);
 const BIT_OPTIONS = optionsOf(BIT_CHOICES, bitsLabel);
@@ -60,14 +62,28 @@ export function BitsTable() {
             <th>layer</th>
             <th>weights</th>
             <th>W bits</th>
-            <th>A bits</th>
+            <th>
+              A bits
+              <Explain
+                explain={() => CONVENTIONS.pixels}
+                label="About the input scale"
+                testId="controls.bits.pixelsInfo"
+              />
+            </th>
           </tr>
         </thead>
         <tbody>
           {layers.map((l) => (
             <tr key={l.name} className={quant.layers[l.name] ? 'overridden' : undefined}>
               <td title={`${l.kind} ${l.weightShape.join('×')}`}>{l.name}</td>
-              <td className="num">{l.weightCount.toLocaleString('en-US')}</td>
+              <td className="num">
+                <Explain
+                  explain={() => explainLayerBits(l, experiment)}
+                  testId={`controls.bits.${l.name}.explain`}
+                >
+                  {l.weightCount.toLocaleString('en-US')}
+                </Explain>
+              </td>
               {(['weightBits', 'actBits'] as const).map((role) => (
                 <td key={role}>
                   <select

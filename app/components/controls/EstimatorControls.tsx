@@ -4,6 +4,8 @@ import { ESTIMATORS } from '../../../src/estimators/registry';
 import { useLab } from '../../store/hooks';
 import { SurrogatePlot } from '../charts/SurrogatePlot';
 import { NumberField, optionsOf, Section, SelectField } from './fields';
+import { Explain } from '../explain/Explain';
+import { CONVENTIONS } from '../explain/formulas';
 
 export const ESTIMATOR_LABEL: Record<EstimatorName, string> = {
   ste: 'STE',
@@ -49,6 +51,9 @@ export function EstimatorFields(props: {
             })
           }
         />
+      )}
+      {props.spec.name === 'ewgs' && (
+        <Explain explain={() => CONVENTIONS.ewgs} label="About EWGS δ" testId={`${props.testId}.ewgsInfo`} />
       )}
     </div>
   );

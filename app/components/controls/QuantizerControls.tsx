@@ -2,6 +2,8 @@
 import { RANGE_ESTIMATORS, type Experiment, type QuantizerConfig } from '../../../src/experiment/schema';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField, Toggle } from './fields';
+import { Explain } from '../explain/Explain';
+import { CONVENTIONS } from '../explain/formulas';
 
 const RANGE_LABEL: Record<(typeof RANGE_ESTIMATORS)[number], string> = {
   minmax: 'min–max',
@@ -24,13 +26,27 @@ function RoleControls({ role }: { role: Role }) {
   const set = (patch: Partial<QuantizerConfig>) => update((e) => setRole(e, role, patch));
   return (
     <div className="row" data-testid={`controls.quant.${role}`}>
-      <span className="role">{role === 'weight' ? 'weights' : 'activations'}</span>
+      <span className="role">
+        {role === 'weight' ? 'weights' : 'activations'}
+        {role === 'act' && (
+          <Explain
+            explain={() => CONVENTIONS.pixels}
+            label="About the input scale"
+            testId="controls.quant.act.pixelsInfo"
+          />
+        )}
+      </span>
       <SelectField
         label="grid"
         testId={`controls.quant.${role}.symmetric`}
         value={q.symmetric ? 'symmetric' : 'asymmetric'}
         options={optionsOf(['symmetric', 'asymmetric'] as const)}
         onChange={(v) => set({ symmetric: v === 'symmetric' })}
+      />
+      <Explain
+        explain={() => CONVENTIONS.grids}
+        label="About the grids"
+        testId={`controls.quant.${role}.gridInfo`}
       />
       <SelectField
         label="range"
@@ -39,6 +55,13 @@ function RoleControls({ role }: { role: Role }) {
         options={optionsOf(RANGE_ESTIMATORS, (r) => RANGE_LABEL[r])}
         onChange={(range) => set({ range })}
       />
+      {q.range === 'mse' && (
+        <Explain
+          explain={() => CONVENTIONS.mse}
+          label="About the MSE range search"
+          testId={`controls.quant.${role}.mseInfo`}
+        />
+      )}
       <Toggle
         label="per-channel"
         testId={`controls.quant.${role}.perChannel`}

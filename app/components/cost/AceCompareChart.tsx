@@ -6,13 +6,16 @@ import { logAxis } from '../../store/axes';
 import { breakdownRows } from '../../store/costSelectors';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, Swatch } from '../charts/ChartCard';
 import { Acev2Info } from './Acev2Info';
+import { CostFormulas, CostTooltip } from './CostFormulas';
 import { useCostReport } from './useCostReport';
+import { useLab } from '../../store/hooks';
 
 const ACE_COLOR = '#1f77b4';
 const ACEV2_COLOR = '#e8710a';
 
 export function AceCompareChart() {
   const report = useCostReport();
+  const experiment = useLab((s) => s.experiment);
   const rows = useMemo(() => breakdownRows(report), [report]);
   const y = useMemo(() => {
     const values = rows.flatMap((r) => [r.ace, r.acev2]).filter((v) => v > 0);
@@ -22,7 +25,8 @@ export function AceCompareChart() {
   const legend = (
     <>
       <Swatch color={ACE_COLOR} /> ACE (MACs·b_w·b_a) <Swatch color={ACEV2_COLOR} /> ACEv2 (lab){' '}
-      <Acev2Info testId="cost.aceVsAcev2.info" />
+      <Acev2Info testId="cost.aceVsAcev2.info" />{' '}
+      <CostFormulas report={report} testId="cost.aceVsAcev2.formula" />
     </>
   );
   return (
@@ -31,6 +35,7 @@ export function AceCompareChart() {
       testId="cost.aceVsAcev2"
       points={rows.length}
       legend={legend}
+      lookFor="The gap between the two bars of a layer is the elementwise work ACE leaves out; it grows as weights get narrower."
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={{ ...CHART_MARGIN, left: 4 }} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />
@@ -44,7 +49,12 @@ export function AceCompareChart() {
           tickFormatter={formatCount}
           tick={{ fontSize: 10 }}
         />
-        <Tooltip isAnimationActive={false} formatter={(v) => formatCount(Number(v))} />
+        <Tooltip
+          isAnimationActive={false}
+          content={(p) => (
+            <CostTooltip active={p.active} label={p.label} report={report} experiment={experiment} />
+          )}
+        />
         <Bar dataKey="ace" name="ACE" fill={ACE_COLOR} isAnimationActive={false} />
         <Bar dataKey="acev2" name="ACEv2 (lab)" fill={ACEV2_COLOR} isAnimationActive={false} />
       </BarChart>

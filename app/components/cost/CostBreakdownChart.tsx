@@ -10,7 +10,9 @@ import type { CostKind } from '../../../src/cost/types';
 import { BREAKDOWN_KINDS, breakdownRows, costSummary } from '../../store/costSelectors';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, Swatch } from '../charts/ChartCard';
 import { Acev2Info } from './Acev2Info';
+import { CostFormulas, CostTooltip } from './CostFormulas';
 import { useCostReport } from './useCostReport';
+import { useLab } from '../../store/hooks';
 
 export const KIND_LABEL: Record<CostKind, string> = {
   mac: 'MACs',
@@ -30,10 +32,9 @@ export const KIND_COLOR: Record<CostKind, string> = {
   pool: '#9467bd',
 };
 
-const pct = (v: unknown) => `${Number(v).toFixed(1)}%`;
-
 export function CostBreakdownChart() {
   const report = useCostReport();
+  const experiment = useLab((s) => s.experiment);
   const rows = useMemo(() => breakdownRows(report), [report]);
   const sum = costSummary(report);
   const legend = (
@@ -43,6 +44,7 @@ export function CostBreakdownChart() {
           <Swatch color={KIND_COLOR[k]} /> {KIND_LABEL[k]}
         </span>
       ))}
+      <CostFormulas report={report} testId="cost.breakdown.formula" />
       <p
         className="cost-total"
         data-testid="cost.total"
@@ -64,6 +66,7 @@ export function CostBreakdownChart() {
       points={rows.length}
       aside={<Acev2Info testId="cost.acev2.info" />}
       legend={legend}
+      lookFor="Compare the blue MAC share with the rest: at low bits the elementwise work (scales, BN, ReLU) can cost as much as the multiplies."
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />
@@ -75,7 +78,12 @@ export function CostBreakdownChart() {
           unit="%"
           tick={{ fontSize: 10 }}
         />
-        <Tooltip isAnimationActive={false} formatter={pct} />
+        <Tooltip
+          isAnimationActive={false}
+          content={(p) => (
+            <CostTooltip active={p.active} label={p.label} report={report} experiment={experiment} />
+          )}
+        />
         {BREAKDOWN_KINDS.map((k) => (
           <Bar
             key={k}

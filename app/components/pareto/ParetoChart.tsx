@@ -81,6 +81,7 @@ export function ParetoChart() {
       testId="pareto.chart"
       points={view.count}
       empty="Finish a run, run a sweep or load a sweep file to see points."
+      lookFor="Up and to the left is better: the frontier line joins the points no cheaper point beats in accuracy."
       aside={picker}
       legend={legend}
     >

@@ -1,10 +1,16 @@
 /** Details of the clicked Pareto point: configuration, accuracy, costs; load its config into the lab. */
 import { useMemo } from 'react';
 import { formatCount } from '../../../src/cost/format';
+import { costOfExperiment } from '../../../src/cost/report';
+import type { CostAxis } from '../../../src/cost/types';
+import { Explain } from '../explain/Explain';
+import { explainParetoPoint } from '../explain/formulas';
 import { useLabShallow } from '../../store/hooks';
 import { describeCoords, findPoint } from '../../store/paretoSelectors';
 import { Section } from '../controls/fields';
 import { useParetoPoints } from './ParetoChart';
+
+const SIZE: CostAxis = 'sizeBits';
 
 export function PointDetails() {
   const points = useParetoPoints();
@@ -33,18 +39,28 @@ export function PointDetails() {
           <tr>
             <td>test accuracy</td>
             <td className="num" data-testid="pareto.details.accuracy">
-              {(100 * point.testAccuracy).toFixed(2)}%
+              <Explain explain={() => explainParetoPoint(point, costOfExperiment(point.experiment), 'ace')}>
+                {(100 * point.testAccuracy).toFixed(2)}%
+              </Explain>
             </td>
           </tr>
           {(['macs', 'ace', 'acev2', 'bops'] as const).map((k) => (
             <tr key={k}>
               <td>{k === 'acev2' ? 'ACEv2 (lab)' : k === 'macs' ? 'MACs' : k.toUpperCase()}</td>
-              <td className="num">{formatCount(c[k])}</td>
+              <td className="num">
+                <Explain explain={() => explainParetoPoint(point, costOfExperiment(point.experiment), k)}>
+                  {formatCount(c[k])}
+                </Explain>
+              </td>
             </tr>
           ))}
           <tr>
             <td>size</td>
-            <td className="num">{formatCount(c.sizeBits / 8)}B</td>
+            <td className="num">
+              <Explain explain={() => explainParetoPoint(point, costOfExperiment(point.experiment), SIZE)}>
+                {formatCount(c.sizeBits / 8)}B
+              </Explain>
+            </td>
           </tr>
         </tbody>
       </table>

@@ -1,5 +1,8 @@
 /** Hover card of a Pareto point (its configuration and costs) and the bitwidth colours. */
 import { formatCount } from '../../../src/cost/format';
+import { costOfExperiment } from '../../../src/cost/report';
+import { ExplanationView } from '../explain/Explain';
+import { explainParetoPoint } from '../explain/formulas';
 import type { CostAxis } from '../../../src/cost/types';
 import { FLOAT_BITS } from '../../../src/experiment/schema';
 import { AXIS_LABEL, describeCoords, type ParetoPoint, type ScatterRow } from '../../store/paretoSelectors';
@@ -48,6 +51,11 @@ export function PointTooltip(props: {
         {formatCount(point.cost.sizeBits / 8)}B
       </div>
       <div className="muted">{SOURCE[point.source]}</div>
+      <div className="pareto-formulas">
+        <ExplanationView
+          explanation={explainParetoPoint(point, costOfExperiment(point.experiment), props.axis)}
+        />
+      </div>
     </div>
   );
 }

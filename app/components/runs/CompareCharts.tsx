@@ -9,6 +9,12 @@ import { type CompareMetric, MAX_SMOOTHING, overlaySeries } from '../../store/co
 import { useLab, useLabShallow } from '../../store/hooks';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, COLORS, Swatch } from '../charts/ChartCard';
 
+const LOOK_FOR: Record<CompareMetric, string> = {
+  loss: 'The lower curve learned faster; a band shows how much runs that differ only in seed spread.',
+  trainAccuracy: 'Higher is better; training-batch accuracy is noisy, so smooth it before comparing.',
+  testAccuracy: 'Higher is better; only differences larger than the seed band are real.',
+};
+
 const TITLES: Record<CompareMetric, string> = {
   loss: 'Compare: training loss',
   trainAccuracy: 'Compare: train accuracy',
@@ -27,6 +33,7 @@ const CompareChart = memo(function CompareChart(props: { runs: StoredRun[]; metr
       testId={`chart.compare.${props.metric}`}
       points={rows.length}
       empty="Tick saved runs below to overlay them."
+      lookFor={LOOK_FOR[props.metric]}
       legend={lines.map((l, i) => (
         <span key={l.key} className="legend-item">
           <Swatch color={COLORS[i % COLORS.length]} /> {l.label}{' '}

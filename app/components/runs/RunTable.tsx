@@ -15,6 +15,24 @@ import {
 } from '../../store/compareSelectors';
 import { useLab, useLabShallow } from '../../store/hooks';
 import { downloadText } from '../share/download';
+import { Explain } from '../explain/Explain';
+import { explainMetric } from '../explain/formulas';
+
+/** The formula of a metric cell (final test accuracy, last training loss), built when opened. */
+function explainCell(run: StoredRun, row: RunTableRow, col: RunTableColumn) {
+  const v = row[col];
+  if (v === null || (col !== 'testAccuracy' && col !== 'loss')) return null;
+  const e = run.experiment;
+  return () =>
+    explainMetric({
+      metric: col === 'loss' ? 'loss' : 'accuracy',
+      split: col === 'loss' ? 'train' : 'test',
+      value: v as number,
+      step: row.steps,
+      batchSize: e.train.batchSize,
+      testSize: e.data.testSize,
+    });
+}
 
 const COLUMNS: readonly [RunTableColumn, string][] = [
   ['name', 'name'],
@@ -34,6 +52,11 @@ function cell(row: RunTableRow, col: RunTableColumn): string {
   if (col === 'testAccuracy') return `${((v as number) * 100).toFixed(1)}%`;
   if (col === 'loss') return (v as number).toPrecision(3);
   return String(v);
+}
+
+function CellValue({ run, row, col }: { run: StoredRun; row: RunTableRow; col: RunTableColumn }) {
+  const explain = explainCell(run, row, col);
+  return explain ? <Explain explain={explain}>{cell(row, col)}</Explain> : <>{cell(row, col)}</>;
 }
 
 function downloadRun(run: StoredRun) {
@@ -115,7 +138,7 @@ export function RunTable() {
               </td>
               {COLUMNS.map(([col]) => (
                 <td key={col} className={picked && highlighted(col) ? 'diff' : undefined} data-col={col}>
-                  {col === 'name' ? <NameCell run={saved[row.id]} /> : cell(row, col)}
+                  {col === 'name' ? <NameCell run={saved[row.id]} /> : <CellValue run={saved[row.id]} row={row} col={col} />}
                 </td>
               ))}
               <td className="run-actions">
