@@ -18,7 +18,7 @@ export async function benchNode(opts: { quick: boolean; backends: string[] }, em
   for (const backend of opts.backends) {
     await initBackend(backend as 'wasm' | 'cpu');
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
-      // The cpu backend's native conv backprop takes ~13 s per CNN step (PERFORMANCE.md §1): skip it.
+      // The cpu backend's native conv backprop takes ~13 s per CNN step (docs/performance.md §1): skip it.
       if (backend === 'cpu' && model === 'cnn') continue;
       const plan = benchPlan(model, backend, opts.quick);
       const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () => performance.now());

@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # PERFORMANCE.md pitfall 10: avoid oversubscription
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # docs/performance.md pitfall 10: avoid oversubscription
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402

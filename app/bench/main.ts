@@ -10,7 +10,7 @@ interface BenchState {
   done: boolean;
   records: BenchRecord[];
   notes: string[];
-  /** `parts=sweep` (issue 6): browser sweep points/min on 1 and 2 workers. */
+  /** `parts=sweep`: browser sweep points/min on 1 and 2 workers. */
   sweep: SweepBenchRecord[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Chart- and table-ready data for comparing saved runs (STYLE rule 4): pure, Node-tested. EMA
+ * Chart- and table-ready data for comparing saved runs (docs/style.md rule 4): pure, Node-tested. EMA
  * smoothing, overlay rows (one column per run), seed groups (mean line + min–max band), and the run
  * table (sortable rows, differing config keys).
  */

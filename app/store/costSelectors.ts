@@ -1,5 +1,5 @@
 /**
- * Chart-ready data of the per-layer cost breakdown (STYLE rule 4): a pure view of the current
+ * Chart-ready data of the per-layer cost breakdown (docs/style.md rule 4): a pure view of the current
  * experiment's cost report (src/cost `costOfExperiment`). Node-tested.
  */
 import type { CostKind, CostReport, CostTotals } from '../../src/cost/types';

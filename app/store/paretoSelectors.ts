@@ -1,5 +1,5 @@
 /**
- * Chart-ready data of the Pareto scatter (STYLE rule 4): every finished run of the session (manual
+ * Chart-ready data of the Pareto scatter (docs/style.md rule 4): every finished run of the session (manual
  * runs and browser sweep points) and every imported sweep point, reduced to (cost, accuracy) on the
  * chosen axis, grouped by weight bitwidth, with the frontier. Pure; Node-tested.
  */

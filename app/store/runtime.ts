@@ -10,7 +10,7 @@ import { createLabStore, type LabStore } from './index';
 import { installTestHook } from './testHook';
 import { createEventThrottle } from './throttle';
 
-/** `?backend=cpu|webgl|wasm` forces a backend (STYLE rule 8); anything else lets the worker pick. */
+/** `?backend=cpu|webgl|wasm` forces a backend (docs/style.md rule 8); anything else lets the worker pick. */
 export function backendFromQuery(search: string): BackendName | undefined {
   const name = new URLSearchParams(search).get('backend');
   return BACKEND_NAMES.find((b) => b === name);

@@ -1,5 +1,5 @@
 /**
- * Chart-ready data from store state (STYLE rule 4): pure functions, Node-tested. Components select the
+ * Chart-ready data from store state (docs/style.md rule 4): pure functions, Node-tested. Components select the
  * smallest stable piece of state (a series, a histogram) and shape it here inside `useMemo`.
  */
 import type { TwinPoint } from '../../src/train/types';

@@ -1,5 +1,5 @@
 /**
- * Sweep slice (issue 6): the sweep form, the progress of the running sweep, every finished sweep
+ * Sweep slice: the sweep form, the progress of the running sweep, every finished sweep
  * point (browser sweeps and imported CLI sweep files), the Pareto chart's cost axis and selection.
  * Side effects (the worker pool) go through the injected {@link SweepEffects}; state stays plain.
  */

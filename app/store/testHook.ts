@@ -1,5 +1,5 @@
 /**
- * `window.__lab`: a dev/test-only handle so e2e tests poll app state instead of sleeping (STYLE rule 12).
+ * `window.__lab`: a dev/test-only handle so e2e tests poll app state instead of sleeping (docs/style.md rule 12).
  * Installed only in dev builds or under WebDriver (Playwright); never part of the product's UI.
  */
 import { parseExperiment, type ExperimentInput } from '../../src/experiment/schema';

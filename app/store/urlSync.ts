@@ -1,5 +1,5 @@
 /**
- * The only place that touches the URL (STYLE rule 1): reads the hash once at startup (decodeLink,
+ * The only place that touches the URL (docs/style.md rule 1): reads the hash once at startup (decodeLink,
  * which never throws), mirrors the experiment into the hash with `history.replaceState` (debounced,
  * never a history entry per change), and builds the link the Copy button copies.
  */

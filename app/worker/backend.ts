@@ -1,6 +1,6 @@
 /**
- * Picks the fastest tfjs backend available in this worker (PERFORMANCE §1): wasm with SIMD, then
- * webgl, then cpu; `?backend=` in the page URL forces one (STYLE rule 8). All wasm binaries are
+ * Picks the fastest tfjs backend available in this worker (docs/performance.md §1): wasm with SIMD, then
+ * webgl, then cpu; `?backend=` in the page URL forces one (docs/style.md rule 8). All wasm binaries are
  * bundled by Vite (`?url` imports), never fetched from a CDN; cpu and webgl come with @tensorflow/tfjs
  * (imported by src/tensor/backend.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * The only owner of the training Worker (STYLE rule 2). It
+ * The only owner of the training Worker (docs/style.md rule 2). It
  * - drops events of runs it no longer tracks (a superseded or reset run: playground's timerIndex);
  * - terminates the worker on a hard reset (squoosh's abort) and starts a fresh one;
  * - detects a crash ('error' / 'messageerror'), reports the runs lost with it and restarts the

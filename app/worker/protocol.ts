@@ -1,12 +1,12 @@
 /**
- * The one typed protocol between the main thread and the training worker (STYLE rule 2).
+ * The one typed protocol between the main thread and the training worker (docs/style.md rule 2).
  * Plain data only: experiments, step reports and small histograms cross the boundary; tensors never do.
  * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
  */
 import type { Experiment } from '../../src/experiment/schema';
 import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
 
-/** tfjs backends the lab can run on, fastest first on a CPU-only machine (PERFORMANCE §1). */
+/** tfjs backends the lab can run on, fastest first on a CPU-only machine (docs/performance.md §1). */
 export const BACKEND_NAMES = ['wasm', 'webgl', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /**
- * The training worker: a thin adapter from protocol commands to `src/train` (STYLE rule 2).
+ * The training worker: a thin adapter from protocol commands to `src/train` (docs/style.md rule 2).
  * Picks the backend once, caches the MNIST bytes, and keeps at most one live `Session`.
  * Training never runs on the main thread; this worker keeps going when the tab is hidden.
  */

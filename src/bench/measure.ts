@@ -1,6 +1,6 @@
 /**
  * Benchmark measurements shared by the Node bench and the in-browser bench worker, so both time the
- * same experiments through the same Trainer code path (ARCHITECTURE: one core, two hosts).
+ * same experiments through the same Trainer code path (docs/architecture.md: one core, two hosts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MnistData } from '../data/mnist';
@@ -13,7 +13,7 @@ export type BenchModel = 'mlp' | 'cnn';
 export type BenchPrecision = 'float' | 'w4a4' | 'w4a4-osc';
 export const BENCH_PRECISIONS: BenchPrecision[] = ['float', 'w4a4', 'w4a4-osc'];
 
-/** Batch sizes of the reference measurements (PERFORMANCE.md): MLP 128, CNN 64. */
+/** Batch sizes of the reference measurements (docs/performance.md): MLP 128, CNN 64. */
 export const BENCH_BATCH: Record<BenchModel, number> = { mlp: 128, cnn: 64 };
 
 /** One line of `npm run bench -- --json`. */

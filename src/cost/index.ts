@@ -1,5 +1,5 @@
 /**
- * Cost models (SCIENCE.md §3, §4, §8): MACs, ACE, the lab's ACEv2, BOPs and model size, per layer
+ * Cost models (docs/science.md §3, §4, §8): MACs, ACE, the lab's ACEv2, BOPs and model size, per layer
  * and in total, as pure functions of the model spec. No tfjs: safe in the UI thread and workers.
  */
 export * from './types';

@@ -1,5 +1,5 @@
 /**
- * THE table of per-operation costs behind ACE, ACEv2 and BOPs (SCIENCE.md §3, §4, §8).
+ * THE table of per-operation costs behind ACE, ACEv2 and BOPs (docs/science.md §3, §4, §8).
  *
  * Every bitwidth convention and every "which scalar ops does a BN / ReLU / pool / requantization
  * cost" decision lives here, so a correction (e.g. once the PikeLPN paper's ACEv2 equation is
@@ -13,7 +13,7 @@
 /**
  * Width in bits that an unquantized (float) operand is priced at. The lab trains in FP32 and the
  * schema spells "float" as 32, so we price float as 32. AQT's `estimate_compute_cost` prices
- * unquantized layers as bf16 = 16 instead (SCIENCE §4); pass `floatBits: 16` in CostOptions to
+ * unquantized layers as bf16 = 16 instead (docs/science.md §4); pass `floatBits: 16` in CostOptions to
  * reproduce that convention (ACE and ACEv2 only; BOPs always follow HAWQ's 32).
  */
 export const FLOAT_COST_BITS = 32;
@@ -48,7 +48,7 @@ export type OpName = 'mac' | 'mul' | 'add' | 'cmp';
 
 /**
  * Cost of one scalar op on operands of `x` and `p` bits (ACE units).
- * mac/mul: quadratic b_x·b_p (PokeBNN ACE); add/cmp: linear max(b_x, b_p) (SCIENCE §3 placeholder).
+ * mac/mul: quadratic b_x·b_p (PokeBNN ACE); add/cmp: linear max(b_x, b_p) (docs/science.md §3 placeholder).
  */
 export const OP_COST: Record<OpName, (x: number, p: number) => number> = {
   mac: (x, p) => x * p,
@@ -123,7 +123,7 @@ export function priceOps(ops: ScalarOp[]): { cost: number; count: number } {
 }
 
 /**
- * ACEv2 as the lab implements it: OUR version, not the PikeLPN paper's (unverified, SCIENCE §3).
+ * ACEv2 as the lab implements it: OUR version, not the PikeLPN paper's (unverified, docs/science.md §3).
  * Shown verbatim in the README and in the UI's tooltip.
  */
 export const ACEV2_FORMULA = [

@@ -1,11 +1,11 @@
 /**
  * Clipped straight-through estimator: the STE masked to the clip range, as in the fake-quant
- * convention of SCIENCE.md (notation block) and PERFORMANCE.md §4.
+ * convention of docs/science.md (Notation) and docs/performance.md §4.
  *
  * forward:  x_int = clamp(round(v), qmin, qmax)
  * backward: dx = dy · 1[qmin ≤ v ≤ qmax]      (v unrounded, in code units: v = x/s + z)
  *
- * Outside the range the gradient is exactly 0, which puts it at the edge of SCIENCE §1's theory
+ * Outside the range the gradient is exactly 0, which puts it at the edge of docs/science.md §1's theory
  * (Q̂' must stay above 0); inside the range it is the STE. `derivative` (plot, mapping) shows the
  * inside branch, 1, because the mapping is computed on one interior bin.
  *

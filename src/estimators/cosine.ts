@@ -1,6 +1,6 @@
 /**
  * Cosine estimator: the closed-form test case of Schoenbauer et al. 2024, "Custom Gradient
- * Estimators are Straight-Through Estimators in Disguise" (SCIENCE §1). Cyclical in v, period 1.
+ * Estimators are Straight-Through Estimators in Disguise" (docs/science.md §1). Cyclical in v, period 1.
  *
  * forward:  x_int = clamp(round(v), qmin, qmax)
  * backward: dx = dy · Q̂'(v),  Q̂'(v) = 1 + a·cos(2πv),  |a| < 1

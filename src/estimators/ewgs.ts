@@ -1,7 +1,7 @@
 /**
  * Element-wise gradient scaling (Lee, Kim, Ham 2021, "Network Quantization with Element-wise Gradient
  * Scaling", CVPR). The factor depends on the gradient's sign, so Q̂' is several-valued for one v and
- * the SGD mapping of SCIENCE §1 does not apply (`scalar: false`).
+ * the SGD mapping of docs/science.md §1 does not apply (`scalar: false`).
  *
  * forward:  x_int = clamp(round(v), qmin, qmax)
  * backward: dx = dy · (1 + δ·sign(dy)·(v − round(v)))

@@ -1,5 +1,5 @@
 /**
- * The SGD mapping of SCIENCE §1 (Schoenbauer et al. 2024): training with estimator Q̂' at learning
+ * The SGD mapping of docs/science.md §1 (Schoenbauer et al. 2024): training with estimator Q̂' at learning
  * rate η from w₀ ≈ training with the STE at learning rate α·η from M(w₀).
  *
  *   α    = 1 / ∫_{u_b}^{u_b+1} ds / Q̂'(s)            (Δ = 1: weights in units of the scale)

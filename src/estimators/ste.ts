@@ -5,7 +5,7 @@
  * forward:  x_int = clamp(round(v), qmin, qmax)          (done by src/quant/fakeQuant.ts)
  * backward: dx = dy · 1   everywhere, the clamp included
  *
- * Why the clamp passes too: the theory of SCIENCE §1 needs Q̂' bounded away from 0 everywhere, and
+ * Why the clamp passes too: the theory of docs/science.md §1 needs Q̂' bounded away from 0 everywhere, and
  * with a min-max weight scale nothing is clipped anyway. Use `clipped-ste` for the usual masked form.
  *
  * Truth table (Q̂'(v), grid [−8, 7]):

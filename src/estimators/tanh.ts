@@ -9,7 +9,7 @@
  * which rises by exactly 1 per bin, so ∫ over one bin of Q̂' = [tanh(k(t − ½))]₀¹/(2·tanh(k/2)) = 1
  * (the mean is 1, as for the STE). It peaks at the rounding thresholds (k/(2·tanh(k/2))) and is
  * smallest at grid points (k·(1 − tanh²(k/2))/(2·tanh(k/2)) > 0). Large k → 0 at the grid points,
- * which sends the mapping factor α → 0 (SCIENCE §1).
+ * which sends the mapping factor α → 0 (docs/science.md §1).
  * Outside the clip range it keeps cycling (no mask), like `ste`: for min-max weights nothing is
  * clipped; for clipped activations choose `clipped-ste`.
  *

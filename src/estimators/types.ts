@@ -1,7 +1,7 @@
 /**
  * Gradient estimators for round(): the forward pass always rounds; the backward pass multiplies the
  * incoming gradient by the estimator's surrogate derivative Q̂'(u), where u = x/s is the input in
- * units of the grid step (so Δ = 1 in u). SCIENCE.md §1.
+ * units of the grid step (so Δ = 1 in u). docs/science.md §1.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { EstimatorName } from '../experiment/schema';
@@ -44,7 +44,7 @@ export interface EstimatorDef {
   readonly paramLabel?: string;
   /**
    * True when Q̂' depends on u alone and is cyclical with period 1 and positive: the SGD mapping of
-   * SCIENCE §1 (α, M) exists. False for EWGS (gradient-dependent).
+   * docs/science.md §1 (α, M) exists. False for EWGS (gradient-dependent).
    */
   readonly scalar: boolean;
   /**

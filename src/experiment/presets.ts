@@ -1,5 +1,5 @@
 /**
- * Lessons: named experiments that each reproduce one phenomenon from SCIENCE.md in a browser tab
+ * Lessons: named experiments that each reproduce one phenomenon from docs/science.md in a browser tab
  * within about a minute (small step counts, a 4k-image training subset, 1k test images), each with a
  * claim checked on its own runs (src/experiment/claims.ts). Where the claim compares two settings,
  * the lesson also trains the other one (its `compare` runs, same seed). Presets of one `group`
@@ -9,7 +9,7 @@
  * Every claim was measured at its shipped seed and at other seeds; the unit tests run them again and
  * report how often each holds. A claim that holds only under a condition says so in `condition`.
  *
- * Step budgets, from PERFORMANCE.md (wasm SIMD, 1 thread): MLP ≈ 60 steps/s at batch 128, the
+ * Step budgets, from docs/performance.md §8 (wasm SIMD, 1 thread): MLP ≈ 60 steps/s at batch 128, the
  * 3-layer CNN ≈ 15 steps/s at batch 64; the depthwise CNN has about a third of the CNN's MACs.
  */
 import { acc, ace, acev2, agreement, type ClaimSpec, mergePatch, oscillating, reversalRate } from './claims';
@@ -34,12 +34,12 @@ export interface Preset {
 
 /** Phenomenon groups, in teaching order, with their headings. */
 export const PRESET_GROUPS = {
-  oscillations: 'Weight oscillations at low bits (SCIENCE §2)',
-  twins: 'Custom gradient estimators are STEs in disguise (SCIENCE §1)',
-  firstLast: 'Keeping the first and last layer at 8 bits (SCIENCE §4)',
-  granularity: 'Per-tensor vs per-channel weight scales (SCIENCE §5)',
-  pareto: 'Pareto: a wider 4-bit net vs a narrower 8-bit net (SCIENCE §4)',
-  cost: 'What a cost model counts: ACE vs ACEv2 (SCIENCE §3)',
+  oscillations: 'Weight oscillations at low bits (docs/science.md §2)',
+  twins: 'Custom gradient estimators are STEs in disguise (docs/science.md §1)',
+  firstLast: 'Keeping the first and last layer at 8 bits (docs/science.md §4)',
+  granularity: 'Per-tensor vs per-channel weight scales (docs/science.md §5)',
+  pareto: 'Pareto: a wider 4-bit net vs a narrower 8-bit net (docs/science.md §4)',
+  cost: 'What a cost model counts: ACE vs ACEv2 (docs/science.md §3)',
 } as const;
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 
@@ -73,7 +73,7 @@ const TWIN_MLP: ExperimentInput = {
   // Adam at 1e-4: 95% identical integer weights after 300 steps (93% at 3e-4, 85% at 1e-3).
   train: { optimizer: 'adam', lr: 1e-4, steps: 300, batchSize: 64, evalEvery: 100, reportEvery: 5 },
   oscillation: { track: false },
-  // cosine(a = 0.5) has the closed-form α = √(1 − a²) ≈ 0.866 (SCIENCE §1), handy for checking.
+  // cosine(a = 0.5) has the closed-form α = √(1 − a²) ≈ 0.866 (docs/science.md §1), handy for checking.
   twin: { estimator: { name: 'cosine', param: 0.5 }, map: false, compareEvery: 10 },
 };
 

@@ -1,6 +1,6 @@
 /**
  * The experiment: one plain JSON value that the UI edits, a link carries, the worker runs and the
- * headless runner reads. Everything else hangs off this schema (ARCHITECTURE.md).
+ * headless runner reads. Everything else hangs off this schema (docs/architecture.md).
  *
  * Versioned: bump {@link SCHEMA_VERSION} on any breaking change and add a migration in `migrate.ts`.
  * Every field has a default, so `{}` parses to the default experiment and a partial file is completed.
@@ -23,7 +23,7 @@ export const bitsSchema = z
 export const ESTIMATOR_NAMES = ['ste', 'clipped-ste', 'tanh', 'sigmoid', 'pwl', 'cosine', 'ewgs'] as const;
 export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
 
-/** Range estimators (SCIENCE §5, §6). `lsq` makes the scale a trained parameter. */
+/** Range estimators (docs/science.md §5, §6). `lsq` makes the scale a trained parameter. */
 export const RANGE_ESTIMATORS = ['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq'] as const;
 export type RangeEstimatorName = (typeof RANGE_ESTIMATORS)[number];
 
@@ -132,11 +132,11 @@ export const experimentSchema = z
         /** Track per-weight oscillations (in layers with ≤ 4-bit weights unless `trackAll`). */
         track: z.boolean().default(true),
         trackAll: z.boolean().default(false),
-        /** EMA momentum m of the oscillation frequency (SCIENCE §2: 0.001–0.01). */
+        /** EMA momentum m of the oscillation frequency (docs/science.md §2: 0.001–0.01). */
         momentum: z.number().gt(0).max(1).default(0.01),
         /** A weight counts as "oscillating" when its frequency exceeds this (reporting only). */
         reportThreshold: z.number().gt(0).max(1).default(0.02),
-        /** Dampening λ_end; 0 = off. Cosine schedule from 0 after 25% of training (SCIENCE §2). */
+        /** Dampening λ_end; 0 = off. Cosine schedule from 0 after 25% of training (docs/science.md §2). */
         dampening: z.number().min(0).max(100).default(0),
         /** Freezing threshold f_th at the end of training; 0 = off. Cosine from 10·f_th after 25%. */
         freezeThreshold: z.number().min(0).max(1).default(0),
@@ -155,7 +155,7 @@ export const experimentSchema = z
       })
       .strict()
       .prefault({}),
-    /** Twin run (SCIENCE §1): the same experiment, differing only in the gradient estimator. */
+    /** Twin run (docs/science.md §1): the same experiment, differing only in the gradient estimator. */
     twin: z
       .object({
         estimator: estimatorSchema,

@@ -1,11 +1,11 @@
 /**
  * Batch normalization over the channel (last) axis of NHWC activations, with running statistics
- * for evaluation and optional QuantNorm (SCIENCE §3: γ and β pass through quantizers at the
+ * for evaluation and optional QuantNorm (docs/science.md §3: γ and β pass through quantizers at the
  * layer's weight bitwidth).
  *
  * Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with batch statistics, and
  *   running ← (1 − m)·running + m·batch   (m = {@link BN_MOMENTUM}, PyTorch convention).
- * Evaluation: the running statistics (or re-estimated ones, SCIENCE §2) replace μ_B, σ²_B.
+ * Evaluation: the running statistics (or re-estimated ones, docs/science.md §2) replace μ_B, σ²_B.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Quantizer } from '../quant/types';

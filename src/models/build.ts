@@ -81,7 +81,7 @@ export class QuantModel {
   ): ModelLayer {
     const name = `${prefix}/${spec.name}`;
     const quantizers = createLayerQuantizers(exp, spec, factory);
-    // tf.variable keeps its own copy; the tidy disposes the initializer tensors (PERFORMANCE §5.7).
+    // tf.variable keeps its own copy; the tidy disposes the initializer tensors (docs/performance.md §5.7).
     const { weight, bias } = tf.tidy(() => ({
       weight: tf.variable(tf.tensor(initialWeights(spec, rng), spec.weightShape), true, `${name}/kernel`),
       bias: spec.bias

@@ -22,13 +22,13 @@ export interface ForwardOptions {
   /** Evaluation with these BN statistics (by layer name) instead of the running ones. */
   bnStats?: ReadonlyMap<string, BnStats>;
   /**
-   * BN re-estimation (SCIENCE §2): BN normalizes with batch statistics and hands them here;
+   * BN re-estimation (docs/science.md §2): BN normalizes with batch statistics and hands them here;
    * quantizers stay in evaluation mode and running statistics are left alone.
    */
   collectBnStats?: (layer: string, stats: BnStats) => void;
   /**
    * Record the activation quantizers' clip fraction (default true). The trainer turns it off on
-   * steps that report nothing: 3 full-size ops per quantizer nobody reads (issue 8).
+   * steps that report nothing: 3 full-size ops per quantizer nobody reads.
    */
   recordClip?: boolean;
 }

@@ -16,7 +16,7 @@ export interface LayerQuantizers {
   weight: Quantizer;
   /** Quantizes the layer's input activations. */
   act: Quantizer;
-  /** QuantNorm (SCIENCE §3): present on BN layers when `quant.quantNorm`. */
+  /** QuantNorm (docs/science.md §3): present on BN layers when `quant.quantNorm`. */
   bn?: BnQuantizers;
 }
 

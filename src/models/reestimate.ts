@@ -1,5 +1,5 @@
 /**
- * BN re-estimation (SCIENCE §2, after the Qualcomm oscillations code): run N training batches with
+ * BN re-estimation (docs/science.md §2, after the Qualcomm oscillations code): run N training batches with
  * BN in train mode (batch statistics) and average the per-batch means and variances. Weight
  * oscillations shift the output statistics, so the EMA running statistics collected during
  * training lag behind the final weights; re-estimated statistics match them.

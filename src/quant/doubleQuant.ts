@@ -1,5 +1,5 @@
 /**
- * Double quantization (PikeLPN, SCIENCE §3): the per-channel scales are themselves quantized to
+ * Double quantization (PikeLPN, docs/science.md §3): the per-channel scales are themselves quantized to
  * 8 bits, unsigned, with one per-tensor scale of the scales ss = max(s)/255:
  *   s_q = clamp(round(s/ss), 1, 255)·ss
  * The lower clamp at code 1 keeps every channel's scale positive (a 0 scale would zero the channel).

@@ -2,7 +2,7 @@
  * The fake-quant op: forward and backward side by side, one tf.customGrad per call.
  *
  * forward:  v = x/s + z;  x_int = clamp(round(v), qmin, qmax)   (tf.round: half to even)
- *           frozen entries: x_int ← keep·x_int + frozenCodes     (keep = 1 − mask, SCIENCE §2)
+ *           frozen entries: x_int ← keep·x_int + frozenCodes     (keep = 1 − mask, docs/science.md §2)
  *           x̂ = s·(x_int − z)
  * backward: ∂L/∂x = estimator.backward(dy, v, qmin, qmax) · keep
  *           ∂L/∂s (learned scale only) = g · Σ_{non-channel axes} dy·((x_int − z) − inside·(v − z))
@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientEstimator } from '../estimators/types';
 import type { Grid } from './types';
 
-/** Frozen entries (SCIENCE §2), same shape as the quantized tensor. */
+/** Frozen entries (docs/science.md §2), same shape as the quantized tensor. */
 export interface FrozenCodes {
   /** 1 − mask: 1 where the entry is free, 0 where frozen. */
   keep: tf.Tensor;

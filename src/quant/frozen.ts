@@ -1,5 +1,5 @@
 /**
- * Frozen-weight store behind Quantizer.freeze (SCIENCE §2): keeps keep = 1 − mask and
+ * Frozen-weight store behind Quantizer.freeze (docs/science.md §2): keeps keep = 1 − mask and
  * codes = mask·codes in two variables so the forward pass costs one mul and one add.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,5 @@
 /**
- * Integer grids and the scale / zero point that map a real range onto them (SCIENCE.md §5).
+ * Integer grids and the scale / zero point that map a real range onto them (docs/science.md §5).
  *
  * Notation: x_int = clamp(round(x/s) + z, qmin, qmax), x̂ = s·(x_int − z).
  *
@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Grid } from './types';
 
-/** Smallest allowed range maximum (SCIENCE §5: x_max ← max(x_max, eps)), in input units. */
+/** Smallest allowed range maximum (docs/science.md §5: x_max ← max(x_max, eps)), in input units. */
 export const RANGE_EPS = 1e-8;
 
 /** How a quantizer lays out its integer grid. */
@@ -53,7 +53,7 @@ export interface ScaleZero {
 }
 
 /**
- * Scale and zero point from a real range (SCIENCE §5), plain-number version for tests and the UI.
+ * Scale and zero point from a real range (docs/science.md §5), plain-number version for tests and the UI.
  * Symmetric: s = max(|x_min|, x_max)/qmax. Asymmetric: s = (x_max − x_min)/(2^b − 1),
  * z = round(−x_min/s).
  */

@@ -1,5 +1,5 @@
 /**
- * Quantizer presets with names that read as a grammar (STYLE.md rule 7, brevitas/AQT style):
+ * Quantizer presets with names that read as a grammar (docs/style.md rule 7, brevitas/AQT style):
  *
  *   int{bits}-{role}-{granularity}-{range}[-sym|-asym]      e.g. int4-weight-per-channel-minmax
  *   float-{role}                                            32 bits, no quantization

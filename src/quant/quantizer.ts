@@ -1,6 +1,6 @@
 /**
  * createQuantizer: grid × range estimator × granularity × gradient estimator, assembled from a
- * QuantizerConfig (STYLE.md rule 7). The forward/backward rules live in fakeQuant.ts, range state in
+ * QuantizerConfig (docs/style.md rule 7). The forward/backward rules live in fakeQuant.ts, range state in
  * range/, estimators in src/estimators/.
  *
  * Cost per apply (symmetric, per-tensor, min-max, STE): min, max, ~5 scalar ops for the scale,

@@ -1,6 +1,6 @@
 /**
  * The quantizer contract between src/quant (which implements it) and src/models + src/train (which
- * use it). A quantizer is grid × calibration × granularity × gradient estimator (STYLE.md rule 7).
+ * use it). A quantizer is grid × calibration × granularity × gradient estimator (docs/style.md rule 7).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { QuantizerConfig } from '../experiment/schema';
@@ -79,7 +79,7 @@ export interface Quantizer {
   /** Trainable variables (LSQ scale), to pass to the optimizer; empty otherwise. */
   readonly trainable: tf.Variable[];
   /**
-   * Iterative freezing hook (SCIENCE §2), present on quantizers of 2–8 bits. From now on the forward
+   * Iterative freezing hook (docs/science.md §2), present on quantizers of 2–8 bits. From now on the forward
    * pass uses x_int = ¬mask·x_int + mask·codes and frozen entries get zero gradient (the LSQ scale
    * still sees them through s·(code − z)). The quantizer copies both tensors (caller keeps ownership);
    * call again to change the set, `unfreeze()` to clear it.

@@ -1,5 +1,5 @@
 /**
- * Sweep grids (SCIENCE.md §4): an experiment expanded over weight bits × activation bits × width
+ * Sweep grids (docs/science.md §4): an experiment expanded over weight bits × activation bits × width
  * multiplier × QuantNorm × double quantization × seeds, one experiment per point, each with a
  * stable id that names its coordinates. Pure: usable from the browser worker pool and the CLI.
  */

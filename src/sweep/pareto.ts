@@ -1,5 +1,5 @@
 /**
- * Pareto frontier of (cost, accuracy) points (SCIENCE.md §4): cost lower is better, accuracy
+ * Pareto frontier of (cost, accuracy) points (docs/science.md §4): cost lower is better, accuracy
  * higher is better. Pure and generic, so the UI can recompute it for any cost axis.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Backend selection and the per-backend choice of layer ops (PERFORMANCE.md §1, §5).
+ * Backend selection and the per-backend choice of layer ops (docs/performance.md §1, §5).
  *
  * In Node, the wasm backend finds its .wasm binaries by itself: its Node build locates them next to
  * its own script (node_modules/@tensorflow/tfjs-backend-wasm/dist), so no setWasmPaths is needed.
@@ -72,7 +72,7 @@ const STOCK_OPS: OpSet = {
   batchNorm: 'stock',
 };
 
-/** wasm: every op routed around missing or slow kernels (PERFORMANCE.md §3). */
+/** wasm: every op routed around missing or slow kernels (docs/performance.md §3). */
 const FAST_OPS: OpSet = {
   kind: 'fast',
   // The first dense layer's input is data: skipping dA saves 12% of the MLP step's FLOPs.
@@ -86,13 +86,13 @@ const FAST_OPS: OpSet = {
   // Earlier tries at batch 128 (Node wasm): stock 187 ms/step; two slices + maximum with autodiff
   // 212; reshape + max 441 (the gradient of max over inner axes is a broadcasting Equal).
   maxPool2: maxPool2Fast,
-  // Measured on the W4A4 CNN (Node wasm, interleaved): see tests/unit/perf and issue 8's note.
+  // Measured on the W4A4 CNN (Node wasm, interleaved): see tests/unit/perf.
   batchNorm: 'fused',
 };
 
 /**
  * The op set for `backend` (default: the active one). Only wasm gets the workarounds: on webgl the
- * customGrad matmul is slower than stock (PERFORMANCE.md §5.2) and cpu has every kernel.
+ * customGrad matmul is slower than stock (docs/performance.md §5.2) and cpu has every kernel.
  */
 export function selectOps(backend: string = tf.getBackend()): OpSet {
   return backend === 'wasm' ? FAST_OPS : STOCK_OPS;

@@ -1,5 +1,5 @@
 /**
- * Training-mode batch normalization as one op with a hand-written backward pass (issue 8: fewer
+ * Training-mode batch normalization as one op with a hand-written backward pass (fewer
  * kernels per step on wasm). The stock composition (tf.moments + sub/mul/add) costs, per BN layer
  * and step, ~20 full-size kernels on wasm: every Sum/Mean over [N, H, W] first transposes the
  * NHWC tensor so the reduced axes are innermost, the Mean/Sum gradients materialize full-size

@@ -1,6 +1,6 @@
 /**
  * Layer ops with hand-written gradients that make training possible and fast on tfjs-wasm 4.22
- * (PERFORMANCE.md §3, §5): wasm has no Conv2DBackpropFilter nor depthwise backprop kernels, and its
+ * (docs/performance.md §3, §5): wasm has no Conv2DBackpropFilter nor depthwise backprop kernels, and its
  * transposed-matmul paths run 10–19× slower than a plain A@B. Each op here only uses kernels that
  * wasm has, and each is gradient-checked against the stock op (tests/unit/train/ops.test.ts).
  * Which implementation a model uses is chosen per backend in ./backend.ts.
@@ -90,7 +90,7 @@ const ft2NoInputGrad = withGrad<tf.Tensor4D>(
 
 /**
  * conv2d, stride 1, 'same', odd square kernel: x [N, H, W, Ci], w [k, k, Ci, Co] → [N, H, W, Co].
- * PERFORMANCE.md's `ft2`: both gradients are plain Conv2D calls (the only conv kernel wasm has).
+ * `ft2` (docs/performance.md §3): both gradients are plain Conv2D calls (the only conv kernel wasm has).
  * `inputGrad: false` skips dx (returns zeros) for a layer whose input is data.
  */
 export function conv2dFt2(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf.Tensor4D {

@@ -1,5 +1,5 @@
 /**
- * Seeded randomness, always passed explicitly (STYLE rule 8: never patch Math.random). One
+ * Seeded randomness, always passed explicitly (docs/style.md rule 8: never patch Math.random). One
  * experiment seed is split into named, independent streams (init, data order, BN re-estimation)
  * so that adding a consumer of one stream never shifts the numbers of another.
  */

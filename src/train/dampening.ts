@@ -1,5 +1,5 @@
 /**
- * Oscillation dampening (SCIENCE.md §2, after the authors' `DampeningLoss`):
+ * Oscillation dampening (docs/science.md §2, after the authors' `DampeningLoss`):
  *
  * ```
  * L_damp = Σ_layers agg( (sg[q(w)] − clip(w, s·(n−z), s·(p−z)))² )

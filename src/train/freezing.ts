@@ -1,5 +1,5 @@
 /**
- * Iterative weight freezing (SCIENCE.md §2, after the authors' `TrackOscillation` freezing branch).
+ * Iterative weight freezing (docs/science.md §2, after the authors' `TrackOscillation` freezing branch).
  *
  * A weight freezes once its oscillation frequency f exceeds the threshold f_th(t) (see
  * oscSchedule.ts) and stays frozen to the end of training:

@@ -1,6 +1,6 @@
 /**
  * The oscillation machinery of one training run behind three hooks the trainer calls
- * (SCIENCE.md §2):
+ * (docs/science.md §2):
  *
  * ```
  * hooks.beforeStep(step)                  before the tape: dampening targets (constants)

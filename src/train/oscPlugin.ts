@@ -1,5 +1,5 @@
 /**
- * Oscillation tracking, dampening and iterative freezing (SCIENCE.md §2) as a trainer plugin
+ * Oscillation tracking, dampening and iterative freezing (docs/science.md §2) as a trainer plugin
  * (plugins.ts): the trainer calls these hooks at fixed places of each step and knows nothing else.
  *
  *   beforeStep → dampening targets, outside the tape (they are constants)

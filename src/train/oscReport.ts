@@ -1,5 +1,5 @@
 /**
- * The oscillation statistics of one report, built as ONE tensor and read back once (STYLE rule 5),
+ * The oscillation statistics of one report, built as ONE tensor and read back once (docs/style.md rule 5),
  * then decoded. Layout of the readback, one block per tracked layer:
  *
  * ```

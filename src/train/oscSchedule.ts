@@ -1,5 +1,5 @@
 /**
- * Schedules of the two oscillation remedies (SCIENCE.md §2, from the authors' `CosineTempDecay`):
+ * Schedules of the two oscillation remedies (docs/science.md §2, from the authors' `CosineTempDecay`):
  * nothing happens during the first quarter of training, then a cosine moves the knob from its start
  * value to its end value at the last step.
  *

@@ -1,5 +1,5 @@
 /**
- * Per-weight oscillation tracking in the integer domain (SCIENCE.md §2, after the authors'
+ * Per-weight oscillation tracking in the integer domain (docs/science.md §2, after the authors'
  * `TrackOscillation` in `utils/oscillation_tracking_utils.py`):
  *
  * ```
@@ -26,7 +26,7 @@
  *
  * All state lives in tf.Variables and {@link OscillationTracker.update} only issues ops, so it can
  * run every training step without reading anything back; statistics are built as small tensors
- * and read back by the caller at report steps only (PERFORMANCE.md, STYLE.md rule 5). Flip counts
+ * and read back by the caller at report steps only (docs/performance.md, docs/style.md rule 5). Flip counts
  * are kept as layer totals (int32 scalars, exact) and for the sampled weights only.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -36,7 +36,7 @@ export interface TrainerPlugin {
   lossTerm?(ctx: TrainerContext): tf.Scalar | null;
   /** After the optimizer update, inside a tf.tidy (e.g. oscillation tracking, freezing). */
   afterStep?(ctx: TrainerContext): void;
-  /** A multiplier of the learning rate (e.g. the SGD mapping factor α of SCIENCE §1). */
+  /** A multiplier of the learning rate (e.g. the SGD mapping factor α of docs/science.md §1). */
   learningRateScale?(ctx: TrainerContext): number;
   /** At a report step: fill report fields (layer oscillation stats, samples, histogram). May read back. */
   report?(report: StepReport, ctx: TrainerContext): Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * Per-layer quantizer statistics for a step report, gathered into one tensor so a report costs a
- * single readback (PERFORMANCE.md: readback only at the reporting interval).
+ * single readback (docs/performance.md: readback only at the reporting interval).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { QuantModel } from '../models/build';

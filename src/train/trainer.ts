@@ -48,7 +48,7 @@ export async function createTrainer(
 ): Promise<Trainer> {
   await tf.ready();
   if (exp.twin) {
-    // Twin runs (SCIENCE §1): two trainers in lockstep behind the same contract.
+    // Twin runs (docs/science.md §1): two trainers in lockstep behind the same contract.
     const make: MakeTrainer = (e, plugins) => new QuantTrainer(e, data, { ...options, plugins });
     return createTwinTrainer(exp, make, options.plugins ?? DEFAULT_PLUGINS);
   }
@@ -98,7 +98,7 @@ export class QuantTrainer implements Trainer {
         if (plugin) this.plugins.push(plugin);
       }
     } catch (error) {
-      // A half-built trainer would leak its variables (PERFORMANCE §5.7): release them first.
+      // A half-built trainer would leak its variables (docs/performance.md §5.7): release them first.
       this.dispose();
       throw error;
     }

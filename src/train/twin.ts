@@ -1,5 +1,5 @@
 /**
- * Twin-run comparison (SCIENCE.md §1): two copies of one experiment from the same seed and batch
+ * Twin-run comparison (docs/science.md §1): two copies of one experiment from the same seed and batch
  * order that differ only in the gradient estimator. The "STE side" is the main run (under SGD it
  * may get lr·α and init M(w0)); the "GE side" uses `experiment.twin.estimator`.
  *
@@ -29,7 +29,7 @@ export interface TwinSide {
 /** Order of the entries of {@link twinMetricsTensor}. */
 export const TWIN_FIELDS = ['agreement', 'alignmentError', 'signAgreement'] as const;
 
-/** A map in code units u = w/s (M_u of SCIENCE §1), elementwise on a tensor. */
+/** A map in code units u = w/s (M_u of docs/science.md §1), elementwise on a tensor. */
 export type CodeUnitMap = (u: tf.Tensor) => tf.Tensor;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Twin runs for the estimator-equivalence claim (SCIENCE.md §1): two trainers of one experiment
+ * Twin runs for the estimator-equivalence claim (docs/science.md §1): two trainers of one experiment
  * from the same seed, so the same initialization and batch order, differing only in the gradient
  * estimator. The main trainer (`experiment.estimator`, normally the STE) is the "STE side"; the
  * twin uses `experiment.twin.estimator`. Every `compareEvery` steps both stand at the same step and

@@ -1,4 +1,4 @@
-/** Per-layer cost breakdown (issue 6): a pure view of the config, updating as bits and options change. */
+/** Per-layer cost breakdown: a pure view of the config, updating as bits and options change. */
 import { expect, test } from './fixtures';
 import { CostPanel } from './pages/CostPanel';
 

@@ -1,4 +1,4 @@
-/** Browser sweep (issue 6): progress on a worker pool, then the frontier; cancel; loading a CLI sweep file. */
+/** Browser sweep: progress on a worker pool, then the frontier; cancel; loading a CLI sweep file. */
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { SMALL_EXPERIMENT } from './pages/LabPage';

@@ -1,4 +1,4 @@
-/** Oscillation countermeasures (SCIENCE §2): dampening λ, freezing threshold, BN re-estimation. */
+/** Oscillation countermeasures (docs/science.md §2): dampening λ, freezing threshold, BN re-estimation. */
 import type { Experiment } from '../../../src/experiment/schema';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField, Toggle } from './fields';

@@ -72,7 +72,7 @@ function RoleControls({ role }: { role: Role }) {
   );
 }
 
-/** PikeLPN's QuantNorm and double quantization (issue 6): change accuracy and ACEv2. */
+/** PikeLPN's QuantNorm and double quantization: change accuracy and ACEv2. */
 function NormScaleToggles() {
   const quant = useLab((s) => s.experiment.quant);
   const update = useLab((s) => s.updateExperiment);

@@ -1,5 +1,5 @@
 /**
- * Twin mode (SCIENCE §1): a second run from the same seed that differs only in the gradient estimator;
+ * Twin mode (docs/science.md §1): a second run from the same seed that differs only in the gradient estimator;
  * the charts plot how many integer weights the twins share. The SGD mapping rescales lr by α and maps
  * the initial weights through M. Changing the twin needs fresh trainers (a visible reset).
  */

@@ -1,4 +1,4 @@
-/** Composition of issue 6's UI: sweep form and point details on the left, Pareto and cost charts on the right. */
+/** Composition of the sweep and cost UI: sweep form and point details on the left, Pareto and cost charts on the right. */
 import { AceCompareChart } from '../cost/AceCompareChart';
 import { CostBreakdownChart } from '../cost/CostBreakdownChart';
 import { LoadSweepFile } from './LoadSweepFile';

@@ -1,4 +1,4 @@
-/** Composition of issue 7's runs UI: saved runs (table + import/export) and their comparison charts. */
+/** Composition of the runs UI: saved runs (table + import/export) and their comparison charts. */
 import { CompareCharts } from './CompareCharts';
 import { RunTable } from './RunTable';
 import { RunsToolbar } from './RunsToolbar';

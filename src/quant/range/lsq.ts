@@ -1,5 +1,5 @@
 /**
- * LSQ learned scale (Esser et al. 2020, "Learned Step Size Quantization", ICLR; SCIENCE §5).
+ * LSQ learned scale (Esser et al. 2020, "Learned Step Size Quantization", ICLR; docs/science.md §5).
  *
  * The scale is a trainable tf.Variable of shape [C] ([1] per-tensor), initialised on the first call
  * from that tensor as s₀ = 2·mean|x|/√p (per channel), p = qmax. The gradient itself is computed by

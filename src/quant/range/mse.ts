@@ -1,5 +1,5 @@
 /**
- * MSE range search (SCIENCE §5): pick the clipping range that minimises Σ (x − q(x))² per channel,
+ * MSE range search (docs/science.md §5): pick the clipping range that minimises Σ (x − q(x))² per channel,
  * over MSE_CANDIDATES candidates.
  *
  * Symmetric: 1-D search over clip values c_k = (k/K)·max|x|, k = 1..K, scale s_k = c_k/qmax.

@@ -46,7 +46,7 @@ function kthLargest(rows: tf.Tensor2D, k: number): tf.Tensor1D {
 }
 
 /**
- * Per-channel percentile range (an option of min-max, SCIENCE §5).
+ * Per-channel percentile range (an option of min-max, docs/science.md §5).
  * Symmetric: the q-th percentile of |x|, returned as [−p, p]. Asymmetric: the (100 − q)-th and q-th
  * percentiles of x, one per side.
  * @param q percentile in (50, 100]

@@ -1,5 +1,5 @@
 /**
- * Range estimators with state (SCIENCE §5, §6): each keeps a per-channel range [lo, hi] in
+ * Range estimators with state (docs/science.md §5, §6): each keeps a per-channel range [lo, hi] in
  * tf.Variables of shape [C] and decides, per call, which range quantizes the current tensor.
  *
  * | estimator  | training call                                      | eval call (training = false)  |
@@ -129,7 +129,7 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
         return store(batchStat(x));
       case 'hindsight': {
         if (first) return store(batchStat(x));
-        // Quantize with the range of earlier iterations, then fold this batch in (SCIENCE §6).
+        // Quantize with the range of earlier iterations, then fold this batch in (docs/science.md §6).
         const previous = copy();
         store(blend(batchStat(x)));
         return previous;

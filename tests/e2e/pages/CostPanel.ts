@@ -1,4 +1,4 @@
-/** Page object of the per-layer cost breakdown and the ACE vs ACEv2 chart (issue 6). */
+/** Page object of the per-layer cost breakdown and the ACE vs ACEv2 chart. */
 import type { Locator, Page } from '@playwright/test';
 
 export class CostPanel {

@@ -1,4 +1,4 @@
-/** Page object of the sweep form, its progress bar and the Pareto chart (issue 6). */
+/** Page object of the sweep form, its progress bar and the Pareto chart. */
 import type { Locator, Page } from '@playwright/test';
 
 export class SweepPanel {

@@ -14,7 +14,7 @@ const SCALAR: EstimatorSpec[] = [
   { name: 'cosine', param: -0.8 },
 ];
 
-describe('SGD mapping (SCIENCE §1)', () => {
+describe('SGD mapping (docs/science.md §1)', () => {
   it('cosine a = 0.5 gives α = √(1 − a²) ≈ 0.866', () => {
     expect(Math.abs(mappingAlpha({ name: 'cosine', param: 0.5 }) - 0.866)).toBeLessThan(0.005);
     expect(mappingAlpha({ name: 'cosine', param: 0.9 })).toBeCloseTo(Math.sqrt(1 - 0.81), 3);

@@ -1,5 +1,5 @@
 /**
- * Fuzz of the link decoder (issue 7, "done when"): 12,000 random and mutated links. For each,
+ * Fuzz of the link decoder: 12,000 random and mutated links. For each,
  * decodeLink must not throw, must return within a time bound, and must return either an experiment
  * the schema accepts (and that re-encodes to itself) or a non-empty error message.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dampeningLambda, freezeThresholdAt, cosineFromWarmup } from '../../../src/train/oscSchedule';
 
-describe('oscillation schedules (SCIENCE §2)', () => {
+describe('oscillation schedules (docs/science.md §2)', () => {
   const T = 1000;
 
   it('dampening λ: 0 before 25%, cosine to λ_end at T', () => {

@@ -19,7 +19,7 @@ describe('makeGrid', () => {
   });
 });
 
-describe('rangeToScale (SCIENCE §5)', () => {
+describe('rangeToScale (docs/science.md §5)', () => {
   const signed4 = makeGrid(4, { symmetric: true, signed: true });
   const asym2 = makeGrid(2, { symmetric: false, signed: false });
 

@@ -1,4 +1,4 @@
-/** LSQ learned scale: initialisation, scale gradient (SCIENCE §5) and training through an optimizer. */
+/** LSQ learned scale: initialisation, scale gradient (docs/science.md §5) and training through an optimizer. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actQuantizerSchema, weightQuantizerSchema } from '../../../src/experiment/schema';

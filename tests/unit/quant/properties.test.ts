@@ -1,4 +1,4 @@
-/** fast-check properties of the fake-quant op and of min-max quantizers (STYLE.md rule 12). */
+/** fast-check properties of the fake-quant op and of min-max quantizers (docs/style.md rule 12). */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -97,7 +97,7 @@ describe('createQuantizer (min-max, STE)', () => {
   });
 });
 
-describe('freezing hook (SCIENCE §2)', () => {
+describe('freezing hook (docs/science.md §2)', () => {
   it('frozen entries use their codes and get zero gradient', () => {
     const q = createQuantizer(weightOpts({ shape: [4] }));
     const w = tf.tensor1d([0.7, 0.3, -0.2, 0.1]); // s = 0.1, codes [7, 3, −2, 1]

@@ -1,4 +1,4 @@
-/** Range estimators against small hand-computed cases (SCIENCE §5, §6). */
+/** Range estimators against small hand-computed cases (docs/science.md §5, §6). */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

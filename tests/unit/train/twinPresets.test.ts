@@ -1,5 +1,5 @@
 /**
- * The twin presets teach what they say (SCIENCE §1), measured on the lab's default backend: under
+ * The twin presets teach what they say (docs/science.md §1), measured on the lab's default backend: under
  * SGD the mapping (lr·α, init M) brings the twins' integer weights together. Runs the presets as
  * shipped, so a change that breaks the lesson (e.g. a min-max grid, which moves under the mapping)
  * fails here. Measured on wasm: 0.998 mapped vs 0.961 unmapped.
