@@ -4,7 +4,7 @@
  * a claim compares two settings, the lesson names the other runs as patches of its experiment
  * (`compare`), and every run of a lesson uses the same seed.
  *
- * Pure: the runner (src/lessons/run.ts) and the app build {@link ClaimRun}s from what they measured,
+ * Pure: the runner (src/train/lesson.ts) and the app build {@link ClaimRun}s from what they measured,
  * final or so far, and call {@link checkClaim}. A claim is provisional until every run has finished.
  */
 import { costOfExperiment } from '../cost/report';

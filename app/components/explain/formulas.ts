@@ -3,7 +3,7 @@
  * functions of plain data (Node-tested in tests/unit/explain). Components render an
  * {@link Explanation} with `<Explain>`; they build it only when the tooltip opens.
  *
- * Notation as in SCIENCE.md: q = clamp(round(x/s) + z, q_min, q_max), x̂ = s·(q − z), v = x/s + z.
+ * Notation as in docs/science.md: q = clamp(round(x/s) + z, q_min, q_max), x̂ = s·(q − z), v = x/s + z.
  */
 import { formatCount } from '../../../src/cost/format';
 import type { CostAxis, CostReport, LayerCost } from '../../../src/cost/types';
@@ -120,7 +120,7 @@ export interface GradientVerdict {
   line: FormulaLine;
 }
 
-/** The estimator's gradient rule at v = x/s + z (SCIENCE §1; src/estimators/*). */
+/** The estimator's gradient rule at v = x/s + z (docs/science.md §1; src/estimators/*). */
 export function gradientOf(v: number, grid: Grid, estimator: EstimatorSpec, frozen = false): GradientVerdict {
   const label = 'gradient ∂x̂/∂x';
   if (frozen)
@@ -300,7 +300,7 @@ export interface OscillationValues {
   step?: number;
 }
 
-/** The EMA frequency and the fractions built on it (SCIENCE §2, src/train/oscillation.ts). */
+/** The EMA frequency and the fractions built on it (docs/science.md §2, src/train/oscillation.ts). */
 export function explainOscillation(o: OscillationValues): Explanation {
   const m = num(o.momentum);
   const lines: FormulaLine[] = [
@@ -342,7 +342,7 @@ export function explainOscillation(o: OscillationValues): Explanation {
 // ---------------------------------------------------------------------------------------------
 // Twin runs
 
-/** The twin agreement metrics at one point (SCIENCE §1). */
+/** The twin agreement metrics at one point (docs/science.md §1). */
 export function explainTwin(p: TwinPoint): Explanation {
   return {
     title: 'Twin agreement',
