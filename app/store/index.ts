@@ -1,5 +1,5 @@
 /**
- * The lab store: three slices combined once (docs/style.md rule 3). Vanilla zustand (no React here), so Node
+ * The lab store: its slices combined once (docs/style.md rule 3). Vanilla zustand (no React here), so Node
  * tests drive it with fake effects; components reach it through `hooks.ts`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
