@@ -1,5 +1,5 @@
 /**
- * Store state shapes. Three slices by concern (docs/style.md rule 3): `experiment` (exactly the schema value a
+ * Store state shapes. Slices by concern (docs/style.md rule 3): `experiment` (exactly the schema value a
  * link holds), runs (status + bounded histories from the worker), and UI.
  */
 import type { Experiment } from '../../src/experiment/schema';
