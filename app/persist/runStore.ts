@@ -10,8 +10,8 @@
 import { clear, createStore, del, entries, get, set, setMany, update, type UseStore } from 'idb-keyval';
 import { z } from 'zod';
 import { historyPointSchema, parseRunFile } from '../../src/experiment/export';
-import { detectExperimentVersion, migrateExperiment } from '../../src/experiment/migrate';
-import { type Experiment, parseExperiment } from '../../src/experiment/schema';
+import { loadExperiment } from '../../src/experiment/load';
+import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, RunResult } from '../../src/train/types';
 
 /** Status of a stored run; `interrupted` = it was `running` when the page closed or the worker died. */
@@ -116,11 +116,9 @@ export function readRecord(raw: unknown): LoadedRun {
     const issue = rec.error.issues[0];
     return { ok: false, error: `${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
-  const migrated = migrateExperiment(rec.data.experiment, detectExperimentVersion(rec.data.experiment));
-  if (!migrated.ok) return { ok: false, error: `experiment: ${migrated.error}` };
-  const exp = parseExperiment(migrated.value);
+  const exp = loadExperiment(rec.data.experiment);
   if (!exp.ok) return { ok: false, error: `experiment: ${exp.error}` };
-  const warnings = [...migrated.warnings];
+  const warnings = [...exp.warnings];
   const { result: rawResult, ...fields } = rec.data;
   const run: StoredRun = { ...fields, experiment: exp.value };
   if (rawResult !== undefined) {

@@ -4,9 +4,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { ACEV2_FORMULA, costOfExperiment, formatCostTable } from '../cost';
-import { detectExperimentVersion, migrateExperiment } from '../experiment/migrate';
-import { parseExperiment, type Experiment } from '../experiment/schema';
-import { applyOverrides, flagHelp, parseArgs, type RunnerOptions } from './flags';
+import { loadExperimentText } from '../experiment/load';
+import type { Experiment } from '../experiment/schema';
+import { flagHelp, parseArgs, type RunnerOptions } from './flags';
 
 /** The run flags' help lines, minus `exclude` (flags a command gives another meaning). */
 export function runFlagsHelp(exclude: string[] = []): string {
@@ -80,20 +80,17 @@ export async function loadExperiment(argv: readonly string[]): Promise<LoadedExp
   const args = parseArgs(argv);
   if (!args.ok) throw new Error(args.error);
   const { file, overrides, options } = args.value;
-  let raw: unknown = {};
+  let text = '{}';
   if (file !== undefined) {
     try {
-      raw = JSON.parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch (error) {
       throw new Error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const migrated = migrateExperiment(raw, detectExperimentVersion(raw));
-    if (!migrated.ok) throw new Error(`${file}: ${migrated.error}`);
-    raw = migrated.value;
   }
-  const parsed = parseExperiment(applyOverrides(raw, overrides));
-  if (!parsed.ok) throw new Error(`${file ?? 'experiment'}: ${parsed.error}`);
-  return { experiment: parsed.value, options };
+  const loaded = loadExperimentText(text, { overrides });
+  if (!loaded.ok) throw new Error(`${file ?? 'experiment'}: ${loaded.error}`);
+  return { experiment: loaded.value, options };
 }
 
 const COST_FLAGS: FlagTable = { json: 'bool', 'float-bits': 'value' };

@@ -213,26 +213,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
   return { ok: true, value: out };
 }
 
-/**
- * Applies flag overrides onto a (file) experiment input, returning a new object; intermediate
- * objects are created as needed (e.g. `--twin` on a file without a twin section).
- */
-export function applyOverrides(
-  base: unknown,
-  overrides: ReadonlyMap<string, unknown>,
-): Record<string, unknown> {
-  const root = structuredClone((base ?? {}) as Record<string, unknown>);
-  for (const [path, value] of overrides) {
-    const keys = path.split('.');
-    let node = root;
-    for (const key of keys.slice(0, -1)) {
-      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[keys[keys.length - 1]] = value;
-  }
-  return root;
-}
+/** Flag values are set on the experiment by the one loader. */
+export { applyOverrides } from '../experiment/load';
 
 /** Column where the help text of a flag starts. */
 export const HELP_COLUMN = 28;

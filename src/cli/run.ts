@@ -6,13 +6,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadMnistNode } from '../data/node';
-import { experimentSchema, type Experiment } from '../experiment/schema';
+import { loadExperiment } from '../experiment/load';
+import type { Experiment } from '../experiment/schema';
 import { initBackend } from '../tensor/backend';
 import { getPreset, PRESETS } from '../experiment/presets';
 import { runLesson } from '../train/lesson';
 import { runExperiment } from '../train/run';
 import type { RunResult, StepReport } from '../train/types';
-import { applyOverrides, flagHelp, FLAGS, HELP_COLUMN, parseArgs, type ParsedArgs } from './flags';
+import { flagHelp, FLAGS, HELP_COLUMN, parseArgs, type ParsedArgs } from './flags';
 
 /** Exit code of a diverged run. */
 export const EXIT_DIVERGED = 3;
@@ -59,16 +60,18 @@ function readExperimentFile(file: string): { ok: true; value: unknown } | { ok: 
 }
 
 /**
- * The resolved experiment: file values, then flags, validated by the schema. Errors name the
- * field (and the flag that set it, or the file it came from).
+ * The resolved experiment: file values (older versions migrated), then flags, validated by the
+ * schema (src/experiment/load.ts). Errors name the field (and the flag that set it, or the file it
+ * came from).
  */
 export function resolveExperiment(
   args: ParsedArgs,
   fileInput: unknown,
-): { ok: true; value: Experiment } | { ok: false; error: string } {
-  const parsed = experimentSchema.safeParse(applyOverrides(fileInput, args.overrides));
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const lines = parsed.error.issues.slice(0, 5).map((issue) => {
+): { ok: true; value: Experiment; warnings: string[] } | { ok: false; error: string } {
+  const loaded = loadExperiment(fileInput, { overrides: args.overrides });
+  if (loaded.ok) return loaded;
+  if (!loaded.issues) return { ok: false, error: `${args.file ?? 'experiment'}: ${loaded.error}` };
+  const lines = loaded.issues.slice(0, 5).map((issue) => {
     const path = issue.path.join('.');
     const related = (p: string) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`);
     const given = [...args.flagOf.entries()].find(([p]) => related(p))?.[1];

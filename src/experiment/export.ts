@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { HistoryPoint, RunResult, RunStatus } from '../train/types';
-import { detectExperimentVersion, migrateExperiment } from './migrate';
-import { type Experiment, type ParseResult, parseExperiment } from './schema';
+import { loadExperiment } from './load';
+import type { Experiment, ParseResult } from './schema';
 
 /** What CSV export needs of a run; the app's stored runs satisfy it structurally. */
 export interface ExportableRun {
@@ -221,11 +221,9 @@ export type RunFile =
   | { kind: 'experiment'; experiment: Experiment; warnings: string[] };
 
 function parseAnyExperiment(raw: unknown, where: string): ParseResult<{ experiment: Experiment; warnings: string[] }> {
-  const migrated = migrateExperiment(raw, detectExperimentVersion(raw));
-  if (!migrated.ok) return { ok: false, error: `${where}: ${migrated.error}` };
-  const parsed = parseExperiment(migrated.value);
-  if (!parsed.ok) return { ok: false, error: `${where}: ${parsed.error}` };
-  return { ok: true, value: { experiment: parsed.value, warnings: migrated.warnings } };
+  const loaded = loadExperiment(raw);
+  if (!loaded.ok) return { ok: false, error: `${where}: ${loaded.error}` };
+  return { ok: true, value: { experiment: loaded.value, warnings: loaded.warnings } };
 }
 
 /**

@@ -17,9 +17,10 @@ import type { RunResult } from '../train/types';
 import { layerNames } from '../models/spec';
 import { RUN_STATUSES } from './export';
 import { compress, decompressBounded } from './lzw';
-import { detectExperimentVersion, migrateExperiment, newerVersionMessage } from './migrate';
+import { loadExperiment } from './load';
+import { detectExperimentVersion, newerVersionMessage } from './migrate';
 import { getPreset } from './presets';
-import { type Experiment, formatZodError, parseExperiment, SCHEMA_VERSION } from './schema';
+import { type Experiment, formatZodError, SCHEMA_VERSION } from './schema';
 
 export { decompressBounded, type Inflated } from './lzw';
 
@@ -195,12 +196,10 @@ function decodeEnvelope(env: Record<string, unknown>): DecodedLink {
   // A v1+ link's experiment carries its own version; v0 links were flat and had none.
   const version = v === 0 ? 0 : detectExperimentVersion(raw);
   if (version > SCHEMA_VERSION) return { ok: false, error: newerVersionMessage('link', version) };
-  const migrated = migrateExperiment(raw, version);
-  if (!migrated.ok) return { ok: false, error: migrated.error };
-  warnings.push(...migrated.warnings);
-  const parsed = parseExperiment(migrated.value);
-  if (!parsed.ok) return { ok: false, error: parsed.error };
-  const out: DecodedLink = { ok: true, experiment: dropUnknownLayers(parsed.value, warnings), warnings };
+  const loaded = loadExperiment(raw, { version });
+  if (!loaded.ok) return { ok: false, error: loaded.error };
+  warnings.push(...loaded.warnings);
+  const out: DecodedLink = { ok: true, experiment: dropUnknownLayers(loaded.value, warnings), warnings };
   if (preset) out.preset = preset;
   if (env.s !== undefined) {
     const s = linkSummarySchema.safeParse(env.s);

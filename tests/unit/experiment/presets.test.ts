@@ -7,6 +7,7 @@ import {
   PRESETS,
   presetsInGroup,
 } from '../../../src/experiment/presets';
+import { lessonExperiments } from '../../../src/experiment/claims';
 import { experimentSchema } from '../../../src/experiment/schema';
 import { decodeLink, encodeLink } from '../../../src/experiment/url';
 import { describeModel } from '../../../src/models/spec';
@@ -82,10 +83,30 @@ describe('presets', () => {
     expect(differ('twins')).toEqual([
       ['train.lr', 'train.optimizer'],
       ['train.lr', 'train.optimizer', 'twin.map'],
+      ['train.lr'],
     ]);
     expect(differ('firstLast')).toEqual([['quant.firstLastBits8']]);
     expect(differ('granularity')).toEqual([['quant.weight.perChannel']]);
     expect(differ('pareto')).toEqual([['model.widthMultiplier', 'quant.act.bits', 'quant.weight.bits']]);
+  });
+
+  it('each state a claim with a predicate and a condition, whose compare runs change only their patch', () => {
+    for (const p of PRESETS) {
+      expect(p.claim.text.length, p.id).toBeGreaterThan(30);
+      expect(p.claim.predicate.length, p.id).toBeGreaterThan(5);
+      expect(p.claim.condition.length, p.id).toBeGreaterThan(30);
+      const runs = lessonExperiments(p.experiment, p.claim);
+      expect(runs.self).toEqual(p.experiment);
+      for (const [role, exp] of Object.entries(runs)) {
+        expect(exp.seed, `${p.id}/${role}`).toBe(p.experiment.seed);
+        if (role === 'self') continue;
+        const changed = diffExperiments(p.experiment, exp);
+        expect(changed.length, `${p.id}/${role}`).toBeGreaterThan(0);
+        expect(changed.length, `${p.id}/${role}: ${changed.join(', ')}`).toBeLessThanOrEqual(3);
+      }
+      // Seeds follow the lesson: a lesson run at seed 5 runs every compare run at seed 5.
+      expect(Object.values(lessonExperiments(p.experiment, p.claim, 5)).every((e) => e.seed === 5)).toBe(true);
+    }
   });
 
   it('match their golden resolved configs', () => {
