@@ -1,36 +1,19 @@
 /**
- * Command-line flags of `quant-lab run`: ONE table maps each flag to an experiment field (or a
- * runner option) with its help text; parsing, validation messages and `--help` are all generated
- * from it (the playground's PROPS-table idea). Pure: no file or process I/O here.
+ * The flags that set experiment fields, and the runner's own options: declared once here, used by
+ * `run`, `cost` and `sweep` through the argument layer (./args.ts), which parses them and writes
+ * their --help. Pure: no file or process I/O here.
  *
  * Flag names are a public contract (researchers script them): rename nothing, only add.
  */
-import {
-  DEFAULT_EXPERIMENT,
-  ESTIMATOR_NAMES,
-  MODEL_ARCHS,
-  OPTIMIZERS,
-  RANGE_ESTIMATORS,
-} from '../experiment/schema';
+import { DEFAULT_EXPERIMENT, ESTIMATOR_NAMES, MODEL_ARCHS, OPTIMIZERS, RANGE_ESTIMATORS } from '../experiment/schema';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend';
+import { type CommandSpec, type FlagDef, type FlagKind, flagLine, parseCommand } from './args';
 
-/** How a flag's value is read. `bool` flags take no value (`--x` = true, `--no-x` = false). */
-export type FlagKind = 'int' | 'number' | 'enum' | 'bool' | 'list' | 'string';
+export type { FlagDef, FlagKind } from './args';
 
-/** One row of the flag table. */
-export interface FlagDef {
-  /** Name without dashes, e.g. `weight-bits`. */
-  name: string;
-  kind: FlagKind;
-  /** Experiment field it sets (dotted path), or absent for a runner option. */
-  path?: string;
-  /** Runner option it sets, for flags that are not experiment fields. */
-  option?: keyof RunnerOptions;
-  /** Allowed values of an `enum` flag. */
-  values?: readonly string[];
-  /** Placeholder in --help (e.g. `N`, `X`). */
-  metavar?: string;
-  help: string;
+/** A runner option's flag: which option it sets. */
+export interface RunnerFlagDef extends FlagDef {
+  option: keyof RunnerOptions;
 }
 
 /** Settings of the runner itself (not part of the experiment). */
@@ -46,21 +29,27 @@ export interface RunnerOptions {
 const BITS = 'bitwidth 2–8, or 32 for float';
 type Arg = string | readonly string[] | null;
 
-/** Table row of an experiment field: `arg` is the metavar, or the choices of an enum. */
+/** The schema default at a dotted path, for --help. */
+function defaultAt(path: string, kind: FlagKind): string | undefined {
+  const value = path.split('.').reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], DEFAULT_EXPERIMENT);
+  if (value === undefined || kind === 'bool') return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** An experiment field's flag: `arg` is the metavar, or the choices of an enum. */
 function field(name: string, path: string, kind: FlagKind, arg: Arg, help: string): FlagDef {
-  return typeof arg === 'string' || arg === null
-    ? { name, kind, path, help, metavar: arg ?? undefined }
-    : { name, kind, path, help, values: arg };
+  const base = { name, kind, path, help, default: defaultAt(path, kind) };
+  return typeof arg === 'string' || arg === null ? { ...base, metavar: arg ?? undefined } : { ...base, values: arg };
 }
 
-/** Table row of a runner option. */
-function runner(name: string, option: keyof RunnerOptions, kind: FlagKind, arg: Arg, help: string): FlagDef {
-  const row = field(name, '', kind, arg, help);
-  return { ...row, path: undefined, option };
+/** A runner option's flag. */
+function runner(name: string, option: keyof RunnerOptions, kind: FlagKind, arg: Arg, help: string, dflt?: string): RunnerFlagDef {
+  const base = { name, kind, option, help, default: dflt };
+  return typeof arg === 'string' || arg === null ? { ...base, metavar: arg ?? undefined } : { ...base, values: arg };
 }
 
-/** The flag table. Order = order in --help. */
-export const FLAGS: readonly FlagDef[] = [
+/** Flags that set experiment fields. Order = order in --help. */
+export const EXPERIMENT_FLAGS: readonly FlagDef[] = [
   field('model', 'model.arch', 'enum', MODEL_ARCHS, 'architecture'),
   field('hidden', 'model.hidden', 'list', 'N,N', 'hidden widths of the MLP'),
   field('width', 'model.widthMultiplier', 'number', 'X', 'width multiplier of every hidden layer'),
@@ -103,14 +92,21 @@ export const FLAGS: readonly FlagDef[] = [
     'also train a twin with this estimator and compare',
   ),
   field('twin-map', 'twin.map', 'bool', null, 'apply the SGD mapping (lr·α, init M) to the twin comparison'),
+];
+
+/** The runner's own options. */
+export const RUNNER_FLAGS: readonly RunnerFlagDef[] = [
   runner('preset', 'preset', 'string', 'ID', "run a lesson: its experiment, the runs its claim compares against, and the claim checked (ids: 'quant-lab presets')"),
   runner('out', 'out', 'string', 'FILE', 'write the result JSON here (default: stdout)'),
   runner('save-weights', 'saveWeights', 'bool', null, "include each layer's integer codes and scales"),
-  runner('backend', 'backend', 'enum', BACKEND_NAMES, 'tfjs backend'),
+  runner('backend', 'backend', 'enum', BACKEND_NAMES, 'tfjs backend', 'wasm'),
   runner('quiet', 'quiet', 'bool', null, 'no progress lines on stderr'),
 ];
 
-/** What the command line says. */
+/** Every flag of `quant-lab run`. */
+export const FLAGS: readonly FlagDef[] = [...EXPERIMENT_FLAGS, ...RUNNER_FLAGS];
+
+/** What the command line says, for commands that load an experiment. */
 export interface ParsedArgs {
   /** The experiment file, when given (first positional argument). */
   file?: string;
@@ -119,113 +115,52 @@ export interface ParsedArgs {
   /** Flag name of each override path (for error messages). */
   flagOf: Map<string, string>;
   options: RunnerOptions;
+  /** Values of the command's own flags (not experiment fields or runner options), by name. */
+  own: Map<string, unknown>;
 }
 
 /** Result of parsing: never throws. */
 export type ArgsResult = { ok: true; value: ParsedArgs } | { ok: false; error: string };
 
-const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
-
-/** The value of a flag's default, for --help. */
-function defaultOf(def: FlagDef): string {
-  if (def.option) return def.option === 'backend' ? 'wasm' : '';
-  const value = def
-    .path!.split('.')
-    .reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], DEFAULT_EXPERIMENT);
-  if (value === undefined || def.kind === 'bool') return '';
-  return Array.isArray(value) ? value.join(',') : String(value);
-}
-
-/** Converts a flag's text value, or returns an error message naming the flag and field. */
-function convert(def: FlagDef, raw: string): { value: unknown } | { error: string } {
-  const where = `--${def.name}${def.path ? ` (${def.path})` : ''}`;
-  const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
-  switch (def.kind) {
-    case 'int':
-      return /^-?\d+$/.test(raw)
-        ? { value: Number(raw) }
-        : { error: `${where}: expected an integer, got '${raw}'` };
-    case 'number':
-      return Number.isFinite(num(raw))
-        ? { value: num(raw) }
-        : { error: `${where}: expected a number, got '${raw}'` };
-    case 'enum':
-      return def.values!.includes(raw)
-        ? { value: raw }
-        : { error: `${where}: expected one of ${def.values!.join('|')}, got '${raw}'` };
-    case 'list': {
-      const parts = raw.split(',').map(num);
-      return parts.every(Number.isInteger)
-        ? { value: parts }
-        : { error: `${where}: expected integers separated by commas, got '${raw}'` };
-    }
-    default:
-      return { value: raw };
-  }
-}
-
-/** Records one flag's value into `out`. */
-function assign(out: ParsedArgs, def: FlagDef, value: unknown): void {
-  if (def.option) (out.options as unknown as Record<string, unknown>)[def.option] = value;
-  else {
-    out.overrides.set(def.path!, value);
-    out.flagOf.set(def.path!, def.name);
-  }
-}
-
-/**
- * Parses `[experiment.json] --flag value …` (also `--flag=value`, `--x`/`--no-x` for booleans).
- * Rejects unknown flags, missing values and values of the wrong type, naming the flag.
- */
-export function parseArgs(argv: readonly string[]): ArgsResult {
+/** Parses argv for `spec` (by default, `run`'s flags), sorting values into overrides, options and the command's own. */
+export function parseArgs(argv: readonly string[], spec: CommandSpec = RUN_ARGS): ArgsResult {
+  const parsed = parseCommand(spec, argv);
+  if (!parsed.ok) return parsed;
   const out: ParsedArgs = {
+    file: parsed.value.positionals[0],
     overrides: new Map(),
     flagOf: new Map(),
     options: { saveWeights: false, backend: 'wasm', quiet: false },
+    own: new Map(),
   };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      if (out.file !== undefined)
-        return { ok: false, error: `unexpected argument '${arg}' (only one experiment file)` };
-      out.file = arg;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    let name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const negated =
-      !BY_NAME.has(name) && name.startsWith('no-') && BY_NAME.get(name.slice(3))?.kind === 'bool';
-    if (negated) name = name.slice(3);
-    const def = BY_NAME.get(name);
-    if (!def) return { ok: false, error: `unknown flag '${arg}' (see 'quant-lab run --help')` };
-    if (def.kind === 'bool') {
-      if (eq >= 0) return { ok: false, error: `--${name} takes no value (use --${name} or --no-${name})` };
-      assign(out, def, !negated);
-      continue;
-    }
-    const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined)
-      return { ok: false, error: `--${name} needs a value${def.metavar ? ` (${def.metavar})` : ''}` };
-    const converted = convert(def, raw);
-    if ('error' in converted) return { ok: false, error: converted.error };
-    assign(out, def, converted.value);
+  const byName = new Map(spec.groups.flatMap((g) => g.flags).map((f) => [f.name, f]));
+  for (const [name, value] of parsed.value.values) {
+    const def = byName.get(name)!;
+    if (def.path) {
+      out.overrides.set(def.path, value);
+      out.flagOf.set(def.path, def.name);
+    } else if ('option' in def) (out.options as unknown as Record<string, unknown>)[(def as RunnerFlagDef).option] = value;
+    else out.own.set(name, value);
   }
   return { ok: true, value: out };
 }
 
-/** Flag values are set on the experiment by the one loader. */
+/** The argument spec of `quant-lab run` (its --help text is in ./run.ts). */
+export const RUN_ARGS: CommandSpec = {
+  name: 'run',
+  summary: 'train one experiment and write its result JSON',
+  usage: ['run [experiment.json] [flags]', 'run --preset ID [--seed N] [flags]'],
+  positionals: { name: 'experiment file', max: 1 },
+  groups: [
+    { heading: 'Experiment flags (override the file, or the lesson)', flags: EXPERIMENT_FLAGS },
+    { heading: 'Runner flags', flags: RUNNER_FLAGS },
+  ],
+};
+
+/** Sets experiment values by dotted path (the one loader's own helper). */
 export { applyOverrides } from '../experiment/load';
 
-/** Column where the help text of a flag starts. */
-export const HELP_COLUMN = 28;
-
-/** One --help line per flag: name, metavar or choices, help, field and default. */
-export function flagHelp(): string {
-  return FLAGS.map((def) => {
-    const arg = def.kind === 'bool' ? '' : ` ${def.metavar ?? (def.kind === 'enum' ? 'NAME' : 'VALUE')}`;
-    const choices = def.kind === 'enum' ? `: ${def.values!.join('|')}` : '';
-    const dflt = defaultOf(def);
-    const detail = [def.path, dflt && `default ${dflt}`].filter(Boolean).join('; ');
-    return `${`  --${def.name}${arg}`.padEnd(HELP_COLUMN)}${def.help}${choices}${detail ? ` [${detail}]` : ''}`;
-  }).join('\n');
+/** One --help line per flag of `defs` (default: every run flag). */
+export function flagHelp(defs: readonly FlagDef[] = FLAGS): string {
+  return defs.map(flagLine).join('\n');
 }

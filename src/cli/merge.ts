@@ -8,26 +8,35 @@ import { formatCount } from '../cost/format';
 import { COST_AXES, type CostAxis } from '../cost/types';
 import { DEFAULT_AXIS, mergeResults } from '../sweep/file';
 import type { SweepFile } from '../sweep/types';
-import { splitArgs } from './cost';
+import { commandHelp, type CommandSpec, parseCommand, usageError } from './args';
 
-export const HELP = `quant-lab merge DIR --out sweep.json [--axis ${COST_AXES.join('|')}]
-
-Reads every DIR/<id>.result.json (written by 'quant-lab run DIR/<id>.json --out DIR/<id>.result.json',
+/** `quant-lab merge`: a directory of result files in, one sweep file out. */
+export const MERGE_SPEC: CommandSpec = {
+  name: 'merge',
+  summary: 'combine result files (from --emit-jobs) into one sweep file',
+  usage: [`merge DIR --out sweep.json [--axis ${COST_AXES.join('|')}]`],
+  positionals: { name: 'directory', max: 1 },
+  description: `Reads every DIR/<id>.result.json (written by 'quant-lab run DIR/<id>.json --out DIR/<id>.result.json',
 e.g. from GNU parallel, a Kubernetes Job array or a Slurm array after 'quant-lab sweep --emit-jobs DIR'),
 prices each experiment, and writes a sweep file with every point and the Pareto frontier on --axis
 (default ${DEFAULT_AXIS}). Jobs without a result, and unreadable results, are listed under "failed".
 
 Exit code: 0 when every job has a result, 1 when some are missing or invalid (the file is still written),
-2 on usage errors.`;
+2 on usage errors.`,
+  groups: [
+    {
+      heading: 'Flags',
+      flags: [
+        { name: 'out', kind: 'string', metavar: 'FILE', help: 'the sweep file to write (required)' },
+        { name: 'axis', kind: 'enum', values: COST_AXES, help: 'cost axis of the Pareto frontier', default: DEFAULT_AXIS },
+      ],
+    },
+  ],
+};
+
+export const HELP = commandHelp(MERGE_SPEC);
 
 const RESULT_SUFFIX = '.result.json';
-
-/** Validates an --axis value. */
-export function parseAxis(value: string | true | undefined): CostAxis {
-  if (value === undefined) return DEFAULT_AXIS;
-  if (typeof value === 'string' && (COST_AXES as readonly string[]).includes(value)) return value as CostAxis;
-  throw new Error(`--axis must be one of ${COST_AXES.join(', ')}`);
-}
 
 /** Job ids and results of a directory: `<id>.json` jobs and `<id>.result.json` results. */
 export async function readSweepDir(dir: string): Promise<{ jobIds: string[]; results: { id: string; json: unknown }[] }> {
@@ -60,15 +69,12 @@ export function formatSweepSummary(file: SweepFile): string {
 
 /** Entry point of `quant-lab merge`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { own, rest } = splitArgs(argv, { out: 'value', axis: 'value' });
-  const dir = rest.find((a) => !a.startsWith('-'));
-  const unknown = rest.filter((a) => a !== dir);
-  const out = own.get('out');
-  if (!dir || typeof out !== 'string' || unknown.length) {
-    console.error(`quant-lab merge: ${unknown.length ? `unknown arguments ${unknown.join(' ')}` : 'needs DIR and --out FILE'}\n\n${HELP}`);
-    return 2;
-  }
-  const axis = parseAxis(own.get('axis'));
+  const args = parseCommand(MERGE_SPEC, argv);
+  if (!args.ok) return usageError(MERGE_SPEC, args.error);
+  const [dir] = args.value.positionals;
+  const out = args.value.values.get('out');
+  if (!dir || typeof out !== 'string') return usageError(MERGE_SPEC, 'needs DIR and --out FILE');
+  const axis = (args.value.values.get('axis') as CostAxis | undefined) ?? DEFAULT_AXIS;
   const { jobIds, results } = await readSweepDir(dir);
   const file = mergeResults(jobIds, results, axis);
   await writeFile(out, JSON.stringify(file, null, 2));

@@ -3,15 +3,24 @@
  * compares against). Run one with `quant-lab run --preset ID [--seed N]`.
  */
 import { PRESET_GROUPS, PRESETS } from '../experiment/presets';
+import { commandHelp, type CommandSpec, parseCommand, usageError } from './args';
 
-export const HELP = `quant-lab presets — list the lessons and their claims
+/** `quant-lab presets`: one flag. */
+export const PRESETS_SPEC: CommandSpec = {
+  name: 'presets',
+  summary: 'list the lessons and their claims',
+  usage: ['presets [--json]'],
+  positionals: { name: 'argument', max: 0 },
+  groups: [
+    {
+      heading: 'Flags',
+      flags: [{ name: 'json', kind: 'bool', help: 'one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs}]' }],
+    },
+  ],
+  footer: "Run a lesson with 'quant-lab run --preset ID [--seed N] [--out F]'.",
+};
 
-Usage: quant-lab presets [--json]
-
-  --json    one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs}]
-  --help    this text
-
-Run a lesson with 'quant-lab run --preset ID [--seed N] [--out F]'.`;
+export const HELP = commandHelp(PRESETS_SPEC);
 
 /** One lesson as the listing shows it. */
 export function lessonListing() {
@@ -26,13 +35,10 @@ export function lessonListing() {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--json');
-  if (unknown.length) {
-    console.error(`quant-lab presets: unknown argument '${unknown[0]}'\n\n${HELP}`);
-    return 2;
-  }
+  const args = parseCommand(PRESETS_SPEC, argv);
+  if (!args.ok) return usageError(PRESETS_SPEC, args.error);
   const lessons = lessonListing();
-  if (argv.includes('--json')) {
+  if (args.value.values.get('json')) {
     console.log(JSON.stringify(lessons, null, 2));
     return 0;
   }

@@ -13,36 +13,33 @@ import { getPreset, PRESETS } from '../experiment/presets';
 import { runLesson } from '../train/lesson';
 import { runExperiment } from '../train/run';
 import type { RunResult, StepReport } from '../train/types';
-import { flagHelp, FLAGS, HELP_COLUMN, parseArgs, type ParsedArgs } from './flags';
+import { commandHelp, type CommandSpec, usageError } from './args';
+import { FLAGS, parseArgs, type ParsedArgs, RUN_ARGS } from './flags';
 
 /** Exit code of a diverged run. */
 export const EXIT_DIVERGED = 3;
 /** Exit code of bad arguments or a bad experiment file. */
 export const EXIT_USAGE = 2;
 
-/** The --help text, generated from the flag table. */
-export const HELP = `quant-lab run — train one experiment and write its result JSON
-
-Usage: quant-lab run [experiment.json] [flags]
-       quant-lab run --preset ID [--seed N] [flags]
-
-Flags override the file's values (or the lesson's); missing values take the schema defaults.
+/** `quant-lab run`: its flags (./flags.ts) and the text around them. */
+export const RUN_SPEC: CommandSpec = {
+  ...RUN_ARGS,
+  description: `Flags override the file's values (or the lesson's); missing values take the schema defaults.
 32 bits means float. A lesson (--preset) also trains the runs its claim compares against, at the
 same seed, and the result carries claim: {text, predicate, condition, holds, measured, final} and
-compare: {role: result}; a claim that does not hold is a finding, not an error (exit 0).
-
-Flags:
-${flagHelp()}
-${'  --help'.padEnd(HELP_COLUMN)}this text
-
-Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
+compare: {role: result}; a claim that does not hold is a finding, not an error (exit 0).`,
+  footer: `Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
 Exit codes: 0 completed, ${EXIT_USAGE} bad arguments or experiment file, ${EXIT_DIVERGED} diverged.
 
 Examples:
   quant-lab run --preset oscillations-w3-dscnn-freeze --seed 2 --out freeze.json
   quant-lab run --model mlp --weight-bits 4 --act-bits 4 --estimator ste --optimizer adam \\
-    --steps 1000 --seed 1 --out result.json`;
+    --steps 1000 --seed 1 --out result.json`,
+};
+
+/** The --help text, generated from the flag declarations. */
+export const HELP = commandHelp(RUN_SPEC);
 
 /** Reads and parses the experiment file; an error names the file and the problem. */
 function readExperimentFile(file: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -111,17 +108,25 @@ function writeResult(result: RunResult, out: string | undefined): void {
   else process.stdout.write(`${text}\n`);
 }
 
+/**
+ * The experiment a command's arguments describe: the file (or `base`), then the flags, through the
+ * one loader. Errors name the file, the field and the flag.
+ */
+export function experimentFromArgs(args: ParsedArgs, base: unknown = {}): { ok: true; value: Experiment } | { ok: false; error: string } {
+  const file = args.file ? readExperimentFile(args.file) : { ok: true as const, value: base };
+  if (!file.ok) return file;
+  const exp = resolveExperiment(args, file.value);
+  return exp.ok ? exp : { ok: false, error: `invalid experiment:\n${exp.error}` };
+}
+
 /** Entry point of `quant-lab run`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(HELP);
     return 0;
   }
-  const args = parseArgs(argv);
-  if (!args.ok) {
-    console.error(`quant-lab run: ${args.error}`);
-    return EXIT_USAGE;
-  }
+  const args = parseArgs(argv, RUN_SPEC);
+  if (!args.ok) return usageError(RUN_SPEC, args.error);
   const { options } = args.value;
   const preset = options.preset === undefined ? undefined : getPreset(options.preset);
   if (options.preset !== undefined && !preset) {
@@ -132,16 +137,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error('quant-lab run: give an experiment file or --preset, not both');
     return EXIT_USAGE;
   }
-  const file = args.value.file
-    ? readExperimentFile(args.value.file)
-    : { ok: true as const, value: preset ? structuredClone(preset.experiment) : {} };
-  if (!file.ok) {
-    console.error(`quant-lab run: ${file.error}`);
-    return EXIT_USAGE;
-  }
-  const exp = resolveExperiment(args.value, file.value);
+  const exp = experimentFromArgs(args.value, preset ? structuredClone(preset.experiment) : {});
   if (!exp.ok) {
-    console.error(`quant-lab run: invalid experiment:\n${exp.error}`);
+    console.error(`quant-lab run: ${exp.error}`);
     return EXIT_USAGE;
   }
   const backend = await initBackend(options.backend);

@@ -13,48 +13,56 @@ import { expandGrid, seedRange, type GridAxes, type GridPoint } from '../sweep/g
 import { defaultJobs, runSweepInNode } from '../sweep/nodePool';
 import { CANCELLED, type PoolProgress, type Settled } from '../sweep/pool';
 import type { SweepPoint } from '../sweep/types';
-import { loadExperiment, runFlagsHelp, splitArgs, type FlagTable } from './cost';
-import type { RunnerOptions } from './flags';
-import { formatSweepSummary, parseAxis } from './merge';
+import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
+import { EXPERIMENT_FLAGS, parseArgs, RUNNER_FLAGS, type RunnerOptions } from './flags';
+import { formatSweepSummary } from './merge';
+import { experimentFromArgs } from './run';
 
-export const HELP = `quant-lab sweep [experiment.json] [flags as in run] --out sweep.json
-                 [--weight-bits 2,3,4,8,32] [--act-bits 4,8] [--widths 0.5,1,2] [--seeds N]
-                 [--sweep-quantnorm] [--sweep-double-quant]
-                 [--axis ${COST_AXES.join('|')}] [--jobs N] [--emit-jobs DIR]
+const SWEEP_OWN: readonly FlagDef[] = [
+  { name: 'weight-bits', kind: 'string', metavar: 'LIST', help: 'weight bits, e.g. 2,3,4,8,32 (32, f or float: float)' },
+  { name: 'act-bits', kind: 'string', metavar: 'LIST', help: 'activation bits; absent = same as the weight bits (W4A4, W8A8, …)' },
+  { name: 'widths', kind: 'string', metavar: 'LIST', help: 'width multipliers, e.g. 0.5,1,2 (0.125–8)' },
+  { name: 'seeds', kind: 'int', metavar: 'N', help: "N seeds, from the experiment's seed up" },
+  { name: 'sweep-quantnorm', kind: 'bool', help: 'run every point with QuantNorm off and on' },
+  { name: 'sweep-double-quant', kind: 'bool', help: 'run every point with double quantization off and on' },
+];
 
-Runs the experiment at every grid point (one child process per core; --jobs to change) and writes
-each point's config, testAccuracy and cost, and the Pareto frontier on --axis (default ${DEFAULT_AXIS}).
+const SWEEP_OUTPUT: readonly FlagDef[] = [
+  { name: 'out', kind: 'string', metavar: 'FILE', help: 'the sweep file (required unless --emit-jobs)' },
+  { name: 'emit-jobs', kind: 'string', metavar: 'DIR', help: 'write DIR/<id>.json per point and exit, for a batch system' },
+  { name: 'axis', kind: 'enum', values: COST_AXES, help: 'cost axis of the Pareto frontier', default: DEFAULT_AXIS },
+  { name: 'jobs', kind: 'int', metavar: 'N', help: 'parallel runs', default: `${defaultJobs()}, one per core` },
+];
 
-Grid (an absent axis keeps the experiment's value):
-  --weight-bits LIST     weight bits (2–8, or 32 / f / float)
-  --act-bits LIST        activation bits; absent = same as the weight bits (W4A4, W8A8, …)
-  --widths LIST          width multipliers (0.125–8)
-  --seeds N              N seeds, from the experiment's seed up
-  --sweep-quantnorm      run every point with QuantNorm off and on
-  --sweep-double-quant   run every point with double quantization off and on
-  (run flags set everything else, e.g. --model cnn --steps 500 --quantnorm; --backend and
-  --save-weights are passed on to every run)
-
-Output:
-  --out FILE             the sweep file (required unless --emit-jobs)
-  --emit-jobs DIR        write DIR/<id>.json per point and exit, for a batch system:
-                           parallel quant-lab run {} --out {.}.result.json ::: DIR/*.json
-                           quant-lab merge DIR --out sweep.json
-  --jobs N               parallel runs (default: ${defaultJobs()}, one per core)
-${runFlagsHelp(['weight-bits', 'act-bits', 'out', 'quiet'])}`;
-
-const SWEEP_FLAGS: FlagTable = {
-  out: 'value',
-  'weight-bits': 'value',
-  'act-bits': 'value',
-  widths: 'value',
-  seeds: 'value',
-  axis: 'value',
-  jobs: 'value',
-  'emit-jobs': 'value',
-  'sweep-quantnorm': 'bool',
-  'sweep-double-quant': 'bool',
+/** `quant-lab sweep`: the grid axes, the output, and the run flags (minus the two the grid redefines). */
+export const SWEEP_SPEC: CommandSpec = {
+  name: 'sweep',
+  summary: 'run a bits × width × seed grid and write every point and the Pareto frontier',
+  usage: [
+    'sweep [experiment.json] [flags as in run] --out sweep.json',
+    '      [--weight-bits 2,3,4,8,32] [--act-bits 4,8] [--widths 0.5,1,2] [--seeds N]',
+    `      [--sweep-quantnorm] [--sweep-double-quant] [--axis ${COST_AXES.join('|')}] [--jobs N] [--emit-jobs DIR]`,
+  ],
+  positionals: { name: 'experiment file', max: 1 },
+  description: `Runs the experiment at every grid point (one child process per core; --jobs to change) and writes
+each point's config, testAccuracy and cost, and the Pareto frontier on --axis. An absent grid axis
+keeps the experiment's value; run flags set everything else (e.g. --model cnn --steps 500
+--quantnorm); --backend and --save-weights are passed on to every run.`,
+  groups: [
+    { heading: 'Grid', flags: SWEEP_OWN },
+    { heading: 'Output', flags: SWEEP_OUTPUT },
+    {
+      heading: "Experiment flags (override the experiment file, as in 'quant-lab run')",
+      flags: EXPERIMENT_FLAGS.filter((f) => f.name !== 'weight-bits' && f.name !== 'act-bits'),
+    },
+    { heading: 'Runner flags passed on to every run', flags: RUNNER_FLAGS.filter((f) => f.name === 'backend' || f.name === 'save-weights') },
+  ],
+  footer: `With --emit-jobs DIR, run the jobs with any batch system, then merge:
+  parallel quant-lab run {} --out {.}.result.json ::: DIR/*.json
+  quant-lab merge DIR --out sweep.json`,
 };
+
+export const HELP = commandHelp(SWEEP_SPEC);
 
 /** Runner options passed on to every child run (children are always quiet: the sweep reports). */
 export function childRunArgs(options: RunnerOptions): string[] {
@@ -81,15 +89,15 @@ export function parseNumberList(value: string, flag: string): number[] {
 }
 
 /** A positive integer flag value. */
-function parseCount(value: string | true | undefined, flag: string): number | undefined {
+function parseCount(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer`);
   return n;
 }
 
-/** The grid axes from the sweep flags (the experiment's seed starts `--seeds N`). */
-export function axesFromFlags(own: Map<string, string | true>, baseSeed: number): GridAxes {
+/** The grid axes from the sweep flags (the experiment's seed starts `--seeds N`). Throws on a bad list. */
+export function axesFromFlags(own: ReadonlyMap<string, unknown>, baseSeed: number): GridAxes {
   const str = (name: string) => {
     const v = own.get(name);
     return typeof v === 'string' ? v : undefined;
@@ -127,9 +135,22 @@ function progressLine(outcome: Settled<SweepPoint>, point: GridPoint, p: PoolPro
 
 /** Entry point of `quant-lab sweep`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { own, rest } = splitArgs(argv, SWEEP_FLAGS);
-  const { experiment: base, options } = await loadExperiment(rest);
-  const points = expandGrid(base, axesFromFlags(own, base.seed));
+  const args = parseArgs(argv, SWEEP_SPEC);
+  if (!args.ok) return usageError(SWEEP_SPEC, args.error);
+  const { own, options } = args.value;
+  const exp = experimentFromArgs(args.value);
+  if (!exp.ok) {
+    console.error(`quant-lab sweep: ${exp.error}`);
+    return 2;
+  }
+  const base = exp.value;
+  let axes: GridAxes;
+  try {
+    axes = axesFromFlags(own, base.seed);
+  } catch (error) {
+    return usageError(SWEEP_SPEC, (error as Error).message);
+  }
+  const points = expandGrid(base, axes);
   const emitDir = own.get('emit-jobs');
   if (typeof emitDir === 'string') {
     await emitJobs(points, emitDir);
@@ -139,12 +160,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = own.get('out');
-  if (typeof out !== 'string') {
-    console.error(`quant-lab sweep: needs --out FILE (or --emit-jobs DIR)\n\n${HELP}`);
-    return 2;
+  if (typeof out !== 'string') return usageError(SWEEP_SPEC, 'needs --out FILE (or --emit-jobs DIR)');
+  const axis = (own.get('axis') as CostAxis | undefined) ?? DEFAULT_AXIS;
+  let jobs: number;
+  try {
+    jobs = parseCount(own.get('jobs'), 'jobs') ?? defaultJobs();
+  } catch (error) {
+    return usageError(SWEEP_SPEC, (error as Error).message);
   }
-  const axis = parseAxis(own.get('axis'));
-  const jobs = parseCount(own.get('jobs'), 'jobs') ?? defaultJobs();
   console.error(`sweep: ${points.length} points on ${Math.min(jobs, points.length)} parallel runs`);
   const controller = new AbortController();
   const onSigint = () => {

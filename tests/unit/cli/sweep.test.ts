@@ -3,9 +3,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { splitArgs } from '../../../src/cli/cost';
+import { parseArgs } from '../../../src/cli/flags';
 import { main as mergeMain } from '../../../src/cli/merge';
-import { axesFromFlags, main as sweepMain, parseBitsList } from '../../../src/cli/sweep';
+import { axesFromFlags, main as sweepMain, parseBitsList, SWEEP_SPEC } from '../../../src/cli/sweep';
 import { experimentSchema } from '../../../src/experiment/schema';
 import { parseSweepFile } from '../../../src/sweep/file';
 
@@ -26,17 +26,13 @@ describe('sweep flags', () => {
     expect(() => parseBitsList('4,9', 'weight-bits')).toThrow(/'9'/);
   });
 
-  it('splitArgs: own flags out, the rest (file, run flags) left for the run-flag parser', () => {
-    const s = splitArgs(
-      ['exp.json', '--widths=0.5,1', '--steps', '10', '--sweep-quantnorm', '--out', 'o.json'],
-      {
-        widths: 'value',
-        out: 'value',
-        'sweep-quantnorm': 'bool',
-      },
-    );
-    expect(Object.fromEntries(s.own)).toEqual({ widths: '0.5,1', 'sweep-quantnorm': true, out: 'o.json' });
-    expect(s.rest).toEqual(['exp.json', '--steps', '10']);
+  it('sorts its own flags from the experiment flags it shares with run', () => {
+    const s = parseArgs(['exp.json', '--widths=0.5,1', '--steps', '10', '--sweep-quantnorm', '--out', 'o.json'], SWEEP_SPEC);
+    expect(s.ok).toBe(true);
+    if (!s.ok) return;
+    expect(Object.fromEntries(s.value.own)).toEqual({ widths: '0.5,1', 'sweep-quantnorm': true, out: 'o.json' });
+    expect(Object.fromEntries(s.value.overrides)).toEqual({ 'train.steps': 10 });
+    expect(s.value.file).toBe('exp.json');
   });
 
   it('--seeds N counts up from the base seed; absent axes stay undefined', () => {
@@ -125,7 +121,8 @@ describe('--emit-jobs + merge', () => {
       2,
       8,
     ]);
-    await expect(sweepMain(['--bogus', '--emit-jobs', jobs])).rejects.toThrow(/unknown flag '--bogus'/);
+    expect(await sweepMain(['--bogus', '--emit-jobs', jobs])).toBe(2);
+    expect(vi.mocked(console.error).mock.calls.flat().join('\n')).toMatch(/unknown flag '--bogus'/);
   });
 
   it('usage errors exit 2', async () => {

@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExperiment as costLoad } from '../../../src/cli/cost';
+import { COST_SPEC } from '../../../src/cli/cost';
 import { parseArgs } from '../../../src/cli/flags';
-import { resolveExperiment } from '../../../src/cli/run';
+import { experimentFromArgs, resolveExperiment } from '../../../src/cli/run';
 import { parseRunFile } from '../../../src/experiment/export';
 import { loadExperiment, loadExperimentText } from '../../../src/experiment/load';
 import { SCHEMA_VERSION } from '../../../src/experiment/schema';
@@ -35,10 +35,11 @@ describe('loading an experiment', () => {
     const args = parseArgs([file, '--steps', '20']);
     expect(args.ok).toBe(true);
     const viaRun = args.ok && resolveExperiment(args.value, V0);
-    const viaCost = await costLoad([file, '--steps', '20']);
+    const costArgs = parseArgs([file, '--steps', '20'], COST_SPEC);
+    const viaCost = costArgs.ok ? experimentFromArgs(costArgs.value) : costArgs;
     const viaImport = parseRunFile(V0);
     expect(viaRun && viaRun.ok && viaRun.value).toEqual({ ...direct.value, train: { ...direct.value.train, steps: 20 } });
-    expect(viaCost.experiment).toEqual(viaRun && viaRun.ok && viaRun.value);
+    expect(viaCost.ok && viaCost.value).toEqual(viaRun && viaRun.ok && viaRun.value);
     expect(viaImport.ok && viaImport.value.kind === 'experiment' && viaImport.value.experiment).toEqual(direct.value);
   });
 
@@ -51,7 +52,9 @@ describe('loading an experiment', () => {
     const args = parseArgs([file]);
     const viaRun = args.ok && resolveExperiment(args.value, newer);
     expect(viaRun && !viaRun.ok && viaRun.error).toContain(!direct.ok ? direct.error : '');
-    await expect(costLoad([file])).rejects.toThrow(!direct.ok ? direct.error : '');
+    const costArgs = parseArgs([file], COST_SPEC);
+    const viaCost = costArgs.ok ? experimentFromArgs(costArgs.value) : costArgs;
+    expect(!viaCost.ok && viaCost.error).toContain(!direct.ok ? direct.error : '');
   });
 
   it('names the field a bad value is in, and bad JSON as such', () => {
