@@ -32,7 +32,10 @@ test('training with every chart drawn, then paused, has no serious violations', 
 });
 
 test('twin mode with its chart has no serious violations', async ({ lab, page }) => {
-  await lab.setExperiment({ ...SMALL_EXPERIMENT, train: { ...SMALL_EXPERIMENT.train, lr: 0.001, steps: 120 } });
+  await lab.setExperiment({
+    ...SMALL_EXPERIMENT,
+    train: { ...SMALL_EXPERIMENT.train, lr: 0.001, steps: 120 },
+  });
   await lab.controls.byId('controls.twin').check();
   await lab.controls.play.click();
   await lab.waitForPhase('completed');
@@ -40,7 +43,10 @@ test('twin mode with its chart has no serious violations', async ({ lab, page })
   expect(await new Accessibility(page).blockingViolations()).toEqual([]);
 });
 
-test('cost & sweeps with a loaded sweep and a picked point have no serious violations', async ({ lab, page }) => {
+test('cost & sweeps with a loaded sweep and a picked point have no serious violations', async ({
+  lab,
+  page,
+}) => {
   expect(await lab.summary()).toMatchObject({ phase: 'idle' });
   const sweep = new SweepPanel(page);
   await sweep.loadFile(CLI_SWEEP);
@@ -57,7 +63,9 @@ test('saved runs with the comparison shown have no serious violations', async ({
   await lab.setExperiment({ ...TINY_EXPERIMENT, train: { ...TINY_EXPERIMENT.train, steps: 20 } });
   await lab.controls.play.click();
   await lab.waitForPhase('completed');
-  await expect.poll(async () => (await runs.saved()).map((r) => r.status)).toEqual(['completed', 'completed']);
+  await expect
+    .poll(async () => (await runs.saved()).map((r) => r.status))
+    .toEqual(['completed', 'completed']);
   for (const { id } of await runs.saved()) await runs.byId(`runs.pick.${id}`).check();
   await expect(runs.byId('chart.compare.loss')).not.toHaveAttribute('data-points', '0');
   expect(await new Accessibility(page).blockingViolations()).toEqual([]);
