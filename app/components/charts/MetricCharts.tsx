@@ -7,6 +7,7 @@ import { accuracySeries, lossSeries, viewedSeries, type MetricRow } from '../../
 import type { Series } from '../../store/series';
 import type { EvalRow, Mark, ReportRow } from '../../store/types';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, markLines, Swatch, stepAxisProps } from './ChartCard';
+import { formatPct, type ChartTableColumn } from './ChartTable';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
@@ -19,6 +20,21 @@ interface Props {
 const TRAIN: SeriesSpec = { key: 'train', color: '#1f77b4', width: 1.2 };
 const TEST: SeriesSpec = { key: 'test', color: '#e8710a', width: 2.5 };
 const TEST_BN: SeriesSpec = { key: 'testBn', color: '#2ca02c', width: 2.5 };
+const LOSS_COLUMNS: ChartTableColumn[] = [
+  { key: 'step', label: 'step' },
+  { key: 'train', label: 'train batch loss' },
+  { key: 'test', label: 'test loss' },
+];
+const ACCURACY_COLUMNS: ChartTableColumn[] = [
+  { key: 'step', label: 'step' },
+  { key: 'train', label: 'train batch accuracy', format: formatPct },
+  { key: 'test', label: 'test accuracy', format: formatPct },
+];
+const BN_COLUMN: ChartTableColumn = {
+  key: 'testBn',
+  label: 'test accuracy, BN re-estimated',
+  format: formatPct,
+};
 
 /** The viewed run's reports, evaluations and marks, paced (see pace.ts). */
 function usePacedRun(): Props {
@@ -38,6 +54,7 @@ function MetricChart(props: {
   marks: Mark[];
   log: boolean;
   legend: React.ReactNode;
+  columns: readonly ChartTableColumn[];
 }) {
   const { rows, log } = props;
   const xAxis = useStepAxis(rows);
@@ -51,7 +68,13 @@ function MetricChart(props: {
     return logAxis(lo, hi);
   }, [rows, log]);
   return (
-    <ChartCard title={props.title} testId={props.testId} points={rows.length} legend={props.legend}>
+    <ChartCard
+      title={props.title}
+      testId={props.testId}
+      points={rows.length}
+      legend={props.legend}
+      table={{ columns: props.columns, rows }}
+    >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" />
         <XAxis {...stepAxisProps(xAxis)} />
@@ -81,6 +104,7 @@ const LossView = memo(function LossView({ reports, evals, marks }: Props) {
       series={[TRAIN, TEST]}
       marks={marks}
       log
+      columns={LOSS_COLUMNS}
       legend={
         <>
           <Swatch color={TRAIN.color} /> train batch <Swatch color={TEST.color} /> test
@@ -101,6 +125,7 @@ const AccuracyView = memo(function AccuracyView({ reports, evals, marks }: Props
       series={hasBn ? [TRAIN, TEST, TEST_BN] : [TRAIN, TEST]}
       marks={marks}
       log={false}
+      columns={hasBn ? [...ACCURACY_COLUMNS, BN_COLUMN] : ACCURACY_COLUMNS}
       legend={
         <>
           <Swatch color={TRAIN.color} /> train batch <Swatch color={TEST.color} /> test

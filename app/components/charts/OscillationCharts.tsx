@@ -7,11 +7,16 @@ import { fractionSeries, frequencyBars, selectViewedRun, viewedSeries } from '..
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow, RunState } from '../../store/types';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
+import { formatPct, type ChartTableColumn } from './ChartTable';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const FREQ_SERIES: SeriesSpec[] = [{ key: 'count', color: '#1f77b4', kind: 'area', width: 1 }];
+const FREQ_COLUMNS: ChartTableColumn[] = [
+  { key: 'x', label: 'frequency (bin start)', format: (v) => v.toFixed(3) },
+  { key: 'count', label: 'weights' },
+];
 
 const FrequencyView = memo(function FrequencyView({ hist }: { hist: RunState['frequencyHistogram'] }) {
   const rows = useMemo(() => frequencyBars(hist), [hist]);
@@ -24,6 +29,7 @@ const FrequencyView = memo(function FrequencyView({ hist }: { hist: RunState['fr
       points={rows.length}
       empty="Appears once oscillations are tracked (≤ 4-bit layers, or all layers when enabled)."
       legend="weights per frequency bin (EMA of sign-reversing code changes per step); count axis is log-like"
+      table={{ columns: FREQ_COLUMNS, rows }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" vertical={false} />
@@ -66,6 +72,16 @@ const FractionView = memo(function FractionView({
       ]),
     [layers],
   );
+  const columns = useMemo<ChartTableColumn[]>(
+    () => [
+      { key: 'step', label: 'step' },
+      ...layers.flatMap((l) => [
+        { key: `osc:${l}`, label: `${l} oscillating`, format: formatPct },
+        { key: `frozen:${l}`, label: `${l} frozen`, format: formatPct },
+      ]),
+    ],
+    [layers],
+  );
   const xAxis = useStepAxis(rows);
   const yMax = useMemo(
     () =>
@@ -92,6 +108,7 @@ const FractionView = memo(function FractionView({
           <Swatch color={COLORS[i % COLORS.length]} /> {l}{' '}
         </span>
       ))}
+      table={{ columns, rows }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" />

@@ -10,6 +10,7 @@ import { trajectories, viewedSeries, type SampleDetail } from '../../store/selec
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow } from '../../store/types';
 import { CHART_HEIGHT, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
+import type { ChartTableColumn } from './ChartTable';
 import { extent, FastRules, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { HoverCapture, useHoverChannel, useHovered, type HoverChannel } from './hover';
 import { LayerPicker, pickLayer } from './LayerPicker';
@@ -86,6 +87,16 @@ const TrajectoryView = memo(function TrajectoryView({
     [t.indices],
   );
   const keys = useMemo(() => series.map((s) => s.key), [series]);
+  const columns = useMemo<ChartTableColumn[]>(
+    () => [
+      { key: 'step', label: 'step' },
+      ...t.indices.flatMap((idx) => [
+        { key: `u${idx}`, label: `weight #${idx} latent` },
+        { key: `q${idx}`, label: `weight #${idx} code` },
+      ]),
+    ],
+    [t.indices],
+  );
   const yDomain = useMemo<[number, number]>(() => {
     const [lo, hi] = t.grid.length ? [t.grid[0], t.grid.at(-1)!] : extent(t.rows, keys);
     return [lo - 0.5, hi + 0.5];
@@ -98,6 +109,7 @@ const TrajectoryView = memo(function TrajectoryView({
       points={t.rows.length}
       aside={<LayerPicker layers={layers} value={layer} testId="chart.trajectories.layer" />}
       legend="thin: latent w/s · wide faint steps: integer code · grid points solid, rounding thresholds dotted · hover for details"
+      table={{ columns, rows: t.rows }}
     >
       <LineChart
         width={CHART_WIDTH}

@@ -31,6 +31,14 @@ export function AceCompareChart() {
       testId="cost.aceVsAcev2"
       points={rows.length}
       legend={legend}
+      table={{
+        columns: [
+          { key: 'layer', label: 'layer' },
+          { key: 'ace', label: 'ACE', format: formatCount },
+          { key: 'acev2', label: 'ACEv2 (lab)', format: formatCount },
+        ],
+        rows,
+      }}
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={{ ...CHART_MARGIN, left: 4 }} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />

@@ -64,6 +64,13 @@ export function CostBreakdownChart() {
       points={rows.length}
       aside={<Acev2Info testId="cost.acev2.info" />}
       legend={legend}
+      table={{
+        columns: [
+          { key: 'layer', label: 'layer' },
+          ...BREAKDOWN_KINDS.map((k) => ({ key: k, label: `${KIND_LABEL[k]} share`, format: pct })),
+        ],
+        rows,
+      }}
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />
