@@ -51,7 +51,9 @@ test('cost & sweeps with a loaded sweep and a picked point have no serious viola
   const sweep = new SweepPanel(page);
   await sweep.loadFile(CLI_SWEEP);
   await expect.poll(() => sweep.points()).toBe(15);
-  await sweep.markers().first().click();
+  // Opening a point by keyboard (the markers are mouse-only): the picker beside the chart.
+  await page.getByTestId('pareto.pick').focus();
+  await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('pareto.details')).toBeVisible();
   expect(await new Accessibility(page).blockingViolations()).toEqual([]);
 });
@@ -87,4 +89,65 @@ test('a shared-result link and a broken link have no serious violations', async 
   await page.goto('/#garbage');
   await expect(page.getByTestId('share.error')).toBeVisible();
   expect(await a11y.blockingViolations(), 'link error').toEqual([]);
+});
+
+test('keyboard alone: play and pause, a select, the chart tools; focus is always visible', async ({
+  lab,
+  page,
+}) => {
+  const a11y = new Accessibility(page);
+  await lab.setExperiment({ ...SMALL_EXPERIMENT, train: { ...SMALL_EXPERIMENT.train, steps: 100_000 } });
+  const ring = async () => {
+    const f = await a11y.focused();
+    return f.outlineStyle !== 'none' && f.outlineWidth >= 2;
+  };
+
+  expect(await a11y.tabTo('controls.play'), 'Tab reaches play').toBe(true);
+  expect(await ring(), 'play shows a focus ring').toBe(true);
+  await page.keyboard.press('Enter');
+  await lab.waitForSteps(20);
+  expect((await a11y.focused()).id, 'focus stays on the button, now pause').toBe('controls.pause');
+  await page.keyboard.press('Space');
+  await lab.waitForPhase('paused');
+
+  const bits = () => page.evaluate(() => window.__lab!.getState().experiment.quant.weight.bits);
+  const before = await bits();
+  expect(await a11y.tabTo('controls.bits.weight'), 'Tab reaches the weight bits').toBe(true);
+  expect(await ring(), 'a select shows a focus ring').toBe(true);
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(bits, { message: 'the arrow key changed the bits' }).not.toBe(before);
+
+  // The charts' interactive parts: the layer picker, the PNG button, the step cursor (hover by keys).
+  expect(await a11y.tabTo('chart.trajectories.layer'), 'Tab reaches the layer picker').toBe(true);
+  expect(await ring()).toBe(true);
+  expect(await a11y.tabTo('chart.png'), 'Tab reaches a PNG button').toBe(true);
+  expect(await ring()).toBe(true);
+  expect(await a11y.tabTo('chart.hoverArea'), 'Tab reaches the step cursor').toBe(true);
+  await expect(page.getByTestId('chart.trajectories.hover')).toBeVisible();
+  const step = async () => Number(await page.getByTestId('chart.hoverArea').getAttribute('aria-valuenow'));
+  const last = await step();
+  await page.keyboard.press('Home');
+  expect(await step()).toBeLessThan(last);
+  await expect(page.getByTestId('chart.trajectories.hover')).toContainText(`step ${await step()}`);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('chart.trajectories.hover')).toBeHidden();
+});
+
+test('every chart offers its numbers as a data table', async ({ lab, page }) => {
+  await lab.setExperiment({ ...TINY_EXPERIMENT, train: { ...TINY_EXPERIMENT.train, steps: 40 } });
+  await lab.controls.play.click();
+  await lab.waitForPhase('completed');
+  const loss = page.getByTestId('chart.loss');
+  await expect(loss).toHaveAccessibleName('Loss');
+  const table = loss.getByTestId('chart.table');
+  await expect(table.locator('table')).toHaveCount(0); // rendered only when opened
+  await table.locator('summary').press('Enter');
+  await expect(table.locator('caption')).toHaveText('Loss');
+  await expect(table.locator('thead th')).toHaveText(['step', 'train batch loss', 'test loss']);
+  expect(await table.locator('tbody tr').count()).toBe(await lab.charts.points('chart.loss'));
+  // Every drawn chart has one (cost charts included).
+  const charts = page.locator('figure.chart:not([data-points="0"])');
+  expect(await charts.count()).toBeGreaterThan(6);
+  for (const chart of await charts.all()) await expect(chart.getByTestId('chart.table')).toHaveCount(1);
+  expect(await new Accessibility(page).blockingViolations(), 'with a table open').toEqual([]);
 });
