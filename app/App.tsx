@@ -29,38 +29,46 @@ export function App() {
   return (
     <div className="lab">
       <Header />
-      <div className="toolbar">
-        <Transport />
-        <RunList />
-        <ShareBar />
-      </div>
-      <ClassroomStyle />
-      <LinkNotices />
-      <Banners />
-      <main className="columns">
-        <aside className="controls" data-testid="controls">
-          <ModelControls />
-          <BitsTable />
-          <QuantizerControls />
-          <EstimatorControls />
-          <TrainControls />
-          <OscillationControls />
-          <TwinControls />
-        </aside>
-        <section className="charts" data-testid="charts">
-          <SharedResult />
-          <ClaimPanel />
-          <LossChart />
-          <AccuracyChart />
-          <TrajectoryChart />
-          <WeightHistogramChart />
-          <FrequencyChart />
-          <FractionChart />
-          {twin && <TwinChart />}
+      <main>
+        <section className="toolbar" aria-label="Training and sharing">
+          <Transport />
+          <RunList />
+          <ShareBar />
         </section>
+        <ClassroomStyle />
+        <LinkNotices />
+        <Banners />
+        <div className="columns">
+          <aside className="controls" data-testid="controls" aria-labelledby="controls-heading">
+            <h2 id="controls-heading" className="visually-hidden">
+              Experiment controls
+            </h2>
+            <ModelControls />
+            <BitsTable />
+            <QuantizerControls />
+            <EstimatorControls />
+            <TrainControls />
+            <OscillationControls />
+            <TwinControls />
+          </aside>
+          <section className="charts" data-testid="charts" aria-labelledby="charts-heading">
+            <h2 id="charts-heading" className="visually-hidden">
+              Training charts
+            </h2>
+            <SharedResult />
+            <ClaimPanel />
+            <LossChart />
+            <AccuracyChart />
+            <TrajectoryChart />
+            <WeightHistogramChart />
+            <FrequencyChart />
+            <FractionChart />
+            {twin && <TwinChart />}
+          </section>
+        </div>
+        <CostAndSweeps />
+        <RunsSection />
       </main>
-      <CostAndSweeps />
-      <RunsSection />
     </div>
   );
 }

@@ -6,13 +6,24 @@
  * {@link RunStoreError} whose message a user can act on; it is never swallowed. A record that cannot
  * be read (corrupted, or written by a newer Quant Lab in another tab) is skipped with a warning and
  * left in place, so nothing is deleted behind the user's back.
+ *
+ * Durability: the user's edits (delete, rename, clear) are journaled synchronously before their
+ * IndexedDB write and replayed by the next page if the write was cut off (see pendingEdits.ts), so
+ * a run deleted or renamed just before a reload or a tab close stays deleted or renamed.
  */
-import { clear, createStore, del, entries, get, set, setMany, update, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, delMany, entries, get, set, setMany, update, type UseStore } from 'idb-keyval';
 import { z } from 'zod';
 import { historyPointSchema, parseRunFile } from '../../src/experiment/export';
 import { loadExperiment } from '../../src/experiment/load';
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, RunResult } from '../../src/train/types';
+import {
+  createEditJournal,
+  defaultJournalStorage,
+  journalKey,
+  type JournalStorage,
+  type PendingEdits,
+} from './pendingEdits';
 
 /** Status of a stored run; `interrupted` = it was `running` when the page closed or the worker died. */
 export const STORED_RUN_STATUSES = ['running', 'completed', 'diverged', 'stopped', 'interrupted', 'failed'] as const;
@@ -54,12 +65,16 @@ export interface RunStore {
   /** Inserts or overwrites the run with `run.id` (call it on start, at each eval and at the end). */
   save(run: StoredRun): Promise<void>;
   load(id: string): Promise<LoadedRun>;
-  /** All readable runs, oldest first; unreadable records become warnings. */
+  /**
+   * All readable runs, oldest first; unreadable records become warnings. Edits an earlier page
+   * journaled but did not finish storing are applied first (and hidden from the list regardless).
+   */
   list(): Promise<{ runs: StoredRun[]; warnings: string[] }>;
-  /** Renames a run; false if there is no such run. */
+  /** Renames a run; false if there is no such run. Journaled before the call returns. */
   rename(id: string, name: string): Promise<boolean>;
+  /** Deletes a run. Journaled before the call returns, so a reload right after cannot undo it. */
   delete(id: string): Promise<void>;
-  /** Deletes every saved run. */
+  /** Deletes every saved run (created up to now). Journaled before the call returns. */
   clear(): Promise<void>;
   /** Marks runs left `running` by a closed page or crashed worker as `interrupted`; returns how many. */
   markInterrupted(): Promise<number>;
@@ -129,15 +144,38 @@ export function readRecord(raw: unknown): LoadedRun {
   return { ok: true, run, warnings };
 }
 
-/** Options of {@link createRunStore}; tests pass a fresh `dbName`. */
+/** Options of {@link createRunStore}; tests pass a fresh `dbName` and their own journal storage. */
 export interface RunStoreOptions {
   dbName?: string;
   storeName?: string;
+  /** Where pending edits are journaled (default: `localStorage`, else memory). */
+  journalStorage?: JournalStorage;
+}
+
+/** A listed run with the pending edits applied; null if it is pending deletion. */
+function withPending(run: StoredRun, pending: PendingEdits): StoredRun | null {
+  if (pending.deleted.includes(run.id)) return null;
+  if (pending.clearedAt !== undefined && run.createdAt <= pending.clearedAt) return null;
+  const name = pending.renamed[run.id];
+  return name === undefined ? run : { ...run, name };
 }
 
 /** Creates a run store over one IndexedDB object store (opened lazily on first use). */
-export function createRunStore({ dbName = 'quant-lab', storeName = 'runs' }: RunStoreOptions = {}): RunStore {
+export function createRunStore({
+  dbName = 'quant-lab',
+  storeName = 'runs',
+  journalStorage = defaultJournalStorage(),
+}: RunStoreOptions = {}): RunStore {
   let idb: UseStore | undefined;
+  const journal = createEditJournal(journalStorage, journalKey(dbName, storeName));
+  /** Runs a journaled write; the entry is settled once the write completed or failed (and was reported). */
+  const settled = async <T>(write: Promise<T>, settle: () => void): Promise<T> => {
+    try {
+      return await write;
+    } finally {
+      settle();
+    }
+  };
   // Guard every call: idb-keyval touches `indexedDB` on first use, which throws where it is missing.
   const guarded = async <T>(action: string, op: (store: UseStore) => Promise<T>): Promise<T> => {
     try {
@@ -149,6 +187,49 @@ export function createRunStore({ dbName = 'quant-lab', storeName = 'runs' }: Run
     }
   };
   const NOT_FOUND = Symbol('not found');
+  const renameStored = (id: string, name: string) =>
+    guarded(`renaming run ${id}`, async (s) => {
+      try {
+        await update(
+          id,
+          (old) => {
+            if (typeof old !== 'object' || old === null) throw NOT_FOUND;
+            return { ...old, name };
+          },
+          s,
+        );
+        return true;
+      } catch (err) {
+        if (err === NOT_FOUND) return false;
+        throw err;
+      }
+    });
+  /**
+   * Applies the edits of a page that closed before storing them (each is idempotent), settling each
+   * one once stored. A failure leaves the rest in the journal for the next page.
+   */
+  const replayPending = async (s: UseStore, pending: PendingEdits): Promise<void> => {
+    if (pending.clearedAt !== undefined) {
+      const at = pending.clearedAt;
+      const stale = (await entries(s)).filter(([, raw]) => {
+        const createdAt = (raw as { createdAt?: unknown } | null)?.createdAt;
+        return typeof createdAt !== 'number' || createdAt <= at;
+      });
+      await delMany(
+        stale.map(([key]) => key),
+        s,
+      );
+      journal.settleClear(at);
+    }
+    if (pending.deleted.length > 0) {
+      await delMany(pending.deleted, s);
+      for (const id of pending.deleted) journal.settleDelete(id);
+    }
+    for (const [id, name] of Object.entries(pending.renamed)) {
+      await renameStored(id, name);
+      journal.settleRename(id, name);
+    }
+  };
 
   return {
     save: (run) =>
@@ -165,37 +246,44 @@ export function createRunStore({ dbName = 'quant-lab', storeName = 'runs' }: Run
       }),
     list: () =>
       guarded('listing saved runs', async (s) => {
+        const pending = journal.read();
+        try {
+          await replayPending(s, pending);
+        } catch {
+          // Kept in the journal for the next page; the listing below hides the edits meanwhile.
+        }
         const runs: StoredRun[] = [];
         const warnings: string[] = [];
         for (const [key, raw] of await entries(s)) {
           const read = readRecord(raw);
-          if (read.ok) {
-            runs.push(read.run);
-            warnings.push(...read.warnings);
-          } else warnings.push(`saved run ${String(key).slice(0, 60)} is unreadable and was skipped (${read.error})`);
+          const run = read.ok ? withPending(read.run, pending) : null;
+          if (run) {
+            runs.push(run);
+            if (read.ok) warnings.push(...read.warnings);
+          } else if (!read.ok) warnings.push(`saved run ${String(key).slice(0, 60)} is unreadable and was skipped (${read.error})`);
         }
         runs.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
         return { runs, warnings };
       }),
-    rename: (id, name) =>
-      guarded(`renaming run ${id}`, async (s) => {
-        try {
-          await update(
-            id,
-            (old) => {
-              if (typeof old !== 'object' || old === null) throw NOT_FOUND;
-              return { ...old, name };
-            },
-            s,
-          );
-          return true;
-        } catch (err) {
-          if (err === NOT_FOUND) return false;
-          throw err;
-        }
-      }),
-    delete: (id) => guarded(`deleting run ${id}`, (s) => del(id, s)),
-    clear: () => guarded('clearing saved runs', (s) => clear(s)),
+    rename: (id, name) => {
+      journal.recordRename(id, name);
+      return settled(renameStored(id, name), () => journal.settleRename(id, name));
+    },
+    delete: (id) => {
+      journal.recordDelete(id);
+      return settled(
+        guarded(`deleting run ${id}`, (s) => del(id, s)),
+        () => journal.settleDelete(id),
+      );
+    },
+    clear: () => {
+      const at = Date.now();
+      journal.recordClear(at);
+      return settled(
+        guarded('clearing saved runs', (s) => clear(s)),
+        () => journal.settleClear(at),
+      );
+    },
     markInterrupted: () =>
       guarded('marking interrupted runs', async (s) => {
         const stale = (await entries(s)).filter(

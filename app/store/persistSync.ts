@@ -3,6 +3,10 @@
  * a phase change (throttled to one save per {@link SAVE_INTERVAL_MS}), and at once when it ends, always
  * under the same id. With `markInterrupted` at startup
  * (savedSlice.loadSaved), a run cut off by a reload or a worker crash is kept as `interrupted`.
+ * When the page is hidden or closing (`visibilitychange` to hidden, `pagehide`) the saves still
+ * waiting for their throttle are started at once: the last one before a close is best effort (the
+ * browser may abort an unfinished IndexedDB transaction), but an IndexedDB put is atomic, so the
+ * previous save of the run is never lost or torn.
  */
 import { newRunId, type StoredRun, type StoredRunStatus } from '../persist/runStore';
 import type { HistoryPoint } from '../../src/train/types';
@@ -132,8 +136,19 @@ export function installPersistSync(store: LabStore, intervalMs = SAVE_INTERVAL_M
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.runs !== prev.runs) onChange();
   });
+  const flush = () => {
+    for (const [labId, entry] of seen) if (entry.timer) save(labId);
+  };
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') flush();
+  };
+  const page = typeof window === 'undefined' ? undefined : window;
+  page?.addEventListener('pagehide', flush);
+  page?.document.addEventListener('visibilitychange', onVisibility);
   return () => {
     unsubscribe();
+    page?.removeEventListener('pagehide', flush);
+    page?.document.removeEventListener('visibilitychange', onVisibility);
     for (const e of seen.values()) if (e.timer) clearTimeout(e.timer);
   };
 }

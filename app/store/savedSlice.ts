@@ -2,6 +2,10 @@
  * Saved-runs slice: the runs kept in IndexedDB (through an injected {@link RunStore}), which of them
  * the comparison overlays, and the comparison's smoothing. Every storage failure is shown to the user
  * (`savedError`), never swallowed. Writing live runs is `persistSync.ts`'s job.
+ *
+ * A delete, rename or clear updates the rows at once: the run store journals the edit synchronously
+ * in the same call (runStore.ts, pendingEdits.ts), so a reload right after cannot bring a deleted run
+ * back or undo a rename, even though the IndexedDB write is still in flight.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { parseRunFileText } from '../../src/experiment/export';
@@ -26,6 +30,8 @@ export interface SavedSlice {
   savedError: string | null;
   /** Warnings from loading (unreadable records, migrated experiments). */
   savedWarnings: string[];
+  /** Whether the first {@link SavedSlice.loadSaved} has finished (until then the list is incomplete). */
+  savedLoaded: boolean;
   /** Marks runs left running as interrupted, then lists all saved runs. */
   loadSaved: () => Promise<void>;
   /** Writes a run (insert or overwrite by id) and shows it at once. */
@@ -81,6 +87,7 @@ export function createSavedSlice(runStore: RunStore): StateCreator<LabState, [],
       groupSeeds: true,
       savedError: null,
       savedWarnings: [],
+      savedLoaded: false,
       loadSaved: async () => {
         await guard('loading saved runs', async () => {
           await runStore.markInterrupted();
@@ -90,6 +97,7 @@ export function createSavedSlice(runStore: RunStore): StateCreator<LabState, [],
           const order = [...runs.map((r) => r.id), ...get().savedOrder.filter((id) => !runs.some((r) => r.id === id))];
           set({ saved, savedOrder: order, savedWarnings: warnings });
         });
+        set({ savedLoaded: true });
       },
       saveRun: async (run) => {
         upsert(run);

@@ -1,6 +1,10 @@
-/** Failure behaviour: a diverging run stops with a banner that says why and what to try; a crashed worker is reported and restarted, other runs kept. */
+/**
+ * Failure behaviour: a diverging run stops with a banner that says why and what to try; a crashed
+ * worker is reported and restarted, other runs kept, and every saved run survives the crash and a reload.
+ */
 import { expect, test } from './fixtures';
 import { SMALL_EXPERIMENT } from './pages/LabPage';
+import { RunsPanel } from './pages/RunsPanel';
 
 test('a huge learning rate diverges with a banner, and the page stays usable', async ({ lab, page }) => {
   await lab.setExperiment(SMALL_EXPERIMENT);
@@ -47,4 +51,19 @@ test('a crashed worker is reported and restarted; other runs are kept', async ({
   await lab.controls.play.click();
   await lab.waitForSteps(10);
   expect((await lab.summary()).runs.map((r) => r.phase)).toEqual(['completed', 'crashed', 'running']);
+
+  // Saved runs survive the crash and a reload: the crashed and the cut-off run as interrupted.
+  const runs = new RunsPanel(page);
+  await expect
+    .poll(async () => (await runs.saved()).map((r) => r.status))
+    .toEqual(['completed', 'interrupted', 'running']);
+  const before = await runs.saved();
+  await lab.open();
+  await runs.waitForLoaded();
+  const after = await runs.saved();
+  expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+  expect(after.map((r) => r.status)).toEqual(['completed', 'interrupted', 'interrupted']);
+  expect(after[0]).toEqual(before[0]);
+  expect(after[1].points).toBeGreaterThan(0);
+  await expect(runs.rows()).toHaveCount(3);
 });

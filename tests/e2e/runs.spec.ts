@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { CSV_HEADER, parseCsv } from '../../src/experiment/export';
 import { expect, test } from './fixtures';
+import { LabPage } from './pages/LabPage';
 import { RunsPanel } from './pages/RunsPanel';
 import { TINY_EXPERIMENT } from './pages/SharePanel';
 
@@ -77,9 +78,11 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
   await runs.byId(`runs.rename.${run.id}`).click();
   await runs.byId(`runs.nameInput.${run.id}`).fill('baseline W4A4');
   await runs.byId(`runs.nameInput.${run.id}`).press('Enter');
-  await expect.poll(async () => (await runs.saved())[0].name).toBe('baseline W4A4');
+  expect((await runs.saved())[0].name).toBe('baseline W4A4');
+  // Reload at once, without waiting for the store: the rename must survive it.
   await lab.open();
-  await expect.poll(async () => (await runs.saved()).map((r) => r.name)).toEqual(['baseline W4A4']);
+  await runs.waitForLoaded();
+  expect((await runs.saved()).map((r) => r.name)).toEqual(['baseline W4A4']);
 
   await runs.byId(`runs.pick.${run.id}`).check();
   const { download, bytes } = await runs.download(runs.byId('chart.compare.loss').getByTestId('chart.png'));
@@ -89,10 +92,34 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
 
   await runs.byId(`runs.delete.${run.id}`).click();
   await expect(runs.rows()).toHaveCount(0);
-  // The row goes at once, the stored run a moment later: reload only once the delete is stored
-  // (as after the rename above), or the reload can abort its IndexedDB transaction.
-  await expect.poll(async () => (await runs.saved()).length).toBe(0);
+  // Reload at once, without waiting for the store: the deleted run must not come back.
   await lab.open();
-  await expect.poll(async () => (await runs.saved()).length).toBe(0);
+  await runs.waitForLoaded();
+  expect(await runs.saved()).toEqual([]);
   await expect(runs.byId('runs.empty')).toBeVisible();
+});
+
+test('a delete and a rename survive the tab closing before they are stored', async ({ lab, context }) => {
+  const page = lab.page;
+  const runs = new RunsPanel(page);
+  await runs.importFile(RESULT_FILE);
+  await runs.importFile(RESULT_FILE);
+  await expect(runs.rows()).toHaveCount(2);
+  const [gone, kept] = await runs.saved();
+  // Both edits are still queued behind a busy transaction when the tab closes.
+  await runs.holdStore();
+  await runs.byId(`runs.rename.${kept.id}`).click();
+  await runs.byId(`runs.nameInput.${kept.id}`).fill('kept');
+  await runs.byId(`runs.nameInput.${kept.id}`).press('Enter');
+  await runs.byId(`runs.delete.${gone.id}`).click();
+  await expect(runs.rows()).toHaveCount(1);
+  await page.close();
+
+  const next = await context.newPage();
+  const lab2 = new LabPage(next);
+  await lab2.open();
+  const runs2 = new RunsPanel(next);
+  await runs2.waitForLoaded();
+  expect((await runs2.saved()).map((r) => [r.id, r.name])).toEqual([[kept.id, 'kept']]);
+  await expect(runs2.rows()).toHaveCount(1);
 });

@@ -1,8 +1,9 @@
 /** Frame of one chart: title, empty state, and `data-points` so tests can see it update. */
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { ReferenceLine } from 'recharts';
 import type { Mark } from '../../store/types';
 import { PngButton } from '../share/PngButton';
+import { ChartTable, type ChartTableData } from './ChartTable';
 
 export const CHART_WIDTH = 420;
 export const CHART_HEIGHT = 190;
@@ -43,11 +44,14 @@ export function ChartCard(props: {
   legend?: ReactNode;
   /** One short line under the title telling a student what to look for in this chart. */
   lookFor?: string;
+  /** The plotted numbers, offered as a collapsed data table (the chart's text alternative). */
+  table?: ChartTableData;
 }) {
+  const titleId = useId();
   return (
-    <figure className="chart" data-testid={props.testId} data-points={props.points}>
+    <figure className="chart" data-testid={props.testId} data-points={props.points} aria-labelledby={titleId}>
       <figcaption>
-        <span>{props.title}</span>
+        <span id={titleId}>{props.title}</span>
         <span className="chart-actions">
           {props.aside}
           {props.points > 0 && <PngButton name={props.title} />}
@@ -66,6 +70,7 @@ export function ChartCard(props: {
         props.children
       )}
       {props.legend && <div className="legend small">{props.legend}</div>}
+      {props.table && props.points > 0 && <ChartTable title={props.title} {...props.table} />}
     </figure>
   );
 }

@@ -16,6 +16,7 @@ export function LayerPicker({
     <select
       className="layer-picker"
       data-testid={testId}
+      aria-label="layer shown"
       value={value ?? layers[0]}
       onChange={(e) => selectLayer(e.target.value)}
     >

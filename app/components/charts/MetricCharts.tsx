@@ -24,6 +24,7 @@ import {
   Swatch,
   stepAxisProps,
 } from './ChartCard';
+import { formatPct, type ChartTableColumn } from './ChartTable';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { HoverCapture, KeyboardHover, useHoverChannel, useHovered, type HoverChannel } from './hover';
 import { usePaced } from './pace';
@@ -38,6 +39,21 @@ interface Props {
 const TRAIN: SeriesSpec = { key: 'train', color: '#1f77b4', width: 1.2 };
 const TEST: SeriesSpec = { key: 'test', color: '#e8710a', width: 2.5 };
 const TEST_BN: SeriesSpec = { key: 'testBn', color: '#2ca02c', width: 2.5 };
+const LOSS_COLUMNS: ChartTableColumn[] = [
+  { key: 'step', label: 'step' },
+  { key: 'train', label: 'train batch loss' },
+  { key: 'test', label: 'test loss' },
+];
+const ACCURACY_COLUMNS: ChartTableColumn[] = [
+  { key: 'step', label: 'step' },
+  { key: 'train', label: 'train batch accuracy', format: formatPct },
+  { key: 'test', label: 'test accuracy', format: formatPct },
+];
+const BN_COLUMN: ChartTableColumn = {
+  key: 'testBn',
+  label: 'test accuracy, BN re-estimated',
+  format: formatPct,
+};
 
 /** The viewed run's reports, evaluations and marks, paced (see pace.ts), and its experiment. */
 function usePacedRun(): Props {
@@ -110,6 +126,7 @@ function MetricChart(props: {
   legend: React.ReactNode;
   lookFor: string;
   experiment: Experiment | null;
+  columns: readonly ChartTableColumn[];
 }) {
   const { rows, log } = props;
   const hover = useHoverChannel();
@@ -131,6 +148,7 @@ function MetricChart(props: {
       points={rows.length}
       legend={props.legend}
       lookFor={props.lookFor}
+      table={{ columns: props.columns, rows }}
     >
       <KeyboardHover
         channel={hover}
@@ -178,6 +196,7 @@ const LossView = memo(function LossView({ reports, evals, marks, experiment }: P
       log
       experiment={experiment}
       lookFor="Both curves should fall; a test loss that rises while the training loss falls means the model memorizes its training images."
+      columns={LOSS_COLUMNS}
       legend={
         <>
           <Swatch color={TRAIN.color} /> train batch <Swatch color={TEST.color} /> test
@@ -200,6 +219,7 @@ const AccuracyView = memo(function AccuracyView({ reports, evals, marks, experim
       log={false}
       experiment={experiment}
       lookFor="Test accuracy, measured on images never trained on, is the score that counts; the training-batch curve is noisier."
+      columns={hasBn ? [...ACCURACY_COLUMNS, BN_COLUMN] : ACCURACY_COLUMNS}
       legend={
         <>
           <Swatch color={TRAIN.color} /> train batch <Swatch color={TEST.color} /> test

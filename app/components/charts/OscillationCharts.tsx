@@ -19,11 +19,16 @@ import {
   Swatch,
   stepAxisProps,
 } from './ChartCard';
+import { formatPct, type ChartTableColumn } from './ChartTable';
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const FREQ_SERIES: SeriesSpec[] = [{ key: 'count', color: '#1f77b4', kind: 'area', width: 1 }];
+const FREQ_COLUMNS: ChartTableColumn[] = [
+  { key: 'x', label: 'frequency (bin start)', format: (v) => v.toFixed(3) },
+  { key: 'count', label: 'weights' },
+];
 
 /** The "i" next to an oscillation chart: the EMA with this run's m and thresholds, and the latest fractions. */
 function OscillationInfo(props: {
@@ -67,6 +72,7 @@ const FrequencyView = memo(function FrequencyView({
       legend="weights per frequency bin (EMA of sign-reversing code changes per step); count axis is log-like"
       aside={<OscillationInfo experiment={experiment} testId="chart.frequency.info" />}
       lookFor="Most weights sit at f = 0; a tail to the right means weights whose codes keep flipping back and forth."
+      table={{ columns: FREQ_COLUMNS, rows }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" vertical={false} />
@@ -111,6 +117,16 @@ const FractionView = memo(function FractionView({
       ]),
     [layers],
   );
+  const columns = useMemo<ChartTableColumn[]>(
+    () => [
+      { key: 'step', label: 'step' },
+      ...layers.flatMap((l) => [
+        { key: `osc:${l}`, label: `${l} oscillating`, format: formatPct },
+        { key: `frozen:${l}`, label: `${l} frozen`, format: formatPct },
+      ]),
+    ],
+    [layers],
+  );
   const xAxis = useStepAxis(rows);
   const yMax = useMemo(
     () =>
@@ -141,6 +157,7 @@ const FractionView = memo(function FractionView({
           <Swatch color={COLORS[i % COLORS.length]} /> {l}{' '}
         </span>
       ))}
+      table={{ columns, rows }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={rows} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" />

@@ -19,6 +19,7 @@ import {
 import type { Series } from '../../store/series';
 import type { Mark, ReportRow } from '../../store/types';
 import { CHART_HEIGHT, CHART_WIDTH, ChartCard, COLORS, markLines, Swatch, stepAxisProps } from './ChartCard';
+import type { ChartTableColumn } from './ChartTable';
 import { extent, FastRules, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { HoverCapture, KeyboardHover, useHoverChannel, useHovered, type HoverChannel } from './hover';
 import { LayerPicker, pickLayer } from './LayerPicker';
@@ -116,6 +117,16 @@ const TrajectoryView = memo(function TrajectoryView({
     [t.indices],
   );
   const keys = useMemo(() => series.map((s) => s.key), [series]);
+  const columns = useMemo<ChartTableColumn[]>(
+    () => [
+      { key: 'step', label: 'step' },
+      ...t.indices.flatMap((idx) => [
+        { key: `u${idx}`, label: `weight #${idx} latent` },
+        { key: `q${idx}`, label: `weight #${idx} code` },
+      ]),
+    ],
+    [t.indices],
+  );
   const yDomain = useMemo<[number, number]>(() => {
     const [lo, hi] = t.grid.length ? [t.grid[0], t.grid.at(-1)!] : extent(t.rows, keys);
     return [lo - 0.5, hi + 0.5];
@@ -133,6 +144,7 @@ const TrajectoryView = memo(function TrajectoryView({
       aside={<LayerPicker layers={layers} value={layer} testId="chart.trajectories.layer" />}
       legend="thin: latent w/s · wide faint steps: integer code · grid points solid, rounding thresholds dotted · hover, or focus and use ←/→, for details"
       lookFor="A weight that keeps crossing the rounding threshold — its integer code flips back and forth — is oscillating."
+      table={{ columns, rows: t.rows }}
     >
       <KeyboardHover
         channel={hover}

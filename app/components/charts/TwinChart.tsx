@@ -9,6 +9,14 @@ import { selectViewedRun, twinSeries, viewedSeries } from '../../store/selectors
 import type { Series } from '../../store/series';
 import type { Mark } from '../../store/types';
 import { CHART_HEIGHT, CHART_WIDTH, ChartCard, markLines, Swatch, stepAxisProps } from './ChartCard';
+import { formatPct, type ChartTableColumn } from './ChartTable';
+
+const TWIN_COLUMNS: ChartTableColumn[] = [
+  { key: 'step', label: 'step' },
+  { key: 'agreement', label: 'identical integer weights', format: formatPct },
+  { key: 'signAgreement', label: 'same latent sign', format: formatPct },
+  { key: 'alignmentError', label: 'alignment error' },
+];
 import { extent, FastSeries, useStepAxis, type SeriesSpec } from './FastSeries';
 import { usePaced } from './pace';
 import { Explain } from '../explain/Explain';
@@ -56,6 +64,7 @@ const TwinView = memo(function TwinView({
           <Swatch color="#d62728" /> alignment error (faint, right axis)
         </>
       }
+      table={{ columns: TWIN_COLUMNS, rows }}
     >
       <LineChart
         width={CHART_WIDTH}

@@ -46,6 +46,13 @@ const WeightHistogramView = memo(function WeightHistogramView({
           ? `${hist.bits}-bit grid [${hist.qmin}, ${hist.qmax}]: red lines`
           : 'float layer: no grid'
       }
+      table={{
+        columns: [
+          { key: 'x', label: `bin start, ${unit}` },
+          { key: 'count', label: 'weights' },
+        ],
+        rows: bars,
+      }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} data={bars} margin={CHART_MARGIN}>
         <CartesianGrid stroke="#eee" vertical={false} />

@@ -2,6 +2,7 @@
  * Hover over a chart without re-rendering it: a transparent capture rect inside the chart (using the
  * chart's recharts x scale) writes the hovered row index to a tiny channel; a cursor line and a card
  * outside the chart subscribe to it. Only those two small components re-render on mouse moves.
+ * Keyboard: the capture rect is a focusable slider over the steps (arrows, Page Up/Down, Home/End).
  */
 import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { usePlotArea, useXAxisInverseScale, useXAxisScale } from 'recharts';
@@ -50,6 +51,30 @@ export function nearestIndex(steps: readonly number[], x: number): number {
   return lo > 0 && Math.abs(steps[lo - 1] - x) <= Math.abs(steps[lo] - x) ? lo - 1 : lo;
 }
 
+/** The hovered index after `key` (null: not a key the step cursor handles). */
+export function stepKeyIndex(key: string, current: number | null, count: number): number | null {
+  const last = count - 1;
+  const from = current ?? last;
+  switch (key) {
+    case 'ArrowLeft':
+    case 'ArrowDown':
+      return Math.max(0, from - (current === null ? 0 : 1));
+    case 'ArrowRight':
+    case 'ArrowUp':
+      return Math.min(last, from + (current === null ? 0 : 1));
+    case 'PageDown':
+      return Math.max(0, from - 10);
+    case 'PageUp':
+      return Math.min(last, from + 10);
+    case 'Home':
+      return 0;
+    case 'End':
+      return last;
+    default:
+      return null;
+  }
+}
+
 /** Inside a recharts chart: captures the mouse over the plot area and draws the cursor line. */
 export function HoverCapture({ steps, channel }: { steps: readonly number[]; channel: HoverChannel }) {
   const area = usePlotArea();
@@ -70,6 +95,22 @@ export function HoverCapture({ steps, channel }: { steps: readonly number[]; cha
         height={area.height}
         fill="transparent"
         data-testid="chart.hoverArea"
+        tabIndex={0}
+        role="slider"
+        aria-label="step cursor (arrow keys); the card beside the chart shows the values"
+        aria-valuemin={steps[0]}
+        aria-valuemax={steps[steps.length - 1]}
+        aria-valuenow={steps[hovered ?? steps.length - 1] ?? steps[0]}
+        aria-valuetext={`step ${steps[hovered ?? steps.length - 1] ?? steps[0]}`}
+        onFocus={() => channel.get() === null && channel.set(steps.length - 1)}
+        onBlur={() => channel.set(null)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') return channel.set(null);
+          const next = stepKeyIndex(e.key, channel.get(), steps.length);
+          if (next === null) return;
+          e.preventDefault();
+          channel.set(next);
+        }}
         onMouseMove={(e) => {
           const svg = e.currentTarget.ownerSVGElement;
           if (!svg) return;

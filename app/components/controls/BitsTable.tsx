@@ -88,6 +88,7 @@ export function BitsTable() {
                 <td key={role}>
                   <select
                     data-testid={`controls.bits.${l.name}.${role === 'weightBits' ? 'weight' : 'act'}`}
+                    aria-label={`${l.name} ${role === 'weightBits' ? 'weight' : 'activation'} bits`}
                     value={l[role]}
                     onChange={(ev) => update((e) => setLayerBits(e, l.name, role, Number(ev.target.value)))}
                   >

@@ -36,6 +36,14 @@ export function AceCompareChart() {
       points={rows.length}
       legend={legend}
       lookFor="The gap between the two bars of a layer is the elementwise work ACE leaves out; it grows as weights get narrower."
+      table={{
+        columns: [
+          { key: 'layer', label: 'layer' },
+          { key: 'ace', label: 'ACE', format: formatCount },
+          { key: 'acev2', label: 'ACEv2 (lab)', format: formatCount },
+        ],
+        rows,
+      }}
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={{ ...CHART_MARGIN, left: 4 }} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />

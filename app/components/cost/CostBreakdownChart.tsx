@@ -14,6 +14,9 @@ import { CostFormulas, CostTooltip } from './CostFormulas';
 import { useCostReport } from './useCostReport';
 import { useLab } from '../../store/hooks';
 
+/** A breakdown share (already in percent) for the data table. */
+const pct = (v: unknown) => `${Number(v).toFixed(1)}%`;
+
 export const KIND_LABEL: Record<CostKind, string> = {
   mac: 'MACs',
   scale: 'requant scale',
@@ -67,6 +70,13 @@ export function CostBreakdownChart() {
       aside={<Acev2Info testId="cost.acev2.info" />}
       legend={legend}
       lookFor="Compare the blue MAC share with the rest: at low bits the elementwise work (scales, BN, ReLU) can cost as much as the multiplies."
+      table={{
+        columns: [
+          { key: 'layer', label: 'layer' },
+          ...BREAKDOWN_KINDS.map((k) => ({ key: k, label: `${KIND_LABEL[k]} share`, format: pct })),
+        ],
+        rows,
+      }}
     >
       <BarChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" vertical={false} />

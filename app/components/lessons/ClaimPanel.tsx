@@ -34,13 +34,13 @@ export function ClaimPanel() {
       data-final={claim.final}
       aria-labelledby="claim-heading"
     >
-      <h2 id="claim-heading" className="claim-heading">
+      <h3 id="claim-heading" className="claim-heading">
         <span className="claim-mark" aria-hidden="true">
           {v.mark}
         </span>{' '}
         Claim {v.word}
         <span className="muted small"> · {claim.final ? 'final' : 'provisional: a run is still training'}</span>
-      </h2>
+      </h3>
       <p className="claim-text">{claim.text}</p>
       <p className="small">
         Checked: <code data-testid="lesson.predicate">{claim.predicate}</code>

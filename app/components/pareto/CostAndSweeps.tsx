@@ -9,7 +9,10 @@ import './pareto.css';
 
 export function CostAndSweeps() {
   return (
-    <section className="cost-lab" data-testid="cost.section">
+    <section className="cost-lab" data-testid="cost.section" aria-labelledby="cost-heading">
+      <h2 id="cost-heading" className="visually-hidden">
+        Cost and sweeps
+      </h2>
       <aside className="controls">
         <SweepPanel />
         <PointDetails />

@@ -48,11 +48,26 @@ function useOpenPoint(points: ParetoPoint[]): (key: string) => void {
 
 export function ParetoChart() {
   const points = useParetoPoints();
-  const { axis, setAxis } = useLabShallow((s) => ({ axis: s.sweep.axis, setAxis: s.setCostAxis }));
+  const { axis, setAxis, selected } = useLabShallow((s) => ({
+    axis: s.sweep.axis,
+    setAxis: s.setCostAxis,
+    selected: s.sweep.selected,
+  }));
   const view = useMemo(() => paretoView(points, axis), [points, axis]);
   const byKey = useMemo(() => new Map(points.map((p) => [p.key, p])), [points]);
   const open = useOpenPoint(points);
   const onClick = (d: { payload?: ScatterRow }) => d.payload && open(d.payload.key);
+  const tableRows = useMemo(
+    () =>
+      view.groups.flatMap((g) =>
+        g.rows.map((r) => ({
+          ...r,
+          bits: g.label,
+          frontier: view.frontier.some((f) => f.key === r.key) ? 'yes' : 'no',
+        })),
+      ),
+    [view],
+  );
   const picker = (
     <SelectField
       label=""
@@ -62,6 +77,23 @@ export function ParetoChart() {
       onChange={setAxis}
       title="cost axis (log scale) and the frontier's cost"
     />
+  );
+  // The keyboard path to what clicking a marker does (markers are not focusable).
+  const pointPicker = view.count > 0 && (
+    <select
+      className="layer-picker"
+      data-testid="pareto.pick"
+      aria-label="open a point (as clicking it)"
+      value={selected && byKey.has(selected) ? selected : ''}
+      onChange={(e) => e.target.value && open(e.target.value)}
+    >
+      <option value="">open a point…</option>
+      {points.map((p) => (
+        <option key={p.key} value={p.key}>
+          {p.label} · {(p.testAccuracy * 100).toFixed(1)}%
+        </option>
+      ))}
+    </select>
   );
   const legend = (
     <>
@@ -82,8 +114,23 @@ export function ParetoChart() {
       points={view.count}
       empty="Finish a run, run a sweep or load a sweep file to see points."
       lookFor="Up and to the left is better: the frontier line joins the points no cheaper point beats in accuracy."
-      aside={picker}
+      aside={
+        <>
+          {pointPicker}
+          {picker}
+        </>
+      }
       legend={legend}
+      table={{
+        columns: [
+          { key: 'key', label: 'point' },
+          { key: 'bits', label: 'weight bits' },
+          { key: 'x', label: `${AXIS_LABEL[axis]} per sample`, format: formatCount },
+          { key: 'y', label: 'test accuracy (%)', format: (v) => v.toFixed(1) },
+          { key: 'frontier', label: 'on the frontier' },
+        ],
+        rows: tableRows,
+      }}
     >
       <ScatterChart width={WIDTH} height={CHART_HEIGHT + 60} margin={MARGIN}>
         <CartesianGrid stroke="#eee" />

@@ -27,6 +27,10 @@ const CompareChart = memo(function CompareChart(props: { runs: StoredRun[]; metr
     [props.runs, props.metric, props.smoothing, props.groupSeeds],
   );
   const acc = props.metric !== 'loss';
+  const columns = useMemo(
+    () => [{ key: 'step', label: 'step' }, ...lines.map((l) => ({ key: l.key, label: l.label }))],
+    [lines],
+  );
   return (
     <ChartCard
       title={TITLES[props.metric]}
@@ -39,6 +43,7 @@ const CompareChart = memo(function CompareChart(props: { runs: StoredRun[]; metr
           <Swatch color={COLORS[i % COLORS.length]} /> {l.label}{' '}
         </span>
       ))}
+      table={{ columns, rows }}
     >
       <ComposedChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" />

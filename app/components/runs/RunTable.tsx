@@ -81,6 +81,7 @@ function NameCell({ run }: { run: StoredRun }) {
     <input
       autoFocus
       defaultValue={run.name}
+      aria-label="run name"
       data-testid={`runs.nameInput.${run.id}`}
       onBlur={(e) => done(e.currentTarget.value)}
       onKeyDown={(e) => {
@@ -125,7 +126,9 @@ export function RunTable() {
               </button>
             </th>
           ))}
-          <th />
+          <th>
+            <span className="visually-hidden">actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -134,7 +137,13 @@ export function RunTable() {
           return (
             <tr key={row.id} data-testid={`runs.row.${row.id}`} data-status={row.status} className={picked ? 'picked' : undefined}>
               <td>
-                <input type="checkbox" checked={picked} data-testid={`runs.pick.${row.id}`} onChange={() => toggle(row.id)} />
+                <input
+                  type="checkbox"
+                  checked={picked}
+                  data-testid={`runs.pick.${row.id}`}
+                  aria-label={`show ${saved[row.id].name} in the comparison`}
+                  onChange={() => toggle(row.id)}
+                />
               </td>
               {COLUMNS.map(([col]) => (
                 <td key={col} className={picked && highlighted(col) ? 'diff' : undefined} data-col={col}>

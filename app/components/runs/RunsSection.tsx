@@ -6,8 +6,8 @@ import './runs.css';
 
 export function RunsSection() {
   return (
-    <section className="runs-section" data-testid="runs.section">
-      <h2>Saved runs</h2>
+    <section className="runs-section" data-testid="runs.section" aria-labelledby="runs-heading">
+      <h2 id="runs-heading">Saved runs</h2>
       <RunsToolbar />
       <RunTable />
       <CompareCharts />

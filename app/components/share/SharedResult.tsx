@@ -30,6 +30,16 @@ const GhostChart = memo(function GhostChart(props: { summary: LinkSummary; histo
           <Swatch color={LIVE_TEST} /> test
         </>
       }
+      table={{
+        columns: [
+          { key: 'step', label: 'step' },
+          { key: 'ghost', label: acc ? 'link: train accuracy' : 'link: loss' },
+          ...(acc ? [{ key: 'ghostTest', label: 'link: test accuracy' }] : []),
+          { key: 'live', label: acc ? 'this run: train accuracy' : 'this run: loss' },
+          { key: 'liveTest', label: acc ? 'this run: test accuracy' : 'this run: test loss' },
+        ],
+        rows,
+      }}
     >
       <LineChart width={CHART_WIDTH} height={CHART_HEIGHT} margin={CHART_MARGIN} data={rows}>
         <CartesianGrid stroke="#eee" />

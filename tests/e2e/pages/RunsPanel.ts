@@ -1,5 +1,5 @@
 /** Page object of the saved runs: table rows, import/export, the comparison charts. */
-import type { Download, Locator, Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
 /** A saved run as the store holds it (what the tests compare across reloads). */
@@ -26,6 +26,40 @@ export class RunsPanel {
       const s = window.__lab!.getState();
       return s.savedOrder.map((id) => ({ id, name: s.saved[id].name, status: s.saved[id].status, points: s.saved[id].history.length }));
     });
+  }
+
+  /** Waits until the page has listed the stored runs (after a load or reload). */
+  async waitForLoaded(): Promise<void> {
+    await expect
+      .poll(() => this.page.evaluate(() => window.__lab!.getState().savedLoaded), {
+        message: 'saved runs listed',
+      })
+      .toBe(true);
+  }
+
+  /**
+   * Keeps the saved-runs object store busy with a never-ending readwrite transaction, so every write
+   * the app starts afterwards stays queued behind it until the page goes away: a deterministic
+   * "the tab closed before the write was stored". Resolves once the transaction is running.
+   */
+  async holdStore(): Promise<void> {
+    await this.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('quant-lab');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const store = open.result.transaction('runs', 'readwrite').objectStore('runs');
+            const spin = () => {
+              store.count().onsuccess = spin;
+            };
+            store.count().onsuccess = () => {
+              spin();
+              resolve();
+            };
+          };
+        }),
+    );
   }
 
   async importFile(path: string): Promise<void> {

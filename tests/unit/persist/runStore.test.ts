@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { createStore, set } from 'idb-keyval';
+import { createStore, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createRunStore,
@@ -9,6 +9,7 @@ import {
   type StoredRun,
   toRunStoreError,
 } from '../../../app/persist/runStore';
+import { createEditJournal, journalKey, memoryStorage } from '../../../app/persist/pendingEdits';
 import { DEFAULT_EXPERIMENT } from '../../../src/experiment/schema';
 import type { RunResult } from '../../../src/train/types';
 
@@ -167,5 +168,105 @@ describe('runStore', () => {
     expect(readRecord({ id: '' })).toMatchObject({ ok: false });
     expect(readRecord(makeRun('x'))).toMatchObject({ ok: true });
     expect(newRunId()).not.toBe(newRunId());
+  });
+});
+
+describe('runStore edits across a reload (journal)', () => {
+  /** A database and a journal storage shared by the "pages" (store objects) of one test. */
+  function origin() {
+    const dbName = `journal-${++dbCount}`;
+    const storage = memoryStorage();
+    return {
+      dbName,
+      storage,
+      page: () => createRunStore({ dbName, journalStorage: storage }),
+      journal: () => createEditJournal(storage, journalKey(dbName, 'runs')),
+      raw: createStore(dbName, 'runs'),
+    };
+  }
+
+  it('a delete or rename cut off by the page closing is applied by the next page', async () => {
+    const o = origin();
+    await o.page().save(makeRun('r1'));
+    await o.page().save(makeRun('r2'));
+    await o.page().save(makeRun('r3'));
+    // What a page that closed right after the clicks leaves: the journal, but no IndexedDB write.
+    o.journal().recordDelete('r1');
+    o.journal().recordRename('r2', 'renamed before the reload');
+
+    const { runs } = await o.page().list();
+    expect(runs.map((r) => [r.id, r.name])).toEqual([
+      ['r2', 'renamed before the reload'],
+      ['r3', 'run r3'],
+    ]);
+    // Replayed into IndexedDB and settled, so it no longer depends on the journal.
+    expect(await get('r1', o.raw)).toBeUndefined();
+    expect(await get<StoredRun>('r2', o.raw)).toMatchObject({ name: 'renamed before the reload' });
+    expect(o.journal().read()).toEqual({ deleted: [], renamed: {} });
+  });
+
+  it('journals an edit synchronously and settles it once stored', async () => {
+    const o = origin();
+    const store = o.page();
+    await store.save(makeRun('r1'));
+    await store.save(makeRun('r2'));
+    const deleting = store.delete('r1');
+    const renaming = store.rename('r2', 'new');
+    // Before any IndexedDB work: a reload now would already see both edits.
+    expect(o.journal().read()).toEqual({ deleted: ['r1'], renamed: { r2: 'new' } });
+    expect((await o.page().list()).runs.map((r) => [r.id, r.name])).toEqual([['r2', 'new']]);
+    await Promise.all([deleting, renaming]);
+    expect(o.journal().read()).toEqual({ deleted: [], renamed: {} });
+  });
+
+  it('a later rename is not settled by an earlier one finishing', () => {
+    const journal = origin().journal();
+    journal.recordRename('r1', 'a');
+    journal.recordRename('r1', 'b');
+    journal.settleRename('r1', 'a');
+    expect(journal.read().renamed).toEqual({ r1: 'b' });
+    journal.recordDelete('r1');
+    expect(journal.read()).toEqual({ deleted: ['r1'], renamed: {} });
+  });
+
+  it('a cut-off clear deletes the runs created before it, not the ones saved after', async () => {
+    const o = origin();
+    await o.page().save(makeRun('r1', { createdAt: 1000 }));
+    o.journal().recordClear(2000);
+    await o.page().save(makeRun('r2', { createdAt: 3000 }));
+    expect((await o.page().list()).runs.map((r) => r.id)).toEqual(['r2']);
+    expect(await get('r1', o.raw)).toBeUndefined();
+    expect(o.journal().read()).toEqual({ deleted: [], renamed: {} });
+  });
+
+  it('a failed write is settled (the user is told), not replayed later', async () => {
+    const o = origin();
+    await o.page().save(makeRun('r1'));
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await expect(o.page().rename('r1', 'x')).rejects.toMatchObject({ kind: 'quota' });
+    vi.restoreAllMocks();
+    expect(o.journal().read()).toEqual({ deleted: [], renamed: {} });
+    expect((await o.page().list()).runs.map((r) => r.name)).toEqual(['run r1']);
+  });
+
+  it('a corrupt or blocked journal storage never breaks the store', async () => {
+    const o = origin();
+    o.storage.setItem(journalKey(o.dbName, 'runs'), '{not json');
+    await o.page().save(makeRun('r1'));
+    expect((await o.page().list()).runs).toHaveLength(1);
+    const blocked = {
+      getItem: () => {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+      removeItem: () => undefined,
+    };
+    const store = createRunStore({ dbName: o.dbName, journalStorage: blocked });
+    await store.delete('r1');
+    expect((await store.list()).runs).toEqual([]);
   });
 });
