@@ -39,6 +39,27 @@ export function applyLink(store: LabStore, link: DecodedLink | null): void {
   });
 }
 
+/** Whether the URL asks for the guided tour: `t: 1` in the link, or `?tour=1` (a hand-written course link). */
+export function tourRequested(link: DecodedLink | null, search: string): boolean {
+  return (link?.ok === true && link.tour === true) || new URLSearchParams(search).get('tour') === '1';
+}
+
+/**
+ * Takes the tour request out of the address bar (`history.replaceState`), so a reload or a copy of
+ * the address does not ask again; the experiment, class options and result summary stay.
+ */
+export function dropTourRequest(store: LabStore, link: DecodedLink | null): void {
+  const params = new URLSearchParams(location.search);
+  params.delete('tour');
+  const search = params.size ? `?${params}` : '';
+  const s = store.getState();
+  const hash = link?.ok && link.tour
+    ? encodeLink(s.experiment, { summary: s.linkSummary ?? undefined, hide: s.hiddenControls, preset: s.presetId ?? undefined })
+    : location.hash;
+  const url = `${location.pathname}${search}${hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+}
+
 const sameExperiment = (a: Experiment, b: Experiment) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The latest finished run with a result, if it ran exactly the current experiment. */
