@@ -78,16 +78,20 @@ export function shareSummary(s: Pick<LabState, 'runs' | 'runOrder' | 'experiment
   return summarizeRun({ ...run.result, history: runHistory(run) });
 }
 
-/** The hash for the current state: experiment, classroom options and (optionally) a result summary. */
-export function currentHash(s: LabState, withSummary: boolean): string {
+/**
+ * The hash for the current state: experiment, classroom options and (optionally) a result summary;
+ * with `forCopy`, also the summary and the tour request (the address bar carries neither).
+ */
+export function currentHash(s: LabState, forCopy: boolean): string {
   return encodeLink(s.experiment, {
-    summary: withSummary ? shareSummary(s) : undefined,
+    summary: forCopy ? shareSummary(s) : undefined,
     hide: s.hiddenControls,
     preset: s.presetId ?? undefined,
+    tour: forCopy && s.tourInLink,
   });
 }
 
-/** The full link to copy: `origin + path + query + #payload` (summary of the last finished run included). */
+/** The full link to copy: `origin + path + query + #payload` (summary of the last finished run, tour request). */
 export function shareUrl(s: LabState, loc: Pick<Location, 'origin' | 'pathname' | 'search'> = location): string {
   return `${loc.origin}${loc.pathname}${loc.search}${currentHash(s, true)}`;
 }
