@@ -32,10 +32,11 @@ export interface TourFacts {
 /** The tour's view of the store: the latest run of every lesson that was played. */
 export function tourFacts(s: Pick<LabState, 'presetId' | 'runs' | 'runOrder' | 'lessons'>): TourFacts {
   const lessons: Record<string, LessonRunFacts> = {};
-  for (const id of s.runOrder) {
+  // Newest first, so each lesson's claim is checked once, on its latest run.
+  for (const id of [...s.runOrder].reverse()) {
     const run = s.runs[id];
     const lesson = s.lessons[id];
-    if (!run || !lesson) continue;
+    if (!run || !lesson || lessons[lesson.presetId]) continue;
     const view = claimOf(run, lesson);
     lessons[lesson.presetId] = {
       runId: id,

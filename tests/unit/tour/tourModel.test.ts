@@ -95,6 +95,12 @@ describe('tour steps on the store', () => {
     expect(tourFacts(s()).lessons[FREEZE_LESSON].compare).toEqual([{ role: 'base', status: 'done', fraction: 1 }]);
     expect(s().runs[first].phase).toBe('completed');
     expect(second).not.toBe(first);
+    // Back to the first lesson: its latest run is the one the tour reads.
+    s().ingest([{ type: 'progress', runId: second, reports: [report(40)], stepsDone: 40, stepsPerSec: 10 }]);
+    action('run-lesson');
+    const third = s().activeRunId!;
+    expect(tourFacts(s()).lessons[OSCILLATION_LESSON]).toMatchObject({ runId: third, phase: 'starting' });
+    expect(tourFacts(s()).lessons[FREEZE_LESSON]).toMatchObject({ runId: second, phase: 'stopped' });
   });
 });
 
