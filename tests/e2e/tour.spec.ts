@@ -75,7 +75,7 @@ test('a link with the tour flag walks start → lesson → trajectories → free
     'the freezing lesson’s claim is final',
     180_000,
   );
-  test.info().annotations.push({ type: 'claim measured', description: JSON.stringify(claim!.measured) });
+  console.log(`freezing claim measured: ${JSON.stringify(claim!.measured)}`);
   expect(claim!.compare).toEqual([{ role: 'base', status: 'done' }]);
   expect(claim!.holds, `claim measured ${JSON.stringify(claim!.measured)}`).toBe(true);
   await expect(page.getByTestId('lesson.claim')).toHaveAttribute('data-holds', 'holds');

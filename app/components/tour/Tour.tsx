@@ -84,11 +84,15 @@ function TourDialog({ stepId }: { stepId: string }) {
     if (el) boxOf(el).scrollIntoView({ block: 'center', inline: 'nearest' });
   }, [step?.id, target]);
 
-  // Position beside the target, again whenever the page's layout moves.
+  // Position beside the target, again whenever the page's layout moves (looked up each time: a
+  // panel that re-renders may have replaced the element).
   useLayoutEffect(() => {
     const el = target ? byTestId(target) : null;
-    if (!el) return setPlacement(null);
-    const update = () => setPlacement(place(el));
+    if (!target || !el) return setPlacement(null);
+    const update = () => {
+      const now = byTestId(target);
+      setPlacement(now ? place(now) : null);
+    };
     update();
     const observer = new ResizeObserver(update);
     observer.observe(document.body);
