@@ -1,4 +1,4 @@
-/** Composition only: header, banners, transport, controls on the left, charts on the right. */
+/** Composition only: header, banners, transport, controls on the left, charts on the right, the tour. */
 import { AccuracyChart, LossChart } from './components/charts/MetricCharts';
 import { FractionChart, FrequencyChart } from './components/charts/OscillationCharts';
 import { TrajectoryChart } from './components/charts/TrajectoryChart';
@@ -22,6 +22,7 @@ import { ClassroomStyle } from './components/share/ClassroomOptions';
 import { LinkNotices } from './components/share/LinkNotices';
 import { ShareBar } from './components/share/ShareBar';
 import { SharedResult } from './components/share/SharedResult';
+import { Tour } from './components/tour/Tour';
 import { useLab } from './store/hooks';
 
 export function App() {
@@ -69,6 +70,7 @@ export function App() {
         <CostAndSweeps />
         <RunsSection />
       </main>
+      <Tour />
     </div>
   );
 }

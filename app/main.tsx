@@ -6,13 +6,20 @@ import { LabStoreContext } from './store/hooks';
 import { requestPersistentStorage } from './persist/runStore';
 import { installPersistSync } from './store/persistSync';
 import { startLab } from './store/runtime';
-import { applyLink, initialExperiment, installUrlSync, readLink } from './store/urlSync';
+import { applyLink, dropTourRequest, initialExperiment, installUrlSync, readLink, tourRequested } from './store/urlSync';
+import { TOUR_STEPS } from './components/tour/steps';
+import { openedWith, shouldOpenTourAtStart } from './components/tour/tourLogic';
+import { hasSeenTour } from './components/tour/tourStorage';
 import './styles.css';
 
 // A link in the hash opens its experiment; a bad one shows why and opens the default lab.
 const link = readLink(location.hash);
 const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
+// The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
+const tourAsked = tourRequested(link, location.search);
+if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) })) store.getState().openTourAt(TOUR_STEPS[0].id);
+if (tourAsked) dropTourRequest(store, link);
 installUrlSync(store);
 installPersistSync(store);
 void store.getState().loadSaved();

@@ -11,6 +11,7 @@ import { createRunSlice } from './runSlice';
 import { createSavedSlice } from './savedSlice';
 import { createShareSlice } from './shareSlice';
 import { createSweepSlice, NO_SWEEP_EFFECTS, type SweepEffects } from './sweepSlice';
+import { createTourSlice } from './tourSlice';
 import type { LabEffects, LabState } from './types';
 import { createUiSlice } from './uiSlice';
 
@@ -35,6 +36,7 @@ export function createLabStore(
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),
     ...createLessonSlice(lessonFx)(...a),
+    ...createTourSlice()(...a),
   }));
   // A run started while a lesson is loaded trains the lesson's compare runs beside it.
   store.subscribe((s, prev) => {

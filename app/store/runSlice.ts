@@ -58,7 +58,9 @@ function retire(get: Get, set: Set, fx: LabEffects, run: RunState, reason: strin
   const s = get();
   if (run.stepsDone === 0) {
     const { [run.id]: _gone, ...runs } = s.runs;
-    set({ runs, runOrder: s.runOrder.filter((id) => id !== run.id), activeRunId: null });
+    // Its lesson goes too: the next run reuses this id and must get a lesson of its own.
+    const { [run.id]: _lesson, ...lessons } = s.lessons;
+    set({ runs, runOrder: s.runOrder.filter((id) => id !== run.id), activeRunId: null, lessons });
   } else {
     patchRun(get, set, run.id, { phase: 'stopped', reason });
     set({ activeRunId: null });

@@ -18,7 +18,10 @@ export interface ShareSlice {
   linkWarnings: string[];
   /** Why the link could not be opened (the default lab is shown instead). */
   linkError: string | null;
+  /** Copied links ask for the guided tour (never the address bar, so a reload does not reopen it). */
+  tourInLink: boolean;
   setHiddenControls: (ids: string[]) => void;
+  setTourInLink: (on: boolean) => void;
   /** Loads a teaching preset into the controls and shows its explanation. */
   loadPreset: (id: string) => void;
   clearPreset: () => void;
@@ -33,7 +36,9 @@ export function createShareSlice(): StateCreator<LabState, [], [], ShareSlice> {
     linkSummary: null,
     linkWarnings: [],
     linkError: null,
+    tourInLink: false,
     setHiddenControls: (ids) => set({ hiddenControls: [...new Set(ids)] }),
+    setTourInLink: (on) => set({ tourInLink: on }),
     loadPreset: (id) => {
       const preset = getPreset(id);
       if (!preset) return;

@@ -10,6 +10,7 @@ import type { LessonSlice } from './lessonSlice';
 import type { SavedSlice } from './savedSlice';
 import type { ShareSlice } from './shareSlice';
 import type { SweepSlice } from './sweepSlice';
+import type { TourSlice } from './tourSlice';
 
 /** Lifecycle of a run as the UI shows it. */
 export type RunPhase =
@@ -117,7 +118,7 @@ export interface UiSlice {
   setHidden: (hidden: boolean) => void;
 }
 
-export type LabState = ConfigSlice & RunSlice & UiSlice & SweepSlice & SavedSlice & ShareSlice & LessonSlice;
+export type LabState = ConfigSlice & RunSlice & UiSlice & SweepSlice & SavedSlice & ShareSlice & LessonSlice & TourSlice;
 
 /** The side effects the store needs (the worker client), injected so Node tests can fake them. */
 export interface LabEffects {

@@ -39,6 +39,27 @@ export function applyLink(store: LabStore, link: DecodedLink | null): void {
   });
 }
 
+/** Whether the URL asks for the guided tour: `t: 1` in the link, or `?tour=1` (a hand-written course link). */
+export function tourRequested(link: DecodedLink | null, search: string): boolean {
+  return (link?.ok === true && link.tour === true) || new URLSearchParams(search).get('tour') === '1';
+}
+
+/**
+ * Takes the tour request out of the address bar (`history.replaceState`), so a reload or a copy of
+ * the address does not ask again; the experiment, class options and result summary stay.
+ */
+export function dropTourRequest(store: LabStore, link: DecodedLink | null): void {
+  const params = new URLSearchParams(location.search);
+  params.delete('tour');
+  const search = params.size ? `?${params}` : '';
+  const s = store.getState();
+  const hash = link?.ok && link.tour
+    ? encodeLink(s.experiment, { summary: s.linkSummary ?? undefined, hide: s.hiddenControls, preset: s.presetId ?? undefined })
+    : location.hash;
+  const url = `${location.pathname}${search}${hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+}
+
 const sameExperiment = (a: Experiment, b: Experiment) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The latest finished run with a result, if it ran exactly the current experiment. */
@@ -57,16 +78,20 @@ export function shareSummary(s: Pick<LabState, 'runs' | 'runOrder' | 'experiment
   return summarizeRun({ ...run.result, history: runHistory(run) });
 }
 
-/** The hash for the current state: experiment, classroom options and (optionally) a result summary. */
-export function currentHash(s: LabState, withSummary: boolean): string {
+/**
+ * The hash for the current state: experiment, classroom options and (optionally) a result summary;
+ * with `forCopy`, also the summary and the tour request (the address bar carries neither).
+ */
+export function currentHash(s: LabState, forCopy: boolean): string {
   return encodeLink(s.experiment, {
-    summary: withSummary ? shareSummary(s) : undefined,
+    summary: forCopy ? shareSummary(s) : undefined,
     hide: s.hiddenControls,
     preset: s.presetId ?? undefined,
+    tour: forCopy && s.tourInLink,
   });
 }
 
-/** The full link to copy: `origin + path + query + #payload` (summary of the last finished run included). */
+/** The full link to copy: `origin + path + query + #payload` (summary of the last finished run, tour request). */
 export function shareUrl(s: LabState, loc: Pick<Location, 'origin' | 'pathname' | 'search'> = location): string {
   return `${loc.origin}${loc.pathname}${loc.search}${currentHash(s, true)}`;
 }

@@ -3,9 +3,10 @@
  * hash `#<payload>`. The payload is lz-string's LZW bit stream written in the base64url alphabet
  * (A–Z a–z 0–9 - _), so it survives chat apps, e-mail and `encodeURIComponent` unchanged.
  *
- * Envelope JSON: `{v, e, s?, h?, p?}` with v = schema version of `e`, e = the full resolved
+ * Envelope JSON: `{v, e, s?, h?, p?, t?}` with v = schema version of `e`, e = the full resolved
  * experiment (never a diff against defaults, so a later change of defaults cannot change an old
- * link's meaning), s = {@link LinkSummary}, h = hidden control ids, p = preset id.
+ * link's meaning), s = {@link LinkSummary}, h = hidden control ids, p = preset id, t = 1 when the
+ * link asks for the guided tour.
  *
  * Links are hostile input. {@link decodeLink} never throws and runs in time linear in the capped
  * input: the payload is capped at {@link MAX_LINK_CHARS}, decompression stops past
@@ -69,11 +70,13 @@ export interface LinkOptions {
   hide?: string[];
   /** Preset id to open (its title and explanation are shown). */
   preset?: string;
+  /** Open the guided tour (a course link for first-time visitors). */
+  tour?: boolean;
 }
 
 /** Outcome of {@link decodeLink}. `warnings` name what was upgraded or dropped. */
 export type DecodedLink =
-  | { ok: true; experiment: Experiment; summary?: LinkSummary; hide?: string[]; preset?: string; warnings: string[] }
+  | { ok: true; experiment: Experiment; summary?: LinkSummary; hide?: string[]; preset?: string; tour?: true; warnings: string[] }
   | { ok: false; error: string };
 
 const hideSchema = z.array(z.string().regex(/^[\w.-]{1,64}$/)).max(64);
@@ -121,6 +124,7 @@ export function encodeLink(exp: Experiment, opts: LinkOptions = {}): string {
   const base: Record<string, unknown> = { v: SCHEMA_VERSION, e: exp };
   if (opts.hide?.length) base.h = opts.hide;
   if (opts.preset) base.p = opts.preset;
+  if (opts.tour) base.t = 1;
   let payload = compress(JSON.stringify(opts.summary ? { ...base, s: opts.summary } : base));
   // Thinning keeps the first/last points of each curve; halving converges in a few rounds.
   for (let s = opts.summary; s && payload.length > MAX_LINK_CHARS; ) {
@@ -211,6 +215,10 @@ function decodeEnvelope(env: Record<string, unknown>): DecodedLink {
     if (h.success) out.hide = h.data;
     else warnings.push('hidden-controls list ignored (not a list of control ids)');
   }
+  if (env.t !== undefined) {
+    if (env.t === 1) out.tour = true;
+    else warnings.push('tour flag ignored (not 1)');
+  }
   return out;
 }
 
@@ -218,7 +226,7 @@ function decodeEnvelope(env: Record<string, unknown>): DecodedLink {
  * Decodes a URL hash (`#…`, a full URL or a bare payload) into a validated experiment. Never throws:
  * errors are specific messages for the user ("link is truncated or corrupted", "link is from a newer
  * version (v3) of Quant Lab…", "quant.weight.bits: bits must be 2–8, or 32 for float"). Old versions
- * are migrated; a bad summary, hide list, preset id or unknown layer override is dropped with a warning.
+ * are migrated; a bad summary, hide list, preset id, tour flag or unknown layer override is dropped with a warning.
  */
 export function decodeLink(hash: string): DecodedLink {
   try {

@@ -1,6 +1,8 @@
 /**
  * Test fixtures: `lab` (an opened LabPage) and an automatic console guard that fails the test on any
  * console error or uncaught page error, unless the test explicitly allows it (`consoleGuard.allow`).
+ * The guided tour counts as seen (`tourSeen`, on by default), so it does not open over the lab on a
+ * first visit; the tour's own spec turns that off with `test.use({ tourSeen: false })`.
  */
 import { expect, test as base } from '@playwright/test';
 import { LabPage } from './pages/LabPage';
@@ -11,7 +13,17 @@ export interface ConsoleGuard {
   errors: string[];
 }
 
-export const test = base.extend<{ lab: LabPage; consoleGuard: ConsoleGuard }>({
+export const test = base.extend<{ lab: LabPage; consoleGuard: ConsoleGuard; tourSeen: boolean }>({
+  tourSeen: [true, { option: true }],
+  context: async ({ context, tourSeen }, use) => {
+    if (tourSeen) {
+      await context.addInitScript(() => {
+        // about:blank and other opaque origins have no storage.
+        if (location.origin !== 'null') localStorage.setItem('quant-lab.tour', '{"outcome":"done"}');
+      });
+    }
+    await use(context);
+  },
   consoleGuard: [
     async ({ page }, use) => {
       const guard: ConsoleGuard & { allowed: RegExp[] } = {

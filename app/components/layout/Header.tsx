@@ -1,5 +1,6 @@
-/** Title bar: what the lab is, the tfjs backend the worker picked, and the background-training note. */
+/** Title bar: what the lab is, the guided tour, the tfjs backend the worker picked, and the background-training note. */
 import { useLab } from '../../store/hooks';
+import { TOUR_STEPS } from '../tour/steps';
 import type { BackendInfo } from '../../worker/protocol';
 
 export function backendLabel(b: BackendInfo | null): string {
@@ -11,6 +12,7 @@ export function backendLabel(b: BackendInfo | null): string {
 export function Header() {
   const backend = useLab((s) => s.backend);
   const hidden = useLab((s) => s.hidden);
+  const openTourAt = useLab((s) => s.openTourAt);
   const skipped = backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n');
   return (
     <header className="header">
@@ -21,6 +23,9 @@ export function Header() {
         </p>
       </div>
       <div className="header-side">
+        <button type="button" className="tour-open" data-testid="tour.open" onClick={() => openTourAt(TOUR_STEPS[0].id)}>
+          Tour
+        </button>
         <span
           className="badge"
           data-testid="header.backend"

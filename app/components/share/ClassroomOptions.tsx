@@ -1,6 +1,6 @@
 /**
  * Classroom mode: which control sections a shared link hides (keyed by their dotted test ids), and
- * the `<style>` that hides them. Ids from a link that are not listed here are kept as they are.
+ * the `<style>` that hides them; whether the link opens the guided tour. Ids from a link that are not listed here are kept as they are.
  */
 import { useLab } from '../../store/hooks';
 
@@ -32,6 +32,8 @@ export function ClassroomStyle() {
 export function ClassroomOptions() {
   const ids = useLab((s) => s.hiddenControls);
   const setIds = useLab((s) => s.setHiddenControls);
+  const tourInLink = useLab((s) => s.tourInLink);
+  const setTourInLink = useLab((s) => s.setTourInLink);
   const toggle = (id: string) => setIds(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
   return (
     <details className="classroom" data-testid="share.classroom">
@@ -45,6 +47,10 @@ export function ClassroomOptions() {
           {label}
         </label>
       ))}
+      <label className="check">
+        <input type="checkbox" data-testid="share.tourInLink" checked={tourInLink} onChange={(e) => setTourInLink(e.target.checked)} />
+        Open the guided tour from the copied link
+      </label>
     </details>
   );
 }

@@ -27,9 +27,14 @@ export class LabPage {
     this.charts = new ChartsPanel(page);
   }
 
-  /** Opens the lab and waits until the worker reports its backend. */
-  async open(): Promise<void> {
-    await this.page.goto('/');
+  /** Opens the lab (at `url`, default `/`) and waits until the worker reports its backend. */
+  async open(url = '/'): Promise<void> {
+    await this.page.goto(url);
+    await this.ready();
+  }
+
+  /** Waits until the lab is up (after a goto or reload): hook installed, backend picked. */
+  async ready(): Promise<void> {
     await expect
       .poll(() => this.page.evaluate(() => window.__lab !== undefined), { message: 'window.__lab installed' })
       .toBe(true);

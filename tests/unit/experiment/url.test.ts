@@ -243,6 +243,19 @@ describe('decodeLink: stale and partial links', () => {
     expect(d.preset).toBe(preset.id);
   });
 
+  it('carries the tour flag beside a preset, and drops a bad one with a warning', () => {
+    const preset = getPreset('oscillations-w3-dscnn')!;
+    const d = decodeOk(encodeLink(preset.experiment, { preset: preset.id, tour: true }));
+    expect(d.tour).toBe(true);
+    expect(d.preset).toBe(preset.id);
+    expect(d.warnings).toEqual([]);
+    expect(decodeOk(encodeLink(preset.experiment, { preset: preset.id })).tour).toBeUndefined();
+    expect(decodeOk(rawLink({ v: 1, p: preset.id, t: 1 })).tour).toBe(true);
+    const bad = decodeOk(rawLink({ v: 1, p: preset.id, t: 'yes' }));
+    expect(bad.tour).toBeUndefined();
+    expect(bad.warnings).toEqual(['tour flag ignored (not 1)']);
+  });
+
   it('completes a partial experiment with defaults', () => {
     const d = decodeOk(rawLink({ v: 1, e: { seed: 7 } }));
     expect(d.experiment).toEqual({ ...DEFAULT_EXPERIMENT, seed: 7 } satisfies Experiment);

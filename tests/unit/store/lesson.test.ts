@@ -72,6 +72,19 @@ describe('lessons in the store', () => {
     expect(claimOf(s().runs[id], s().lessons[id])!.preset.id).toBe('w2a2-mlp');
   });
 
+  it('a run reset before its first step takes its lesson along: the next run (same id) gets its own', () => {
+    const { s } = setup();
+    s().loadPreset('oscillations-w3-dscnn-freeze');
+    s().play();
+    const id = s().activeRunId!;
+    s().reset();
+    s().loadPreset('oscillations-w3-dscnn');
+    s().play();
+    expect(s().activeRunId).toBe(id);
+    expect(s().lessons[id].presetId).toBe('oscillations-w3-dscnn');
+    expect(labSummary(s()).claim!.compare).toEqual([]);
+  });
+
   it('a run without a lesson has no claim, and replaying a lesson reuses its compare results', async () => {
     const { s, pending } = setup();
     s().play();

@@ -143,6 +143,13 @@ describe('url sync (pure parts)', () => {
     expect(decoded.ok && decoded.summary?.testAccuracy).toBe(0.5);
     applyLink(store, decoded);
     expect(s().linkSummary?.steps).toEqual([50, 100]);
+    expect(decoded.ok && decoded.tour).toBeUndefined();
+    // A copied link asks for the tour when the class options say so; the address bar never does.
+    s().setTourInLink(true);
+    const copied = decodeLink(currentHash(s(), true));
+    expect(copied.ok && copied.tour).toBe(true);
+    const address = decodeLink(currentHash(s(), false));
+    expect(address.ok && address.tour).toBeUndefined();
     // A changed experiment no longer matches the finished run: no summary.
     s().updateExperiment((e) => ({ ...e, seed: 99 }));
     expect(shareSummary(s())).toBeUndefined();
