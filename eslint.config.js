@@ -30,7 +30,12 @@ export default tseslint.config(
             name,
             message: 'src/ is framework-free: UI libraries belong in app/.',
           })),
-          patterns: [{ group: ['react/*', 'react-dom/*', 'zustand/*', 'recharts/*', '../app/*', '../../app/*'], message: 'src/ never imports UI code.' }],
+          patterns: [
+            {
+              group: ['react/*', 'react-dom/*', 'zustand/*', 'recharts/*', '../app/*', '../../app/*'],
+              message: 'src/ never imports UI code.',
+            },
+          ],
         },
       ],
       'no-restricted-globals': [

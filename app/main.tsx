@@ -6,7 +6,14 @@ import { LabStoreContext } from './store/hooks';
 import { requestPersistentStorage } from './persist/runStore';
 import { installPersistSync } from './store/persistSync';
 import { startLab } from './store/runtime';
-import { applyLink, dropTourRequest, initialExperiment, installUrlSync, readLink, tourRequested } from './store/urlSync';
+import {
+  applyLink,
+  dropTourRequest,
+  initialExperiment,
+  installUrlSync,
+  readLink,
+  tourRequested,
+} from './store/urlSync';
 import { TOUR_STEPS } from './components/tour/steps';
 import { openedWith, shouldOpenTourAtStart } from './components/tour/tourLogic';
 import { hasSeenTour } from './components/tour/tourStorage';
@@ -18,7 +25,8 @@ const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
 // The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
 const tourAsked = tourRequested(link, location.search);
-if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) })) store.getState().openTourAt(TOUR_STEPS[0].id);
+if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) }))
+  store.getState().openTourAt(TOUR_STEPS[0].id);
 if (tourAsked) dropTourRequest(store, link);
 installUrlSync(store);
 installPersistSync(store);

@@ -25,7 +25,11 @@ export function bundleSizes(): Line[] {
   const workers = readdirSync(join(DIST, 'assets')).filter((f) => /worker.*\.js$/.test(f));
   return [
     { kind: 'bundle', initialGzipKB: +(files.reduce((a, f) => a + f.gzipBytes, 0) / 1024).toFixed(1), files },
-    ...workers.map((f) => ({ kind: 'worker-bundle', file: f, gzipKB: +(gzipSync(readFileSync(join(DIST, 'assets', f))).length / 1024).toFixed(1) })),
+    ...workers.map((f) => ({
+      kind: 'worker-bundle',
+      file: f,
+      gzipKB: +(gzipSync(readFileSync(join(DIST, 'assets', f))).length / 1024).toFixed(1),
+    })),
   ];
 }
 
@@ -35,7 +39,11 @@ function build(): void {
 }
 
 async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(BASE)).ok) return server;
@@ -48,11 +56,19 @@ async function startPreview(): Promise<ChildProcess> {
   throw new Error('vite preview did not start');
 }
 
-async function benchPage(browser: Browser, quick: boolean, parts: string[], emit: (l: Line) => void): Promise<void> {
+async function benchPage(
+  browser: Browser,
+  quick: boolean,
+  parts: string[],
+  emit: (l: Line) => void,
+): Promise<void> {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error(`  [bench page] ${m.text()}`));
   await page.goto(`${BASE}/bench.html?quick=${quick ? 1 : 0}&parts=${parts.join(',')}`);
-  await page.waitForFunction(() => window.__bench?.done === true, undefined, { timeout: 30 * 60_000, polling: 1000 });
+  await page.waitForFunction(() => window.__bench?.done === true, undefined, {
+    timeout: 30 * 60_000,
+    polling: 1000,
+  });
   const result = await page.evaluate(() => window.__bench);
   result.records.forEach((r: BenchRecord) => emit(r));
   result.sweep.forEach((r) => emit({ ...r }));
@@ -73,13 +89,22 @@ async function firstStep(browser: Browser, runs: number, emit: (l: Line) => void
     await page.goto(`${BASE}/`);
     await page.getByTestId('controls.play').click();
     const clickMs = await page.evaluate(() => performance.now());
-    await page.waitForFunction(() => (window.__lab?.summary().stepsDone ?? 0) > 0, undefined, { timeout: 60_000, polling: 20 });
+    await page.waitForFunction(() => (window.__lab?.summary().stepsDone ?? 0) > 0, undefined, {
+      timeout: 60_000,
+      polling: 20,
+    });
     times.push({ firstStepMs: await page.evaluate(() => performance.now()), clickMs });
     await context.close();
   }
   const sorted = [...times].sort((a, b) => a.firstStepMs - b.firstStepMs);
   const mid = sorted[sorted.length >> 1];
-  emit({ kind: 'first-step', runs, medianMs: Math.round(mid.firstStepMs), playClickableMs: Math.round(mid.clickMs), allMs: times.map((t) => Math.round(t.firstStepMs)) });
+  emit({
+    kind: 'first-step',
+    runs,
+    medianMs: Math.round(mid.firstStepMs),
+    playClickableMs: Math.round(mid.clickMs),
+    allMs: times.map((t) => Math.round(t.firstStepMs)),
+  });
 }
 
 /** Builds, serves and measures in Chromium; emits records and notes. */
@@ -94,7 +119,9 @@ export async function benchBrowser(
   const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
   try {
     await firstStep(browser, opts.quick ? 3 : 5, emit);
-    const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter((p): p is string => !!p);
+    const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter(
+      (p): p is string => !!p,
+    );
     if (parts.length) await benchPage(browser, opts.quick, parts, emit);
   } finally {
     await browser.close();

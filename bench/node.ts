@@ -13,7 +13,10 @@ import {
 } from '../src/bench/measure';
 
 /** Runs the Node measurements, calling `emit` as each one finishes. */
-export async function benchNode(opts: { quick: boolean; backends: string[] }, emit: (r: BenchRecord) => void): Promise<void> {
+export async function benchNode(
+  opts: { quick: boolean; backends: string[] },
+  emit: (r: BenchRecord) => void,
+): Promise<void> {
   const data = loadMnistNode();
   for (const backend of opts.backends) {
     await initBackend(backend as 'wasm' | 'cpu');
@@ -21,9 +24,20 @@ export async function benchNode(opts: { quick: boolean; backends: string[] }, em
       // The cpu backend's native conv backprop takes ~13 s per CNN step (docs/performance.md §1): skip it.
       if (backend === 'cpu' && model === 'cnn') continue;
       const plan = benchPlan(model, backend, opts.quick);
-      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () => performance.now());
+      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () =>
+        performance.now(),
+      );
       for (const [precision, m] of measured) {
-        emit({ env: 'node', backend, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps });
+        emit({
+          env: 'node',
+          backend,
+          model,
+          precision,
+          batch: BENCH_BATCH[model],
+          ...m,
+          runs: plan.runs,
+          stepsPerRun: plan.steps,
+        });
       }
     }
   }

@@ -36,12 +36,16 @@ async function main(): Promise<void> {
   }
   const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
   const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0);
-  console.log(`${model} ${precision} on ${tf.getBackend()}: ${(plain / steps).toFixed(2)} ms/step unprofiled, ` +
-    `${(wall / steps).toFixed(2)} ms/step profiled, kernels ${(kernelMs / steps).toFixed(2)} ms/step, ` +
-    `${(info.kernels.length / steps).toFixed(0)} kernels/step`);
+  console.log(
+    `${model} ${precision} on ${tf.getBackend()}: ${(plain / steps).toFixed(2)} ms/step unprofiled, ` +
+      `${(wall / steps).toFixed(2)} ms/step profiled, kernels ${(kernelMs / steps).toFixed(2)} ms/step, ` +
+      `${(info.kernels.length / steps).toFixed(0)} kernels/step`,
+  );
   console.log('kernel                      ms/step  calls/step');
   for (const [name, e] of rows.slice(0, 25)) {
-    console.log(`${name.padEnd(26)} ${(e.ms / steps).toFixed(3).padStart(8)} ${(e.calls / steps).toFixed(1).padStart(10)}`);
+    console.log(
+      `${name.padEnd(26)} ${(e.ms / steps).toFixed(3).padStart(8)} ${(e.calls / steps).toFixed(1).padStart(10)}`,
+    );
   }
 }
 

@@ -12,10 +12,21 @@ const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x
 export function report(lines: Line[]): string {
   const records = lines.filter(isRecord);
   const find = (env: string, backend: string | undefined, model: string, precision: string) =>
-    records.find((r) => r.env === env && (!backend || r.backend === backend) && r.model === model && r.precision === precision);
+    records.find(
+      (r) =>
+        r.env === env &&
+        (!backend || r.backend === backend) &&
+        r.model === model &&
+        r.precision === precision,
+    );
   const out: string[] = ['', 'steps/s (median ± half-range), batch: MLP 128, CNN 64', ''];
   const rows = [...new Set(records.map((r) => `${r.env}\t${r.backend}`))];
-  out.push(['env/backend'.padEnd(26), ...['mlp', 'cnn'].flatMap((m) => ['float', 'w4a4', 'w4a4-osc'].map((p) => `${m} ${p}`.padStart(15)))].join(''));
+  out.push(
+    [
+      'env/backend'.padEnd(26),
+      ...['mlp', 'cnn'].flatMap((m) => ['float', 'w4a4', 'w4a4-osc'].map((p) => `${m} ${p}`.padStart(15))),
+    ].join(''),
+  );
   for (const row of rows) {
     const [env, backend] = row.split('\t');
     const cells = ['mlp', 'cnn'].flatMap((m) =>
@@ -36,23 +47,31 @@ export function report(lines: Line[]): string {
       const torchQ = find('torch', undefined, model, 'w4a4');
       const parts: string[] = [];
       if (float && q) parts.push(`w4a4 step = ${fmt(float.stepsPerSec / q.stepsPerSec)}× float step`);
-      if (float && osc) parts.push(`w4a4+osc+freeze step = ${fmt(float.stepsPerSec / osc.stepsPerSec)}× float step`);
-      if (q && torchQ && env !== 'torch') parts.push(`w4a4 = ${(100 * q.stepsPerSec / torchQ.stepsPerSec).toFixed(0)}% of PyTorch w4a4`);
+      if (float && osc)
+        parts.push(`w4a4+osc+freeze step = ${fmt(float.stepsPerSec / osc.stepsPerSec)}× float step`);
+      if (q && torchQ && env !== 'torch')
+        parts.push(`w4a4 = ${((100 * q.stepsPerSec) / torchQ.stepsPerSec).toFixed(0)}% of PyTorch w4a4`);
       if (parts.length) out.push(`  ${env}/${backend} ${model}: ${parts.join('; ')}`);
     }
   }
   const kernelSets = new Map<string, string>();
-  for (const r of records) if (r.ownKernels) kernelSets.set(`${r.env}/${r.backend}`, r.ownKernels.join(', ') || 'none (op-by-op fallbacks)');
+  for (const r of records)
+    if (r.ownKernels)
+      kernelSets.set(`${r.env}/${r.backend}`, r.ownKernels.join(', ') || 'none (op-by-op fallbacks)');
   if (kernelSets.size) {
     out.push('', "Quant Lab's own kernels registered (instantiated on that backend's heap):");
     for (const [row, names] of kernelSets) out.push(`  ${row}: ${names}`);
   }
-  const sweeps = lines.filter((l) => 'kind' in l && l.kind === 'sweep') as Array<Line & { workers: number; pool?: string; pointsPerMin: number }>;
+  const sweeps = lines.filter((l) => 'kind' in l && l.kind === 'sweep') as Array<
+    Line & { workers: number; pool?: string; pointsPerMin: number }
+  >;
   for (const pool of [...new Set(sweeps.map((r) => r.pool ?? 'cold'))]) {
     const at = (workers: number) => sweeps.find((r) => (r.pool ?? 'cold') === pool && r.workers === workers);
     const [one, two] = [at(1), at(2)];
     if (one && two) {
-      out.push(`  browser sweep, ${pool} pool: ${fmt(one.pointsPerMin)} → ${fmt(two.pointsPerMin)} points/min = ${(two.pointsPerMin / one.pointsPerMin).toFixed(2)}× on 2 workers`);
+      out.push(
+        `  browser sweep, ${pool} pool: ${fmt(one.pointsPerMin)} → ${fmt(two.pointsPerMin)} points/min = ${(two.pointsPerMin / one.pointsPerMin).toFixed(2)}× on 2 workers`,
+      );
     }
   }
   const others = lines.filter((l) => !isRecord(l));

@@ -19,7 +19,9 @@ async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only'));
-  const only = onlyArg ? (onlyArg.split('=')[1] ?? argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : undefined;
+  const only = onlyArg
+    ? (onlyArg.split('=')[1] ?? argv[argv.indexOf(onlyArg) + 1] ?? '').split(',')
+    : undefined;
   const want = (part: string) => !only || only.includes(part);
   const lines: Line[] = [];
   const emit = (line: Line) => {
@@ -35,7 +37,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (want('node')) await benchNode({ quick, backends: ['wasm', 'cpu'] }, emit);
   if (want('bundle')) bundleSizes().forEach(emit);
-  if (want('browser') || want('sweep')) await benchBrowser({ quick, parts: { training: want('browser'), sweep: want('sweep') } }, emit);
+  if (want('browser') || want('sweep'))
+    await benchBrowser({ quick, parts: { training: want('browser'), sweep: want('sweep') } }, emit);
   if (!json) console.log(report(lines));
 }
 

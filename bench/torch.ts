@@ -15,8 +15,15 @@ export function findTorchPython(): string | undefined {
 /** Runs the reference; returns its records, or a reason when torch is not available. */
 export function benchTorch(quick: boolean): { records: BenchRecord[] } | { skipped: string } {
   const py = findTorchPython();
-  if (!py) return { skipped: 'no python3 with torch importable (Debian: apt-get install python3-torch libopenblas0-pthread)' };
-  const out = spawnSync(py, [SCRIPT, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  if (!py)
+    return {
+      skipped:
+        'no python3 with torch importable (Debian: apt-get install python3-torch libopenblas0-pthread)',
+    };
+  const out = spawnSync(py, [SCRIPT, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+  });
   if (out.status !== 0) return { skipped: `torch reference failed: ${out.stderr.trim().split('\n').pop()}` };
   const records = out.stdout
     .split('\n')

@@ -15,7 +15,12 @@ export interface FoundChromium {
   source: 'QUANT_LAB_CHROMIUM' | 'system' | '@sparticuz/chromium';
 }
 
-export const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+export const SYSTEM_CHROMIUM = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 function executable(path: string): boolean {
   try {
@@ -26,7 +31,10 @@ function executable(path: string): boolean {
   }
 }
 
-export async function findChromium(env: NodeJS.ProcessEnv = process.env, system: readonly string[] = SYSTEM_CHROMIUM): Promise<FoundChromium> {
+export async function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  system: readonly string[] = SYSTEM_CHROMIUM,
+): Promise<FoundChromium> {
   const named = env.QUANT_LAB_CHROMIUM;
   if (named) {
     if (!executable(named)) throw new Error(`QUANT_LAB_CHROMIUM=${named} is not an executable file`);

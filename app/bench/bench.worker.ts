@@ -4,7 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { pickBackend } from '../worker/backend';
 import { loadMnist } from '../worker/mnist';
 import { createTrainer } from '../../src/train/trainer';
-import { BENCH_BATCH, BENCH_PRECISIONS, benchPlan, measureTraining, type BenchModel } from '../../src/bench/measure';
+import {
+  BENCH_BATCH,
+  BENCH_PRECISIONS,
+  benchPlan,
+  measureTraining,
+  type BenchModel,
+} from '../../src/bench/measure';
 import type { BenchConfig, BenchEvent } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -16,22 +22,45 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
     // wasm-simd is timed single-threaded, wasm-simd-threads with the pool the lab would use.
     const info = await pickBackend(config.backend, { allowThreads: config.threads === true });
     if (info.name !== config.backend) {
-      post({ type: 'skipped', reason: `${config.backend} unavailable: ${info.skipped.map((s) => s.reason).join('; ')}` });
+      post({
+        type: 'skipped',
+        reason: `${config.backend} unavailable: ${info.skipped.map((s) => s.reason).join('; ')}`,
+      });
       return post({ type: 'done' });
     }
-    const label = config.backend === 'wasm' ? `wasm${info.simd ? '-simd' : ''}${info.threads > 1 ? `-threads${info.threads}` : ''}` : config.backend;
+    const label =
+      config.backend === 'wasm'
+        ? `wasm${info.simd ? '-simd' : ''}${info.threads > 1 ? `-threads${info.threads}` : ''}`
+        : config.backend;
     const data = await loadMnist();
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
       // The cpu backend needs seconds per CNN step: skip as in the Node bench.
       if (config.backend === 'cpu' && model === 'cnn') continue;
       const plan = benchPlan(model, config.backend, config.quick);
-      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () => performance.now());
+      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () =>
+        performance.now(),
+      );
       for (const [precision, m] of measured) {
-        post({ type: 'record', record: { env: 'browser', backend: label, model, precision, batch: BENCH_BATCH[model], ...m, runs: plan.runs, stepsPerRun: plan.steps } });
+        post({
+          type: 'record',
+          record: {
+            env: 'browser',
+            backend: label,
+            model,
+            precision,
+            batch: BENCH_BATCH[model],
+            ...m,
+            runs: plan.runs,
+            stepsPerRun: plan.steps,
+          },
+        });
       }
     }
   } catch (err) {
-    post({ type: 'skipped', reason: `${config.backend}: ${err instanceof Error ? err.message : String(err)}` });
+    post({
+      type: 'skipped',
+      reason: `${config.backend}: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   post({ type: 'done' });
 };

@@ -76,7 +76,8 @@ async function main(): Promise<void> {
         ? { backend: 'wasm', simd: true, quick, threads: true }
         : { backend: b as BenchConfig['backend'], simd: false, quick },
   );
-  if (!self.crossOriginIsolated) state.notes.push('wasm threads not measured: the page is not cross-origin isolated');
+  if (!self.crossOriginIsolated)
+    state.notes.push('wasm threads not measured: the page is not cross-origin isolated');
   for (const config of configs) await runConfig(config);
   state.done = true;
   log('done');

@@ -11,6 +11,4 @@ export interface BenchConfig {
 }
 
 export type BenchEvent =
-  | { type: 'record'; record: BenchRecord }
-  | { type: 'skipped'; reason: string }
-  | { type: 'done' };
+  { type: 'record'; record: BenchRecord } | { type: 'skipped'; reason: string } | { type: 'done' };

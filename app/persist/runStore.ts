@@ -11,7 +11,18 @@
  * IndexedDB write and replayed by the next page if the write was cut off (see pendingEdits.ts), so
  * a run deleted or renamed just before a reload or a tab close stays deleted or renamed.
  */
-import { clear, createStore, del, delMany, entries, get, set, setMany, update, type UseStore } from 'idb-keyval';
+import {
+  clear,
+  createStore,
+  del,
+  delMany,
+  entries,
+  get,
+  set,
+  setMany,
+  update,
+  type UseStore,
+} from 'idb-keyval';
 import { z } from 'zod';
 import { historyPointSchema, parseRunFile } from '../../src/experiment/export';
 import { loadExperiment } from '../../src/experiment/load';
@@ -26,7 +37,14 @@ import {
 } from './pendingEdits';
 
 /** Status of a stored run; `interrupted` = it was `running` when the page closed or the worker died. */
-export const STORED_RUN_STATUSES = ['running', 'completed', 'diverged', 'stopped', 'interrupted', 'failed'] as const;
+export const STORED_RUN_STATUSES = [
+  'running',
+  'completed',
+  'diverged',
+  'stopped',
+  'interrupted',
+  'failed',
+] as const;
 export type StoredRunStatus = (typeof STORED_RUN_STATUSES)[number];
 
 /** One saved run. Plain data (structured-cloneable). */
@@ -84,7 +102,9 @@ const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']
 const UNAVAILABLE_NAMES = new Set(['SecurityError', 'InvalidStateError', 'InvalidAccessError']);
 
 function errorName(err: unknown): { name?: string; code?: number; message?: string } {
-  return typeof err === 'object' && err !== null ? (err as { name?: string; code?: number; message?: string }) : {};
+  return typeof err === 'object' && err !== null
+    ? (err as { name?: string; code?: number; message?: string })
+    : {};
 }
 
 /**
@@ -139,7 +159,10 @@ export function readRecord(raw: unknown): LoadedRun {
   if (rawResult !== undefined) {
     const res = parseRunFile(rawResult);
     if (res.ok && res.value.kind === 'result') run.result = res.value.result;
-    else warnings.push(`result of run "${run.name}" is unreadable and was left out (${res.ok ? 'not a result' : res.error})`);
+    else
+      warnings.push(
+        `result of run "${run.name}" is unreadable and was left out (${res.ok ? 'not a result' : res.error})`,
+      );
   }
   return { ok: true, run, warnings };
 }
@@ -242,7 +265,9 @@ export function createRunStore({
         const raw = await get(id, s);
         if (raw === undefined) return { ok: false as const, error: `no saved run with id ${id}` };
         const read = readRecord(raw);
-        return read.ok ? read : { ok: false as const, error: `saved run ${id} is unreadable (${read.error})` };
+        return read.ok
+          ? read
+          : { ok: false as const, error: `saved run ${id} is unreadable (${read.error})` };
       }),
     list: () =>
       guarded('listing saved runs', async (s) => {
@@ -260,7 +285,10 @@ export function createRunStore({
           if (run) {
             runs.push(run);
             if (read.ok) warnings.push(...read.warnings);
-          } else if (!read.ok) warnings.push(`saved run ${String(key).slice(0, 60)} is unreadable and was skipped (${read.error})`);
+          } else if (!read.ok)
+            warnings.push(
+              `saved run ${String(key).slice(0, 60)} is unreadable and was skipped (${read.error})`,
+            );
         }
         runs.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
         return { runs, warnings };
@@ -287,7 +315,8 @@ export function createRunStore({
     markInterrupted: () =>
       guarded('marking interrupted runs', async (s) => {
         const stale = (await entries(s)).filter(
-          ([, raw]) => typeof raw === 'object' && raw !== null && (raw as { status?: unknown }).status === 'running',
+          ([, raw]) =>
+            typeof raw === 'object' && raw !== null && (raw as { status?: unknown }).status === 'running',
         );
         await setMany(
           stale.map(([key, raw]) => [key, { ...(raw as object), status: 'interrupted' }]),
@@ -307,7 +336,10 @@ export function getRunStore(): RunStore {
 
 /** A new run id (random UUID where available). */
 export function newRunId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  return (
+    globalThis.crypto?.randomUUID?.() ??
+    `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+  );
 }
 
 /**

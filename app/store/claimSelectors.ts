@@ -26,7 +26,13 @@ function oscillationSoFar(run: RunState): ClaimRun['oscillation'] {
     const tracked = row.layers.filter((l) => l.oscillatingFraction !== undefined);
     if (!tracked.length) continue;
     let n = 0;
-    const p: OscillationPoint = { step: row.point.step, fraction: 0, frozenFraction: 0, flips: 0, reversals: 0 };
+    const p: OscillationPoint = {
+      step: row.point.step,
+      fraction: 0,
+      frozenFraction: 0,
+      flips: 0,
+      reversals: 0,
+    };
     for (const l of tracked) {
       const size = sizes.get(l.name) ?? 0;
       n += size;
@@ -55,7 +61,12 @@ export function claimRunOfState(run: RunState): ClaimRun {
     stepsDone: run.stepsDone,
     testAccuracy: final ? run.result!.testAccuracy : evals[evals.length - 1]?.testAccuracy,
     oscillation: final && run.result!.oscillation ? run.result!.oscillation : oscillationSoFar(run),
-    twin: final && run.result!.twin ? run.result!.twin : twin.length ? { agreement: twin[twin.length - 1].agreement } : undefined,
+    twin:
+      final && run.result!.twin
+        ? run.result!.twin
+        : twin.length
+          ? { agreement: twin[twin.length - 1].agreement }
+          : undefined,
     final,
   };
 }

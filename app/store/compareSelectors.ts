@@ -31,7 +31,10 @@ export function emaSmooth(values: readonly (number | null)[], weight: number): (
 export type CompareMetric = 'loss' | 'trainAccuracy' | 'testAccuracy';
 
 /** `(step, value)` of one metric of a run, in step order; only points that carry the metric. */
-export function metricPoints(history: readonly HistoryPoint[], metric: CompareMetric): { step: number; value: number }[] {
+export function metricPoints(
+  history: readonly HistoryPoint[],
+  metric: CompareMetric,
+): { step: number; value: number }[] {
   const out: { step: number; value: number }[] = [];
   for (const p of history) {
     const v = p[metric];
@@ -67,7 +70,12 @@ export function groupBySeed<T extends { experiment: Experiment }>(runs: readonly
   return [...groups.values()];
 }
 
-function addColumn(rows: Map<number, OverlayRow>, key: string, step: number, value: number | [number, number]) {
+function addColumn(
+  rows: Map<number, OverlayRow>,
+  key: string,
+  step: number,
+  value: number | [number, number],
+) {
   const row = rows.get(step) ?? { step };
   row[key] = value;
   rows.set(step, row);
@@ -104,13 +112,19 @@ export function overlaySeries(
     }
     const key = `g:${group[0].id}`;
     const byStep = new Map<number, number[]>();
-    for (const run of group) for (const p of smoothed(run)) byStep.set(p.step, [...(byStep.get(p.step) ?? []), p.value]);
+    for (const run of group)
+      for (const p of smoothed(run)) byStep.set(p.step, [...(byStep.get(p.step) ?? []), p.value]);
     for (const [step, vals] of byStep) {
       addColumn(rows, key, step, vals.reduce((a, b) => a + b, 0) / vals.length);
       addColumn(rows, `${key}:band`, step, [Math.min(...vals), Math.max(...vals)]);
     }
     const seeds = group.map((r) => r.experiment.seed).join(', ');
-    lines.push({ key, label: `${group[0].name} (mean of seeds ${seeds})`, bandKey: `${key}:band`, members: group.length });
+    lines.push({
+      key,
+      label: `${group[0].name} (mean of seeds ${seeds})`,
+      bandKey: `${key}:band`,
+      members: group.length,
+    });
   }
   return { rows: [...rows.values()].sort((a, b) => a.step - b.step), lines };
 }
@@ -158,7 +172,11 @@ export function runTableRow(run: StoredRun): RunTableRow {
 }
 
 /** Rows sorted by `column` (nulls last in both directions; ties keep creation order). */
-export function sortRunRows(rows: readonly RunTableRow[], column: RunTableColumn, descending: boolean): RunTableRow[] {
+export function sortRunRows(
+  rows: readonly RunTableRow[],
+  column: RunTableColumn,
+  descending: boolean,
+): RunTableRow[] {
   const sign = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
     const x = a[column];
@@ -211,7 +229,8 @@ export function ghostRows(
   };
   const ghost = metric === 'loss' ? summary.loss : summary.trainAccuracy;
   summary.steps.forEach((step, i) => put(step, 'ghost', ghost[i]));
-  if (metric === 'accuracy') summary.evalSteps.forEach((step, i) => put(step, 'ghostTest', summary.evalAccuracy[i]));
+  if (metric === 'accuracy')
+    summary.evalSteps.forEach((step, i) => put(step, 'ghostTest', summary.evalAccuracy[i]));
   for (const p of history) {
     put(p.step, 'live', metric === 'loss' ? p.loss : p.trainAccuracy);
     put(p.step, 'liveTest', metric === 'loss' ? p.testLoss : p.testAccuracy);

@@ -41,7 +41,8 @@ export function createLabStore(
   // A run started while a lesson is loaded trains the lesson's compare runs beside it.
   store.subscribe((s, prev) => {
     if (s.presetId !== prev.presetId) s.cancelLessons();
-    if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.presetId && !s.lessons[s.activeRunId]) s.startLesson(s.activeRunId);
+    if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.presetId && !s.lessons[s.activeRunId])
+      s.startLesson(s.activeRunId);
   });
   return store;
 }

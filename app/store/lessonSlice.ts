@@ -77,7 +77,9 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
     const known = (e: Experiment): ClaimRun | undefined => {
       const key = keyOf(e);
       if (done.has(key)) return done.get(key);
-      const run = Object.values(get().runs).find((r) => r.phase === 'completed' && r.result && keyOf(r.experiment) === key);
+      const run = Object.values(get().runs).find(
+        (r) => r.phase === 'completed' && r.result && keyOf(r.experiment) === key,
+      );
       return run && claimRunOfState(run);
     };
 
@@ -102,7 +104,10 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
         patchCompare(runId, c.role, { status: 'done', fraction: 1, result });
       } catch (err) {
         if (signal.aborted) return;
-        patchCompare(runId, c.role, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+        patchCompare(runId, c.role, {
+          status: 'failed',
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     };
 
@@ -132,7 +137,12 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
         const lessons = Object.fromEntries(
           Object.entries(get().lessons).map(([id, l]) => [
             id,
-            { ...l, compare: l.compare.map((c) => (c.status === 'done' ? c : { ...c, status: 'failed' as const, error: 'cancelled' })) },
+            {
+              ...l,
+              compare: l.compare.map((c) =>
+                c.status === 'done' ? c : { ...c, status: 'failed' as const, error: 'cancelled' },
+              ),
+            },
           ]),
         );
         set({ lessons });

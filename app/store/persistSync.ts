@@ -46,7 +46,9 @@ export function runHistory(run: Pick<RunState, 'reports' | 'evals'>): HistoryPoi
       ...p,
       testAccuracy: e.testAccuracy,
       ...(e.testLoss !== undefined ? { testLoss: e.testLoss } : {}),
-      ...(e.testAccuracyBnReestimated !== undefined ? { testAccuracyBnReestimated: e.testAccuracyBnReestimated } : {}),
+      ...(e.testAccuracyBnReestimated !== undefined
+        ? { testAccuracyBnReestimated: e.testAccuracyBnReestimated }
+        : {}),
     });
   }
   return [...byStep.values()].sort((a, b) => a.step - b.step);
@@ -60,7 +62,12 @@ export function defaultRunName(run: Pick<RunState, 'number' | 'experiment'>): st
 }
 
 /** The record saved for a lab run (name and creation time are kept from an earlier save). */
-export function toStoredRun(run: RunState, id: string, prev: Pick<StoredRun, 'name' | 'createdAt'> | undefined, now: number): StoredRun {
+export function toStoredRun(
+  run: RunState,
+  id: string,
+  prev: Pick<StoredRun, 'name' | 'createdAt'> | undefined,
+  now: number,
+): StoredRun {
   const history = runHistory(run);
   const stored: StoredRun = {
     id,

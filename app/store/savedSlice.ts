@@ -94,7 +94,10 @@ export function createSavedSlice(runStore: RunStore): StateCreator<LabState, [],
           const { runs, warnings } = await runStore.list();
           // Runs saved meanwhile by this page (a run started before the list returned) are kept.
           const saved = { ...Object.fromEntries(runs.map((r) => [r.id, r])), ...get().saved };
-          const order = [...runs.map((r) => r.id), ...get().savedOrder.filter((id) => !runs.some((r) => r.id === id))];
+          const order = [
+            ...runs.map((r) => r.id),
+            ...get().savedOrder.filter((id) => !runs.some((r) => r.id === id)),
+          ];
           set({ saved, savedOrder: order, savedWarnings: warnings });
         });
         set({ savedLoaded: true });
@@ -144,12 +147,16 @@ export function createSavedSlice(runStore: RunStore): StateCreator<LabState, [],
         set({ compareIds: [...get().compareIds, run.id].slice(-MAX_COMPARE) });
         return {
           ok,
-          message: ok ? `Imported ${fileName} as a saved run${warn}.` : `Imported ${fileName}, but it could not be saved.`,
+          message: ok
+            ? `Imported ${fileName} as a saved run${warn}.`
+            : `Imported ${fileName}, but it could not be saved.`,
         };
       },
       toggleCompare: (id) => {
         const ids = get().compareIds;
-        set({ compareIds: ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_COMPARE) });
+        set({
+          compareIds: ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_COMPARE),
+        });
       },
       setSmoothing: (w) => set({ smoothing: Math.min(0.99, Math.max(0, Number.isFinite(w) ? w : 0)) }),
       setGroupSeeds: (on) => set({ groupSeeds: on }),

@@ -51,6 +51,9 @@ export function labSummary(s: LabState): LabSummary {
     frequencyBins: run?.frequencyHistogram?.counts.length ?? 0,
     workerCrashes: s.workerCrashes,
     hidden: s.hidden,
-    claim: lesson && { ...lesson.claim, compare: lesson.compare.map((c) => ({ role: c.role, status: c.status })) },
+    claim: lesson && {
+      ...lesson.claim,
+      compare: lesson.compare.map((c) => ({ role: c.role, status: c.status })),
+    },
   };
 }

@@ -118,7 +118,14 @@ export interface UiSlice {
   setHidden: (hidden: boolean) => void;
 }
 
-export type LabState = ConfigSlice & RunSlice & UiSlice & SweepSlice & SavedSlice & ShareSlice & LessonSlice & TourSlice;
+export type LabState = ConfigSlice &
+  RunSlice &
+  UiSlice &
+  SweepSlice &
+  SavedSlice &
+  ShareSlice &
+  LessonSlice &
+  TourSlice;
 
 /** The side effects the store needs (the worker client), injected so Node tests can fake them. */
 export interface LabEffects {

@@ -3,7 +3,13 @@
  * which never throws), mirrors the experiment into the hash with `history.replaceState` (debounced,
  * never a history entry per change), and builds the link the Copy button copies.
  */
-import { decodeLink, encodeLink, type DecodedLink, type LinkSummary, summarizeRun } from '../../src/experiment/url';
+import {
+  decodeLink,
+  encodeLink,
+  type DecodedLink,
+  type LinkSummary,
+  summarizeRun,
+} from '../../src/experiment/url';
 import type { Experiment } from '../../src/experiment/schema';
 import type { LabStore } from './index';
 import { runHistory } from './persistSync';
@@ -53,11 +59,17 @@ export function dropTourRequest(store: LabStore, link: DecodedLink | null): void
   params.delete('tour');
   const search = params.size ? `?${params}` : '';
   const s = store.getState();
-  const hash = link?.ok && link.tour
-    ? encodeLink(s.experiment, { summary: s.linkSummary ?? undefined, hide: s.hiddenControls, preset: s.presetId ?? undefined })
-    : location.hash;
+  const hash =
+    link?.ok && link.tour
+      ? encodeLink(s.experiment, {
+          summary: s.linkSummary ?? undefined,
+          hide: s.hiddenControls,
+          preset: s.presetId ?? undefined,
+        })
+      : location.hash;
   const url = `${location.pathname}${search}${hash}`;
-  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+  if (url !== `${location.pathname}${location.search}${location.hash}`)
+    history.replaceState(history.state, '', url);
 }
 
 const sameExperiment = (a: Experiment, b: Experiment) => JSON.stringify(a) === JSON.stringify(b);
@@ -92,7 +104,10 @@ export function currentHash(s: LabState, forCopy: boolean): string {
 }
 
 /** The full link to copy: `origin + path + query + #payload` (summary of the last finished run, tour request). */
-export function shareUrl(s: LabState, loc: Pick<Location, 'origin' | 'pathname' | 'search'> = location): string {
+export function shareUrl(
+  s: LabState,
+  loc: Pick<Location, 'origin' | 'pathname' | 'search'> = location,
+): string {
   return `${loc.origin}${loc.pathname}${loc.search}${currentHash(s, true)}`;
 }
 
@@ -107,7 +122,8 @@ export function installUrlSync(store: LabStore, debounceMs = URL_DEBOUNCE_MS): (
   const write = () => {
     timer = undefined;
     const hash = currentHash(store.getState(), false);
-    if (hash !== location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
+    if (hash !== location.hash)
+      history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
   };
   // A link pasted into this tab changes only the hash (no reload): open it the same way.
   const onHashChange = () => {
@@ -117,7 +133,12 @@ export function installUrlSync(store: LabStore, debounceMs = URL_DEBOUNCE_MS): (
   };
   window.addEventListener('hashchange', onHashChange);
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.experiment === prev.experiment && s.hiddenControls === prev.hiddenControls && s.presetId === prev.presetId) return;
+    if (
+      s.experiment === prev.experiment &&
+      s.hiddenControls === prev.hiddenControls &&
+      s.presetId === prev.presetId
+    )
+      return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(write, debounceMs);
   });

@@ -88,8 +88,7 @@ export function assertNever(x: never): never {
  * pool no longer waits for (cancelled) is dropped by app/sweep/workerPool.ts.
  */
 export type SweepCommand =
-  | { type: 'sweepInit'; prefer?: BackendName }
-  | { type: 'runPoint'; pointId: string; experiment: Experiment };
+  { type: 'sweepInit'; prefer?: BackendName } | { type: 'runPoint'; pointId: string; experiment: Experiment };
 
 /** Sweep pool events: worker → main thread. */
 export type SweepWorkerEvent =

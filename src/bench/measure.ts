@@ -51,13 +51,24 @@ export function ownKernelsRegistered(): string[] {
  * pool → dense10, with BN), Adam, reports every 10 steps as the lab does. `totalSteps` sets the
  * schedule horizon so freezing (which starts at 25% of training) is active for most timed steps.
  */
-export function benchExperiment(model: BenchModel, precision: BenchPrecision, totalSteps: number): Experiment {
+export function benchExperiment(
+  model: BenchModel,
+  precision: BenchPrecision,
+  totalSteps: number,
+): Experiment {
   const bits = precision === 'float' ? 32 : 4;
   return experimentSchema.parse({
     seed: 1,
     model: { arch: model, hidden: [256, 256] },
     quant: { weight: { bits }, act: { bits } },
-    train: { optimizer: 'adam', lr: 1e-3, steps: totalSteps, batchSize: BENCH_BATCH[model], evalEvery: 1_000_000, reportEvery: 10 },
+    train: {
+      optimizer: 'adam',
+      lr: 1e-3,
+      steps: totalSteps,
+      batchSize: BENCH_BATCH[model],
+      evalEvery: 1_000_000,
+      reportEvery: 10,
+    },
     oscillation:
       precision === 'w4a4-osc'
         ? { track: true, trackAll: true, freezeThreshold: 0.02, momentum: 0.01 }
@@ -66,7 +77,11 @@ export function benchExperiment(model: BenchModel, precision: BenchPrecision, to
 }
 
 /** Steps per run and runs per measurement, by model and how slow the backend is. */
-export function benchPlan(model: BenchModel, backend: string, quick: boolean): { warmup: number; steps: number; runs: number } {
+export function benchPlan(
+  model: BenchModel,
+  backend: string,
+  quick: boolean,
+): { warmup: number; steps: number; runs: number } {
   const slow = backend === 'cpu' || backend === 'webgl';
   if (slow) return { warmup: 2, steps: model === 'mlp' ? 10 : 2, runs: 3 };
   const steps = model === 'mlp' ? (quick ? 30 : 100) : quick ? 10 : 40;
@@ -98,7 +113,8 @@ export async function measureTraining(
   const trainers: Trainer[] = [];
   try {
     // One step more than timed, so the final evaluation (at the last step) never lands in a timed run.
-    for (const precision of precisions) trainers.push(await create(benchExperiment(model, precision, total + 1), data));
+    for (const precision of precisions)
+      trainers.push(await create(benchExperiment(model, precision, total + 1), data));
     for (const trainer of trainers) await trainer.run(plan.warmup);
     const rates: number[][] = precisions.map(() => []);
     for (let r = 0; r < plan.runs; r++) {

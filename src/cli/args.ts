@@ -64,14 +64,22 @@ export function convertFlag(def: FlagDef, raw: string): { value: unknown } | { e
   const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
   switch (def.kind) {
     case 'int':
-      return /^-?\d+$/.test(raw) ? { value: Number(raw) } : { error: `${where}: expected an integer, got '${raw}'` };
+      return /^-?\d+$/.test(raw)
+        ? { value: Number(raw) }
+        : { error: `${where}: expected an integer, got '${raw}'` };
     case 'number':
-      return Number.isFinite(num(raw)) ? { value: num(raw) } : { error: `${where}: expected a number, got '${raw}'` };
+      return Number.isFinite(num(raw))
+        ? { value: num(raw) }
+        : { error: `${where}: expected a number, got '${raw}'` };
     case 'enum':
-      return def.values!.includes(raw) ? { value: raw } : { error: `${where}: expected one of ${def.values!.join('|')}, got '${raw}'` };
+      return def.values!.includes(raw)
+        ? { value: raw }
+        : { error: `${where}: expected one of ${def.values!.join('|')}, got '${raw}'` };
     case 'list': {
       const parts = raw.split(',').map(num);
-      return parts.every(Number.isInteger) ? { value: parts } : { error: `${where}: expected integers separated by commas, got '${raw}'` };
+      return parts.every(Number.isInteger)
+        ? { value: parts }
+        : { error: `${where}: expected integers separated by commas, got '${raw}'` };
     }
     default:
       return { value: raw };
@@ -81,10 +89,18 @@ export function convertFlag(def: FlagDef, raw: string): { value: unknown } | { e
 /** Parses argv against the command's declared flags. Never throws. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParseOutcome {
   const flags = flagsOf(spec);
-  const options = Object.fromEntries(flags.map((f) => [f.name, { type: f.kind === 'bool' ? ('boolean' as const) : ('string' as const) }]));
+  const options = Object.fromEntries(
+    flags.map((f) => [f.name, { type: f.kind === 'bool' ? ('boolean' as const) : ('string' as const) }]),
+  );
   let tokens: ReturnType<typeof parseNodeArgs>;
   try {
-    tokens = parseNodeArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
+    tokens = parseNodeArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    });
   } catch (error) {
     return { ok: false, error: explain(error) };
   }
@@ -92,7 +108,10 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParseO
     const extra = tokens.positionals[spec.positionals.max];
     return {
       ok: false,
-      error: spec.positionals.max === 0 ? `unexpected argument '${extra}'` : `unexpected argument '${extra}' (only one ${spec.positionals.name})`,
+      error:
+        spec.positionals.max === 0
+          ? `unexpected argument '${extra}'`
+          : `unexpected argument '${extra}' (only one ${spec.positionals.name})`,
     };
   }
   const values = new Map<string, unknown>();
@@ -118,7 +137,8 @@ function explain(error: unknown): string {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag '${flag ?? message}'`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/argument missing/.test(message)) return `${flag ?? 'a flag'} needs a value`;
-    if (/does not take an argument/.test(message)) return `${flag ?? 'a flag'} takes no value (use ${flag} or --no-${flag?.replace(/^--/, '')})`;
+    if (/does not take an argument/.test(message))
+      return `${flag ?? 'a flag'} takes no value (use ${flag} or --no-${flag?.replace(/^--/, '')})`;
   }
   return message.split('\n')[0];
 }
@@ -142,7 +162,15 @@ export function commandHelp(spec: CommandSpec): string {
     .map((g) => `${g.heading}:\n${g.flags.map(flagLine).join('\n')}`)
     .join('\n\n');
   const help = `${'  --help'.padEnd(HELP_COLUMN)}this text`;
-  return [`quant-lab ${spec.name} — ${spec.summary}`, usage, spec.description, `${groups}\n${help}`, spec.footer].filter(Boolean).join('\n\n');
+  return [
+    `quant-lab ${spec.name} — ${spec.summary}`,
+    usage,
+    spec.description,
+    `${groups}\n${help}`,
+    spec.footer,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** Prints a usage error with the command's help (to stderr) and returns exit code 2. */

@@ -12,7 +12,9 @@ import { experimentFromArgs } from './run';
 export const COST_SPEC: CommandSpec = {
   name: 'cost',
   summary: 'print per-layer and total cost (MACs, ACE, ACEv2, BOPs, size)',
-  usage: ['cost [experiment.json] [flags as in run] [--quantnorm] [--double-quant] [--float-bits 16] [--json]'],
+  usage: [
+    'cost [experiment.json] [flags as in run] [--quantnorm] [--double-quant] [--float-bits 16] [--json]',
+  ],
   positionals: { name: 'experiment file', max: 1 },
   description: `Prints per-layer and total cost of the experiment's model, per sample (one image):
   macs      multiply-accumulates
@@ -25,11 +27,24 @@ export const COST_SPEC: CommandSpec = {
     {
       heading: 'Cost flags',
       flags: [
-        { name: 'float-bits', kind: 'int', metavar: 'N', help: 'width float operands are priced at in ace/acev2', default: '32' },
-        { name: 'json', kind: 'bool', help: 'print the CostReport as JSON ({ layers, total, options, formula }); with --out FILE, to FILE' },
+        {
+          name: 'float-bits',
+          kind: 'int',
+          metavar: 'N',
+          help: 'width float operands are priced at in ace/acev2',
+          default: '32',
+        },
+        {
+          name: 'json',
+          kind: 'bool',
+          help: 'print the CostReport as JSON ({ layers, total, options, formula }); with --out FILE, to FILE',
+        },
       ],
     },
-    { heading: "Experiment flags (override the experiment file, as in 'quant-lab run')", flags: EXPERIMENT_FLAGS },
+    {
+      heading: "Experiment flags (override the experiment file, as in 'quant-lab run')",
+      flags: EXPERIMENT_FLAGS,
+    },
     { heading: 'Runner flags', flags: RUNNER_FLAGS.filter((f) => f.name !== 'preset') },
   ],
   footer: ACEV2_FORMULA,
@@ -47,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const floatBits = args.value.own.get('float-bits') as number | undefined;
-  if (floatBits !== undefined && !(floatBits >= 1 && floatBits <= 64)) return usageError(COST_SPEC, `--float-bits must be an integer in 1..64, got '${floatBits}'`);
+  if (floatBits !== undefined && !(floatBits >= 1 && floatBits <= 64))
+    return usageError(COST_SPEC, `--float-bits must be an integer in 1..64, got '${floatBits}'`);
   const report = costOfExperiment(exp.value, floatBits === undefined ? {} : { floatBits });
   const { out } = args.value.options;
   if (!args.value.own.get('json')) console.log(formatCostTable(report));

@@ -5,7 +5,13 @@
  *
  * Flag names are a public contract (researchers script them): rename nothing, only add.
  */
-import { DEFAULT_EXPERIMENT, ESTIMATOR_NAMES, MODEL_ARCHS, OPTIMIZERS, RANGE_ESTIMATORS } from '../experiment/schema';
+import {
+  DEFAULT_EXPERIMENT,
+  ESTIMATOR_NAMES,
+  MODEL_ARCHS,
+  OPTIMIZERS,
+  RANGE_ESTIMATORS,
+} from '../experiment/schema';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend';
 import { type CommandSpec, type FlagDef, type FlagKind, flagLine, parseCommand } from './args';
 
@@ -31,7 +37,9 @@ type Arg = string | readonly string[] | null;
 
 /** The schema default at a dotted path, for --help. */
 function defaultAt(path: string, kind: FlagKind): string | undefined {
-  const value = path.split('.').reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], DEFAULT_EXPERIMENT);
+  const value = path
+    .split('.')
+    .reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], DEFAULT_EXPERIMENT);
   if (value === undefined || kind === 'bool') return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
@@ -39,13 +47,24 @@ function defaultAt(path: string, kind: FlagKind): string | undefined {
 /** An experiment field's flag: `arg` is the metavar, or the choices of an enum. */
 function field(name: string, path: string, kind: FlagKind, arg: Arg, help: string): FlagDef {
   const base = { name, kind, path, help, default: defaultAt(path, kind) };
-  return typeof arg === 'string' || arg === null ? { ...base, metavar: arg ?? undefined } : { ...base, values: arg };
+  return typeof arg === 'string' || arg === null
+    ? { ...base, metavar: arg ?? undefined }
+    : { ...base, values: arg };
 }
 
 /** A runner option's flag. */
-function runner(name: string, option: keyof RunnerOptions, kind: FlagKind, arg: Arg, help: string, dflt?: string): RunnerFlagDef {
+function runner(
+  name: string,
+  option: keyof RunnerOptions,
+  kind: FlagKind,
+  arg: Arg,
+  help: string,
+  dflt?: string,
+): RunnerFlagDef {
   const base = { name, kind, option, help, default: dflt };
-  return typeof arg === 'string' || arg === null ? { ...base, metavar: arg ?? undefined } : { ...base, values: arg };
+  return typeof arg === 'string' || arg === null
+    ? { ...base, metavar: arg ?? undefined }
+    : { ...base, values: arg };
 }
 
 /** Flags that set experiment fields. Order = order in --help. */
@@ -96,7 +115,13 @@ export const EXPERIMENT_FLAGS: readonly FlagDef[] = [
 
 /** The runner's own options. */
 export const RUNNER_FLAGS: readonly RunnerFlagDef[] = [
-  runner('preset', 'preset', 'string', 'ID', "run a lesson: its experiment, the runs its claim compares against, and the claim checked (ids: 'quant-lab presets')"),
+  runner(
+    'preset',
+    'preset',
+    'string',
+    'ID',
+    "run a lesson: its experiment, the runs its claim compares against, and the claim checked (ids: 'quant-lab presets')",
+  ),
   runner('out', 'out', 'string', 'FILE', 'write the result JSON here (default: stdout)'),
   runner('save-weights', 'saveWeights', 'bool', null, "include each layer's integer codes and scales"),
   runner('backend', 'backend', 'enum', BACKEND_NAMES, 'tfjs backend', 'wasm'),
@@ -139,7 +164,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec = RUN_ARGS)
     if (def.path) {
       out.overrides.set(def.path, value);
       out.flagOf.set(def.path, def.name);
-    } else if ('option' in def) (out.options as unknown as Record<string, unknown>)[(def as RunnerFlagDef).option] = value;
+    } else if ('option' in def)
+      (out.options as unknown as Record<string, unknown>)[(def as RunnerFlagDef).option] = value;
     else out.own.set(name, value);
   }
   return { ok: true, value: out };

@@ -7,10 +7,22 @@ type Command = { HELP: string; main(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'train one experiment and write its result JSON', load: () => import('./run') },
-  cost: { summary: 'print per-layer and total cost (MACs, ACE, ACEv2, BOPs, size)', load: () => import('./cost') },
-  sweep: { summary: 'run a bits × width × seed grid and write every point and the Pareto frontier', load: () => import('./sweep') },
-  merge: { summary: 'combine result files (from --emit-jobs) into one sweep file', load: () => import('./merge') },
-  presets: { summary: 'list the lessons and their claims (run one with run --preset ID)', load: () => import('./presets') },
+  cost: {
+    summary: 'print per-layer and total cost (MACs, ACE, ACEv2, BOPs, size)',
+    load: () => import('./cost'),
+  },
+  sweep: {
+    summary: 'run a bits × width × seed grid and write every point and the Pareto frontier',
+    load: () => import('./sweep'),
+  },
+  merge: {
+    summary: 'combine result files (from --emit-jobs) into one sweep file',
+    load: () => import('./merge'),
+  },
+  presets: {
+    summary: 'list the lessons and their claims (run one with run --preset ID)',
+    load: () => import('./presets'),
+  },
 };
 
 export const USAGE = `quant-lab — headless runner for Quant Lab

@@ -28,7 +28,13 @@ Exit code: 0 when every job has a result, 1 when some are missing or invalid (th
       heading: 'Flags',
       flags: [
         { name: 'out', kind: 'string', metavar: 'FILE', help: 'the sweep file to write (required)' },
-        { name: 'axis', kind: 'enum', values: COST_AXES, help: 'cost axis of the Pareto frontier', default: DEFAULT_AXIS },
+        {
+          name: 'axis',
+          kind: 'enum',
+          values: COST_AXES,
+          help: 'cost axis of the Pareto frontier',
+          default: DEFAULT_AXIS,
+        },
       ],
     },
   ],
@@ -39,9 +45,13 @@ export const HELP = commandHelp(MERGE_SPEC);
 const RESULT_SUFFIX = '.result.json';
 
 /** Job ids and results of a directory: `<id>.json` jobs and `<id>.result.json` results. */
-export async function readSweepDir(dir: string): Promise<{ jobIds: string[]; results: { id: string; json: unknown }[] }> {
+export async function readSweepDir(
+  dir: string,
+): Promise<{ jobIds: string[]; results: { id: string; json: unknown }[] }> {
   const names = (await readdir(dir)).sort();
-  const jobIds = names.filter((n) => n.endsWith('.json') && !n.endsWith(RESULT_SUFFIX)).map((n) => n.slice(0, -'.json'.length));
+  const jobIds = names
+    .filter((n) => n.endsWith('.json') && !n.endsWith(RESULT_SUFFIX))
+    .map((n) => n.slice(0, -'.json'.length));
   const results: { id: string; json: unknown }[] = [];
   for (const name of names.filter((n) => n.endsWith(RESULT_SUFFIX))) {
     const id = name.slice(0, -RESULT_SUFFIX.length);
@@ -57,12 +67,17 @@ export async function readSweepDir(dir: string): Promise<{ jobIds: string[]; res
 /** A short text summary: counts and the frontier (id, accuracy, cost on the axis). */
 export function formatSweepSummary(file: SweepFile): string {
   const byId = new Map(file.points.map((p) => [p.id, p]));
-  const lines = [`${file.points.length} points, ${file.failed.length} failed; Pareto frontier on ${file.axis}:`];
+  const lines = [
+    `${file.points.length} points, ${file.failed.length} failed; Pareto frontier on ${file.axis}:`,
+  ];
   for (const id of file.frontier) {
     const p = byId.get(id)!;
-    lines.push(`  ${id.padEnd(24)} acc ${(100 * p.testAccuracy).toFixed(2).padStart(6)}%  ${file.axis} ${formatCount(p.cost[file.axis])}`);
+    lines.push(
+      `  ${id.padEnd(24)} acc ${(100 * p.testAccuracy).toFixed(2).padStart(6)}%  ${file.axis} ${formatCount(p.cost[file.axis])}`,
+    );
   }
-  for (const f of file.failed.slice(0, 10)) lines.push(`  failed ${f.id}: ${f.error.split('\n')[0].slice(0, 200)}`);
+  for (const f of file.failed.slice(0, 10))
+    lines.push(`  failed ${f.id}: ${f.error.split('\n')[0].slice(0, 200)}`);
   if (file.failed.length > 10) lines.push(`  … and ${file.failed.length - 10} more failed`);
   return lines.join('\n');
 }

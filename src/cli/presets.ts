@@ -14,7 +14,13 @@ export const PRESETS_SPEC: CommandSpec = {
   groups: [
     {
       heading: 'Flags',
-      flags: [{ name: 'json', kind: 'bool', help: 'one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs}]' }],
+      flags: [
+        {
+          name: 'json',
+          kind: 'bool',
+          help: 'one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs}]',
+        },
+      ],
     },
   ],
   footer: "Run a lesson with 'quant-lab run --preset ID [--seed N] [--out F]'.",
@@ -45,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
   for (const [group, heading] of Object.entries(PRESET_GROUPS)) {
     console.log(`\n${heading}`);
     for (const l of lessons.filter((x) => x.group === group)) {
-      console.log(`  ${l.id}  (seed ${l.seed}; runs: ${l.runs.join(', ')})\n    ${l.title}\n    claim: ${l.claim.text}\n    check: ${l.claim.predicate}`);
+      console.log(
+        `  ${l.id}  (seed ${l.seed}; runs: ${l.runs.join(', ')})\n    ${l.title}\n    claim: ${l.claim.text}\n    check: ${l.claim.predicate}`,
+      );
     }
   }
   return 0;

@@ -112,7 +112,10 @@ function writeResult(result: RunResult, out: string | undefined): void {
  * The experiment a command's arguments describe: the file (or `base`), then the flags, through the
  * one loader. Errors name the file, the field and the flag.
  */
-export function experimentFromArgs(args: ParsedArgs, base: unknown = {}): { ok: true; value: Experiment } | { ok: false; error: string } {
+export function experimentFromArgs(
+  args: ParsedArgs,
+  base: unknown = {},
+): { ok: true; value: Experiment } | { ok: false; error: string } {
   const file = args.file ? readExperimentFile(args.file) : { ok: true as const, value: base };
   if (!file.ok) return file;
   const exp = resolveExperiment(args, file.value);
@@ -130,7 +133,9 @@ export async function main(argv: string[]): Promise<number> {
   const { options } = args.value;
   const preset = options.preset === undefined ? undefined : getPreset(options.preset);
   if (options.preset !== undefined && !preset) {
-    console.error(`quant-lab run: unknown lesson '${options.preset}'; one of: ${PRESETS.map((p) => p.id).join(', ')}`);
+    console.error(
+      `quant-lab run: unknown lesson '${options.preset}'; one of: ${PRESETS.map((p) => p.id).join(', ')}`,
+    );
     return EXIT_USAGE;
   }
   if (preset && args.value.file) {
@@ -163,7 +168,10 @@ export async function main(argv: string[]): Promise<number> {
     result = { ...lesson.self, lesson: preset.id, compare: lesson.compare };
     const { claim } = lesson.self;
     const verdict = claim.holds === null ? 'not measurable' : claim.holds ? 'holds ✔' : 'does not hold ✘';
-    if (!options.quiet) process.stderr.write(`quant-lab run: claim ${verdict}: ${claim.text}\n  ${JSON.stringify(claim.measured)}\n`);
+    if (!options.quiet)
+      process.stderr.write(
+        `quant-lab run: claim ${verdict}: ${claim.text}\n  ${JSON.stringify(claim.measured)}\n`,
+      );
   } else {
     const onReport = options.quiet ? undefined : progressPrinter(exp.value);
     result = await runExperiment(exp.value, data, onReport, { saveWeights: options.saveWeights });

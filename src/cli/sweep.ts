@@ -19,8 +19,18 @@ import { formatSweepSummary } from './merge';
 import { experimentFromArgs } from './run';
 
 const SWEEP_OWN: readonly FlagDef[] = [
-  { name: 'weight-bits', kind: 'string', metavar: 'LIST', help: 'weight bits, e.g. 2,3,4,8,32 (32, f or float: float)' },
-  { name: 'act-bits', kind: 'string', metavar: 'LIST', help: 'activation bits; absent = same as the weight bits (W4A4, W8A8, …)' },
+  {
+    name: 'weight-bits',
+    kind: 'string',
+    metavar: 'LIST',
+    help: 'weight bits, e.g. 2,3,4,8,32 (32, f or float: float)',
+  },
+  {
+    name: 'act-bits',
+    kind: 'string',
+    metavar: 'LIST',
+    help: 'activation bits; absent = same as the weight bits (W4A4, W8A8, …)',
+  },
   { name: 'widths', kind: 'string', metavar: 'LIST', help: 'width multipliers, e.g. 0.5,1,2 (0.125–8)' },
   { name: 'seeds', kind: 'int', metavar: 'N', help: "N seeds, from the experiment's seed up" },
   { name: 'sweep-quantnorm', kind: 'bool', help: 'run every point with QuantNorm off and on' },
@@ -29,9 +39,26 @@ const SWEEP_OWN: readonly FlagDef[] = [
 
 const SWEEP_OUTPUT: readonly FlagDef[] = [
   { name: 'out', kind: 'string', metavar: 'FILE', help: 'the sweep file (required unless --emit-jobs)' },
-  { name: 'emit-jobs', kind: 'string', metavar: 'DIR', help: 'write DIR/<id>.json per point and exit, for a batch system' },
-  { name: 'axis', kind: 'enum', values: COST_AXES, help: 'cost axis of the Pareto frontier', default: DEFAULT_AXIS },
-  { name: 'jobs', kind: 'int', metavar: 'N', help: 'parallel runs', default: `${defaultJobs()}, one per core` },
+  {
+    name: 'emit-jobs',
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'write DIR/<id>.json per point and exit, for a batch system',
+  },
+  {
+    name: 'axis',
+    kind: 'enum',
+    values: COST_AXES,
+    help: 'cost axis of the Pareto frontier',
+    default: DEFAULT_AXIS,
+  },
+  {
+    name: 'jobs',
+    kind: 'int',
+    metavar: 'N',
+    help: 'parallel runs',
+    default: `${defaultJobs()}, one per core`,
+  },
 ];
 
 /** `quant-lab sweep`: the grid axes, the output, and the run flags (minus the two the grid redefines). */
@@ -55,7 +82,10 @@ keeps the experiment's value; run flags set everything else (e.g. --model cnn --
       heading: "Experiment flags (override the experiment file, as in 'quant-lab run')",
       flags: EXPERIMENT_FLAGS.filter((f) => f.name !== 'weight-bits' && f.name !== 'act-bits'),
     },
-    { heading: 'Runner flags passed on to every run', flags: RUNNER_FLAGS.filter((f) => f.name === 'backend' || f.name === 'save-weights') },
+    {
+      heading: 'Runner flags passed on to every run',
+      flags: RUNNER_FLAGS.filter((f) => f.name === 'backend' || f.name === 'save-weights'),
+    },
   ],
   footer: `With --emit-jobs DIR, run the jobs with any batch system, then merge:
   parallel quant-lab run {} --out {.}.result.json ::: DIR/*.json
@@ -74,7 +104,8 @@ export function parseBitsList(value: string, flag: string): number[] {
   return value.split(',').map((s) => {
     const t = s.trim().toLowerCase();
     const bits = t === 'f' || t === 'float' ? 32 : Number(t);
-    if (!(BIT_CHOICES as readonly number[]).includes(bits)) throw new Error(`--${flag}: '${s}' is not one of ${BIT_CHOICES.join(', ')} (or f)`);
+    if (!(BIT_CHOICES as readonly number[]).includes(bits))
+      throw new Error(`--${flag}: '${s}' is not one of ${BIT_CHOICES.join(', ')} (or f)`);
     return bits;
   });
 }
@@ -104,7 +135,8 @@ export function axesFromFlags(own: ReadonlyMap<string, unknown>, baseSeed: numbe
   };
   const seeds = parseCount(own.get('seeds'), 'seeds');
   return {
-    weightBits: str('weight-bits') === undefined ? undefined : parseBitsList(str('weight-bits')!, 'weight-bits'),
+    weightBits:
+      str('weight-bits') === undefined ? undefined : parseBitsList(str('weight-bits')!, 'weight-bits'),
     actBits: str('act-bits') === undefined ? undefined : parseBitsList(str('act-bits')!, 'act-bits'),
     widths: str('widths') === undefined ? undefined : parseNumberList(str('widths')!, 'widths'),
     seeds: seeds === undefined ? undefined : seedRange(baseSeed, seeds),
@@ -125,7 +157,12 @@ function formatDuration(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-function progressLine(outcome: Settled<SweepPoint>, point: GridPoint, p: PoolProgress, axis: CostAxis): string {
+function progressLine(
+  outcome: Settled<SweepPoint>,
+  point: GridPoint,
+  p: PoolProgress,
+  axis: CostAxis,
+): string {
   const head = `[${p.done}/${p.total}] ${point.id}`;
   const eta = `elapsed ${formatDuration(p.elapsedMs)}, eta ${formatDuration(p.etaMs)}`;
   if (!outcome.ok) return `${head} FAILED (${outcome.error.split('\n')[0].slice(0, 160)}); ${eta}`;

@@ -45,7 +45,16 @@ export function formatCostTable(report: CostReport): string {
     (l.acev2 / l.ace).toFixed(2),
   ]);
   const t = report.total;
-  rows.push(['total', '', formatCount(t.macs), formatCount(t.ace), formatCount(t.acev2), formatCount(t.bops), formatCount(t.sizeBits), (t.acev2 / t.ace).toFixed(2)]);
+  rows.push([
+    'total',
+    '',
+    formatCount(t.macs),
+    formatCount(t.ace),
+    formatCount(t.acev2),
+    formatCount(t.bops),
+    formatCount(t.sizeBits),
+    (t.acev2 / t.ace).toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const lines = [pad(header, widths), ...rows.map((r) => pad(r, widths))];
   const shares = KINDS.map((k) => `${k} ${((100 * t.acev2Breakdown[k]) / t.acev2).toFixed(1)}%`).join(', ');

@@ -35,7 +35,10 @@ export function prePoolElements(layer: LayerSpec): number {
 }
 
 /** How many elements each elementwise kind runs on, and the pooling window (see ELEMENTWISE_OPS). */
-export function elementCounts(layer: LayerSpec, ops: { scale: boolean }): { counts: Record<ElementwiseKind, number>; poolWindow: number } {
+export function elementCounts(
+  layer: LayerSpec,
+  ops: { scale: boolean },
+): { counts: Record<ElementwiseKind, number>; poolWindow: number } {
   const n = prePoolElements(layer);
   let pool = 0;
   let poolWindow = 0;
@@ -59,7 +62,11 @@ export function elementCounts(layer: LayerSpec, ops: { scale: boolean }): { coun
 }
 
 /** Widths of this layer's elementwise operands under the options (float priced at floatBits). */
-export function operandBits(layer: LayerSpec, outBits: number, options: CostOptions): OperandBits & { quantized: boolean } {
+export function operandBits(
+  layer: LayerSpec,
+  outBits: number,
+  options: CostOptions,
+): OperandBits & { quantized: boolean } {
   const quantized = !isFloat(layer.weightBits) || !isFloat(layer.actBits) || !isFloat(outBits);
   return {
     quantized,
@@ -95,7 +102,10 @@ export function layerSizeBits(layer: LayerSpec, options: CostOptions): Record<Si
 export function costOfLayer(layer: LayerSpec, outBits: number, options: CostOptions): LayerCost {
   const bits = operandBits(layer, outBits, options);
   const { counts, poolWindow } = elementCounts(layer, { scale: bits.quantized });
-  const macCost = OP_COST.mac(pricedBits(layer.weightBits, options.floatBits), pricedBits(layer.actBits, options.floatBits));
+  const macCost = OP_COST.mac(
+    pricedBits(layer.weightBits, options.floatBits),
+    pricedBits(layer.actBits, options.floatBits),
+  );
   const ace = layer.macs * macCost;
   const acev2Breakdown = { mac: ace } as Record<CostKind, number>;
   const opCounts = { mac: layer.macs } as Record<CostKind, number>;

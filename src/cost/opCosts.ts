@@ -139,5 +139,4 @@ export const ACEV2_FORMULA = [
 ].join('\n');
 
 /** One-line version for tooltips. */
-export const ACEV2_SHORT =
-  `ACEv2 (lab's version, unverified against PikeLPN): MACs·b_w·b_a + per output element: scale ${ACC_BITS}·b_s + bias ${BIAS_BITS} + BN ${ACC_BITS}·b_bn+${ACC_BITS} + ReLU b_out (+ pooling); float = ${FLOAT_COST_BITS} bits.`;
+export const ACEV2_SHORT = `ACEv2 (lab's version, unverified against PikeLPN): MACs·b_w·b_a + per output element: scale ${ACC_BITS}·b_s + bias ${BIAS_BITS} + BN ${ACC_BITS}·b_bn+${ACC_BITS} + ReLU b_out (+ pooling); float = ${FLOAT_COST_BITS} bits.`;

@@ -31,12 +31,16 @@ export interface EstimatorMapping {
  */
 export function computeMapping(spec: EstimatorSpec, points = MAPPING_POINTS): EstimatorMapping {
   const def = ESTIMATORS[spec.name];
-  if (!def.scalar) throw new Error(`estimator ${spec.name}: no SGD mapping (the factor depends on the gradient)`);
+  if (!def.scalar)
+    throw new Error(`estimator ${spec.name}: no SGD mapping (the factor depends on the gradient)`);
   const param = resolveParam(spec);
   const inv = new Float64Array(points + 1);
   for (let i = 0; i <= points; i++) {
     const d = def.derivative(-0.5 + i / points, param);
-    if (!(d > 0)) throw new Error(`estimator ${spec.name}: Q̂' = ${d} at u = ${-0.5 + i / points}; the mapping needs Q̂' > 0`);
+    if (!(d > 0))
+      throw new Error(
+        `estimator ${spec.name}: Q̂' = ${d} at u = ${-0.5 + i / points}; the mapping needs Q̂' > 0`,
+      );
     inv[i] = 1 / d;
   }
   const cumulative = new Float64Array(points + 1);

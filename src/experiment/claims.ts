@@ -62,7 +62,8 @@ export interface ClaimResult {
 /** Deep merge of plain objects; arrays and other values replace. */
 export function mergePatch<T extends Record<string, unknown>>(base: T, patch: ExperimentPatch): T {
   const out: Record<string, unknown> = { ...base };
-  const isPlain = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const isPlain = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
   for (const [k, v] of Object.entries(patch)) {
     const b = out[k];
     out[k] = isPlain(b) && isPlain(v) ? mergePatch(b, v) : v;
@@ -74,7 +75,11 @@ export function mergePatch<T extends Record<string, unknown>>(base: T, patch: Ex
  * The experiments a lesson trains, by role, all at `seed`: `self` is `experiment` as given, each
  * compare run is it with its patch applied (so a flag that changes the lesson changes every run).
  */
-export function lessonExperiments(experiment: Experiment, claim: ClaimSpec, seed = experiment.seed): Record<string, Experiment> {
+export function lessonExperiments(
+  experiment: Experiment,
+  claim: ClaimSpec,
+  seed = experiment.seed,
+): Record<string, Experiment> {
   const self = { ...experiment, seed };
   const out: Record<string, Experiment> = { self };
   for (const [role, patch] of Object.entries(claim.compare ?? {})) {
@@ -101,7 +106,9 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
 
 /** Four significant digits: enough to read a predicate's margin, short enough for a table. */
 function roundMeasured(m: Measured): Measured {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? Number(v.toPrecision(4)) : v]));
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? Number(v.toPrecision(4)) : v]),
+  );
 }
 
 // ---- What claims measure, each a plain function of one run -------------------------------------

@@ -203,15 +203,33 @@ export const runResultSchema = z.looseObject({
       fraction: num,
       frozenFraction: num,
       history: z.array(fractionPoint),
-      layers: z.record(z.string(), z.looseObject({ fraction: num, frozenFraction: num, history: z.array(fractionPoint) })),
+      layers: z.record(
+        z.string(),
+        z.looseObject({ fraction: num, frozenFraction: num, history: z.array(fractionPoint) }),
+      ),
     })
     .optional(),
   twin: z
-    .looseObject({ estimator: z.string(), agreement: num, alpha: optNum, history: z.array(twinPointSchema), testAccuracy: num })
+    .looseObject({
+      estimator: z.string(),
+      agreement: num,
+      alpha: optNum,
+      history: z.array(twinPointSchema),
+      testAccuracy: num,
+    })
     .optional(),
   cost: z.unknown().optional(),
   weights: z
-    .record(z.string(), z.looseObject({ shape: z.array(z.number()), codes: z.array(z.number()), scale: z.array(num), zeroPoint: z.array(num), bits: z.number() }))
+    .record(
+      z.string(),
+      z.looseObject({
+        shape: z.array(z.number()),
+        codes: z.array(z.number()),
+        scale: z.array(num),
+        zeroPoint: z.array(num),
+        bits: z.number(),
+      }),
+    )
     .optional(),
 });
 
@@ -220,7 +238,10 @@ export type RunFile =
   | { kind: 'result'; result: RunResult; warnings: string[] }
   | { kind: 'experiment'; experiment: Experiment; warnings: string[] };
 
-function parseAnyExperiment(raw: unknown, where: string): ParseResult<{ experiment: Experiment; warnings: string[] }> {
+function parseAnyExperiment(
+  raw: unknown,
+  where: string,
+): ParseResult<{ experiment: Experiment; warnings: string[] }> {
   const loaded = loadExperiment(raw);
   if (!loaded.ok) return { ok: false, error: `${where}: ${loaded.error}` };
   return { ok: true, value: { experiment: loaded.value, warnings: loaded.warnings } };
@@ -232,7 +253,10 @@ function parseAnyExperiment(raw: unknown, where: string): ParseResult<{ experime
  */
 export function parseRunFile(json: unknown): ParseResult<RunFile> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, error: 'not a Quant Lab file: expected a JSON object (an experiment or a run result)' };
+    return {
+      ok: false,
+      error: 'not a Quant Lab file: expected a JSON object (an experiment or a run result)',
+    };
   }
   const obj = json as Record<string, unknown>;
   if (!('history' in obj) && !('status' in obj)) {
@@ -255,12 +279,16 @@ export const MAX_FILE_CHARS = 64 * 1024 * 1024;
 
 /** {@link parseRunFile} on file text, with a size cap and a clear message for bad JSON. */
 export function parseRunFileText(text: string): ParseResult<RunFile> {
-  if (text.length > MAX_FILE_CHARS) return { ok: false, error: `file is too large (over ${MAX_FILE_CHARS / 2 ** 20} MB)` };
+  if (text.length > MAX_FILE_CHARS)
+    return { ok: false, error: `file is too large (over ${MAX_FILE_CHARS / 2 ** 20} MB)` };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: `not a JSON file (${err instanceof Error ? err.message.slice(0, 100) : 'parse error'})` };
+    return {
+      ok: false,
+      error: `not a JSON file (${err instanceof Error ? err.message.slice(0, 100) : 'parse error'})`,
+    };
   }
   return parseRunFile(json);
 }

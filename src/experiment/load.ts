@@ -49,7 +49,10 @@ export function loadExperimentText(text: string, options: LoadOptions = {}): Loa
  * Sets dotted-path values on a copy of `base` (an experiment input), creating intermediate objects
  * as needed (e.g. `twin.estimator.name` on a value without a twin section).
  */
-export function applyOverrides(base: unknown, overrides: ReadonlyMap<string, unknown>): Record<string, unknown> {
+export function applyOverrides(
+  base: unknown,
+  overrides: ReadonlyMap<string, unknown>,
+): Record<string, unknown> {
   const root = structuredClone((base ?? {}) as Record<string, unknown>);
   for (const [path, value] of overrides) {
     const keys = path.split('.');

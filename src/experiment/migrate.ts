@@ -33,8 +33,7 @@ export interface ExperimentV0 {
 
 /** Outcome of a migration: a value ready for `parseExperiment`, or a specific error. */
 export type MigrationResult =
-  | { ok: true; value: unknown; fromVersion: number; warnings: string[] }
-  | { ok: false; error: string };
+  { ok: true; value: unknown; fromVersion: number; warnings: string[] } | { ok: false; error: string };
 
 type Json = Record<string, unknown>;
 type Step = (old: Json) => { value: Json; warnings: string[] };
@@ -88,7 +87,8 @@ const migrateV0: Step = (old) => {
     for (const path of paths) setPath(value, path, v);
   }
   for (const key of Object.keys(old)) {
-    if (key !== 'version' && !Object.hasOwn(V0_FIELDS, key)) warnings.push(`ignored old setting "${key.slice(0, 40)}"`);
+    if (key !== 'version' && !Object.hasOwn(V0_FIELDS, key))
+      warnings.push(`ignored old setting "${key.slice(0, 40)}"`);
   }
   return { value, warnings };
 };
@@ -121,8 +121,10 @@ export function newerVersionMessage(what: string, version: number): string {
  * non-objects are errors. A current-version value is returned unchanged.
  */
 export function migrateExperiment(raw: unknown, fromVersion: number): MigrationResult {
-  if (!Number.isInteger(fromVersion) || fromVersion < 0) return { ok: false, error: `unknown experiment version "${String(fromVersion).slice(0, 20)}"` };
-  if (fromVersion > SCHEMA_VERSION) return { ok: false, error: newerVersionMessage('experiment', fromVersion) };
+  if (!Number.isInteger(fromVersion) || fromVersion < 0)
+    return { ok: false, error: `unknown experiment version "${String(fromVersion).slice(0, 20)}"` };
+  if (fromVersion > SCHEMA_VERSION)
+    return { ok: false, error: newerVersionMessage('experiment', fromVersion) };
   if (!isObject(raw)) return { ok: false, error: 'experiment must be a JSON object' };
   let value: Json = raw;
   const warnings: string[] = [];
@@ -131,6 +133,7 @@ export function migrateExperiment(raw: unknown, fromVersion: number): MigrationR
     value = step.value;
     warnings.push(...step.warnings);
   }
-  if (fromVersion < SCHEMA_VERSION) warnings.unshift(`upgraded from an older version (v${fromVersion}) of Quant Lab`);
+  if (fromVersion < SCHEMA_VERSION)
+    warnings.unshift(`upgraded from an older version (v${fromVersion}) of Quant Lab`);
   return { ok: true, value, fromVersion, warnings };
 }

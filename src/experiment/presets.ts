@@ -122,12 +122,14 @@ const INPUTS: PresetInput[] = [
     title: 'Oscillations at 3 bits (depthwise CNN)',
     explanation:
       'With the straight-through estimator, a latent weight whose best value lies between two grid points never settles: it keeps crossing the rounding threshold back and forth. Depthwise layers have only 9 weights per channel, so each flip moves the output a lot and corrupts the BatchNorm running statistics.',
-    watch: 'Integer-code traces of dw2/dw3, the oscillation-frequency histogram, and test accuracy with vs without BN re-estimation.',
+    watch:
+      'Integer-code traces of dw2/dw3, the oscillation-frequency histogram, and test accuracy with vs without BN re-estimation.',
     experiment: DSCNN_W3A8,
     claim: {
       text: 'At 3 bits with the STE, weights oscillate: at the end of training at least 2% of the weights flip back and forth often (EMA oscillation frequency above 0.02).',
       predicate: 'osc ≥ 0.02',
-      condition: 'Holds for the depthwise CNN at 3 bits with Adam; at 8 bits the grid is fine enough that almost no weight oscillates.',
+      condition:
+        'Holds for the depthwise CNN at 3 bits with Adam; at 8 bits the grid is fine enough that almost no weight oscillates.',
       measure: ({ self }) => ({ osc: oscillating(self), acc: acc(self) }),
       holds: (m) => m.osc >= 0.02,
     },
@@ -161,7 +163,8 @@ const INPUTS: PresetInput[] = [
     title: 'Dampening pulls weights to their grid points',
     explanation:
       'Dampening adds λ·Σ(q(w) − clip(w))² to the loss: each latent weight is pulled towards the grid point it currently rounds to, away from the threshold where it would flip. λ is 0 for the first 25% of training, then rises to its final value. The paper used λ = 0.1 over a long run; this short run uses 1.',
-    watch: 'Latent weights bunching at grid points (distance-to-threshold chart) and fewer oscillations than the first preset.',
+    watch:
+      'Latent weights bunching at grid points (distance-to-threshold chart) and fewer oscillations than the first preset.',
     experiment: merge(DSCNN_W3A8, { oscillation: { dampening: 1 } }),
     claim: {
       text: 'Dampening cuts the share of oscillating weights at least 10×.',
@@ -184,7 +187,8 @@ const INPUTS: PresetInput[] = [
     title: 'Adam: a custom estimator behaves like the STE',
     explanation:
       'Two twin runs share the seed, initialization and batch order and differ only in the gradient estimator: cosine (a = 0.5) vs the plain STE. Adam divides each update by a running gradient scale, so the estimator’s per-weight factor nearly cancels out and both twins end with nearly the same integer weights (about 95% identical here). The grid is held fixed, so only the estimator differs between the twins.',
-    watch: 'Twin agreement (fraction of identical integer weights) staying near 1, and the alignment error staying small; then raise the learning rate tenfold and watch agreement fall.',
+    watch:
+      'Twin agreement (fraction of identical integer weights) staying near 1, and the alignment error staying small; then raise the learning rate tenfold and watch agreement fall.',
     experiment: TWIN_MLP,
     claim: {
       text: 'Under Adam, training with the cosine estimator ends with at least 90% of the integer weights identical to training with the STE.',
@@ -206,7 +210,8 @@ const INPUTS: PresetInput[] = [
     claim: {
       text: 'Under plain SGD without the mapping, the twins agree on fewer integer weights than with the mapping (at least 1 pt fewer).',
       predicate: 'agree ≤ agree(mapped) − 0.01',
-      condition: 'At this short run and small learning rate most weights agree either way; the gap grows with training length and learning rate.',
+      condition:
+        'At this short run and small learning rate most weights agree either way; the gap grows with training length and learning rate.',
       compare: { mapped: { twin: { map: true } } },
       measure: ({ self, mapped }) => ({ agree: agreement(self), 'agree(mapped)': agreement(mapped) }),
       holds: (m) => m.agree <= m['agree(mapped)'] - 0.01,
@@ -223,7 +228,8 @@ const INPUTS: PresetInput[] = [
     claim: {
       text: 'Under SGD, an STE twin trained at α·η from M(w₀) holds at least 99% of the integer weights of the cosine twin.',
       predicate: 'agree ≥ 0.99',
-      condition: 'The theorem assumes a fixed grid (these lessons use one) and its error term grows with the learning rate.',
+      condition:
+        'The theorem assumes a fixed grid (these lessons use one) and its error term grows with the learning rate.',
       measure: ({ self }) => ({ agree: agreement(self) }),
       holds: (m) => m.agree >= 0.99,
     },
@@ -260,7 +266,8 @@ const INPUTS: PresetInput[] = [
     claim: {
       text: 'At 2 bits everywhere, the MLP loses at least 1 pt of test accuracy against keeping its first and last layers at 8 bits.',
       predicate: 'acc(first/last 8) − acc ≥ 0.01',
-      condition: 'Measured on the 4k-image split after 400 steps; both runs use the same seed and batch order.',
+      condition:
+        'Measured on the 4k-image split after 400 steps; both runs use the same seed and batch order.',
       compare: { fl8: { quant: { firstLastBits8: true } } },
       measure: ({ self, fl8 }) => ({ acc: acc(self), 'acc(first/last 8)': acc(fl8) }),
       holds: (m) => m['acc(first/last 8)'] - m.acc >= 0.01,
@@ -272,7 +279,8 @@ const INPUTS: PresetInput[] = [
     title: 'First and last layer at 8 bits',
     explanation:
       'The same 2-bit network with only the first and last layer kept at 8 bits, as AQT’s best ResNet configurations do. In a ResNet those layers hold a small share of the cost; in this MLP the first layer (784 inputs) holds most of the MACs, so the rule recovers accuracy at a large price.',
-    watch: 'Test accuracy against the all-2-bit preset, and the cost panel: the first layer’s share of the cost.',
+    watch:
+      'Test accuracy against the all-2-bit preset, and the cost panel: the first layer’s share of the cost.',
     experiment: merge(MLP_W2A2, { quant: { firstLastBits8: true } }),
     claim: {
       text: 'Keeping the first and last layers at 8 bits recovers at least 1 pt of accuracy, but in this MLP it is not cheap: the first layer holds most of the MACs, so ACEv2 grows more than 4×.',
@@ -280,7 +288,12 @@ const INPUTS: PresetInput[] = [
       condition:
         'The cheap recovery reported for convolutional networks relies on small first and last layers; a 784-input MLP has a large first layer, so the same rule costs much more here.',
       compare: { w2: { quant: { firstLastBits8: false } } },
-      measure: ({ self, w2 }) => ({ acc: acc(self), 'acc(all 2-bit)': acc(w2), acev2: acev2(self), 'acev2(all 2-bit)': acev2(w2) }),
+      measure: ({ self, w2 }) => ({
+        acc: acc(self),
+        'acc(all 2-bit)': acc(w2),
+        acev2: acev2(self),
+        'acev2(all 2-bit)': acev2(w2),
+      }),
       holds: (m) => m.acc - m['acc(all 2-bit)'] >= 0.01 && m.acev2 >= 4 * m['acev2(all 2-bit)'],
     },
   },
@@ -313,7 +326,8 @@ const INPUTS: PresetInput[] = [
     claim: {
       text: 'Per-channel 4-bit weight scales are at least as accurate as per-tensor ones (within 0.5 pt).',
       predicate: 'acc ≥ acc(per-tensor) − 0.005',
-      condition: 'With BN unfolded the gap is small (see the per-tensor lesson); it opens when BN is folded into the weights.',
+      condition:
+        'With BN unfolded the gap is small (see the per-tensor lesson); it opens when BN is folded into the weights.',
       compare: { perTensor: { quant: { weight: { perChannel: false } } } },
       measure: ({ self, perTensor }) => ({ acc: acc(self), 'acc(per-tensor)': acc(perTensor) }),
       holds: (m) => m.acc >= m['acc(per-tensor)'] - 0.005,
@@ -326,13 +340,24 @@ const INPUTS: PresetInput[] = [
     explanation:
       'Cost grows with MACs × weight bits × activation bits, so halving the bits buys four times the MACs. This 4-bit MLP is 3× wider than the 8-bit one yet cheaper (≈3.0 M vs ≈3.5 M bit-MACs).',
     watch: 'The cost-vs-accuracy chart: the 4-bit point should sit up and to the left of the 8-bit one.',
-    experiment: merge(PARETO_MLP, { model: { widthMultiplier: 0.75 }, quant: { weight: { bits: 4 }, act: { bits: 4 } } }),
+    experiment: merge(PARETO_MLP, {
+      model: { widthMultiplier: 0.75 },
+      quant: { weight: { bits: 4 }, act: { bits: 4 } },
+    }),
     claim: {
       text: 'The wide 4-bit MLP costs less (ACEv2) than the narrow 8-bit one and is at least as accurate.',
       predicate: 'acev2 ≤ acev2(narrow 8-bit) && acc ≥ acc(narrow 8-bit)',
-      condition: 'Holds at this training length; with very short training the wider net has not yet used its capacity.',
-      compare: { narrow8: { model: { widthMultiplier: 0.25 }, quant: { weight: { bits: 8 }, act: { bits: 8 } } } },
-      measure: ({ self, narrow8 }) => ({ acc: acc(self), 'acc(narrow 8-bit)': acc(narrow8), acev2: acev2(self), 'acev2(narrow 8-bit)': acev2(narrow8) }),
+      condition:
+        'Holds at this training length; with very short training the wider net has not yet used its capacity.',
+      compare: {
+        narrow8: { model: { widthMultiplier: 0.25 }, quant: { weight: { bits: 8 }, act: { bits: 8 } } },
+      },
+      measure: ({ self, narrow8 }) => ({
+        acc: acc(self),
+        'acc(narrow 8-bit)': acc(narrow8),
+        acev2: acev2(self),
+        'acev2(narrow 8-bit)': acev2(narrow8),
+      }),
       holds: (m) => m.acev2 <= m['acev2(narrow 8-bit)'] && m.acc >= m['acc(narrow 8-bit)'],
     },
   },
@@ -343,13 +368,23 @@ const INPUTS: PresetInput[] = [
     explanation:
       'An 8-bit MLP at about the same cost as the wide 4-bit one must be 3× narrower. Eight bits lose almost nothing to quantization, but the narrow network has less capacity.',
     watch: 'Its point on the cost-vs-accuracy chart, next to the wide 4-bit preset.',
-    experiment: merge(PARETO_MLP, { model: { widthMultiplier: 0.25 }, quant: { weight: { bits: 8 }, act: { bits: 8 } } }),
+    experiment: merge(PARETO_MLP, {
+      model: { widthMultiplier: 0.25 },
+      quant: { weight: { bits: 8 }, act: { bits: 8 } },
+    }),
     claim: {
       text: 'The narrow 8-bit MLP costs more (ACEv2) than the wide 4-bit one and is no more accurate: it is off the frontier.',
       predicate: 'acev2 ≥ acev2(wide 4-bit) && acc ≤ acc(wide 4-bit)',
       condition: 'The same comparison as the wide 4-bit lesson, from the other side.',
-      compare: { wide4: { model: { widthMultiplier: 0.75 }, quant: { weight: { bits: 4 }, act: { bits: 4 } } } },
-      measure: ({ self, wide4 }) => ({ acc: acc(self), 'acc(wide 4-bit)': acc(wide4), acev2: acev2(self), 'acev2(wide 4-bit)': acev2(wide4) }),
+      compare: {
+        wide4: { model: { widthMultiplier: 0.75 }, quant: { weight: { bits: 4 }, act: { bits: 4 } } },
+      },
+      measure: ({ self, wide4 }) => ({
+        acc: acc(self),
+        'acc(wide 4-bit)': acc(wide4),
+        acev2: acev2(self),
+        'acev2(wide 4-bit)': acev2(wide4),
+      }),
       holds: (m) => m.acev2 >= m['acev2(wide 4-bit)'] && m.acc <= m['acc(wide 4-bit)'],
     },
   },
@@ -359,12 +394,14 @@ const INPUTS: PresetInput[] = [
     title: 'ACE counts the MACs; ACEv2 also counts the float work around them',
     explanation:
       'ACE prices each multiply-accumulate at b_w·b_a and nothing else. At 4 bits that makes the MACs cheap, and the float operations around them (BatchNorm, the quantization scales) become a large share of the real cost. The lab’s ACEv2 counts those too, so the same model costs several times more under ACEv2; quantizing BN and the scales (QuantNorm, double quantization) brings it back down.',
-    watch: 'The cost panel: ACE against ACEv2 per layer, then the claim’s second run with QuantNorm and double quantization.',
+    watch:
+      'The cost panel: ACE against ACEv2 per layer, then the claim’s second run with QuantNorm and double quantization.',
     experiment: CNN_W4A4,
     claim: {
       text: 'For this 4-bit CNN, ACEv2 is at least twice ACE (the float elementwise terms match or exceed the MAC term), and QuantNorm with double quantization lowers ACEv2.',
       predicate: 'acev2 ≥ 2·ace && acev2(quantized BN) < acev2',
-      condition: 'ACEv2 is the lab’s formulation (the paper’s equation is not public). At 8 bits the MAC term dominates and the two models agree more closely.',
+      condition:
+        'ACEv2 is the lab’s formulation (the paper’s equation is not public). At 8 bits the MAC term dominates and the two models agree more closely.',
       compare: { qbn: { quant: { quantNorm: true, doubleQuant: true } } },
       measure: ({ self, qbn }) => ({
         ace: ace(self),

@@ -74,7 +74,12 @@ export const experimentSchema = z
     /** Optional human name (shown in run lists and exports). */
     name: z.string().max(200).optional(),
     /** One seed drives initialization, data order and any sampling. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     data: z
       .object({
         dataset: z.enum(['mnist']).default('mnist'),

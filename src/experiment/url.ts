@@ -56,9 +56,15 @@ export const linkSummarySchema = z
     evalAccuracy: curve,
   })
   .strict()
-  .refine((s) => s.loss.length === s.steps.length && s.trainAccuracy.length === s.steps.length && s.evalAccuracy.length === s.evalSteps.length, {
-    message: 'curves and their steps differ in length',
-  });
+  .refine(
+    (s) =>
+      s.loss.length === s.steps.length &&
+      s.trainAccuracy.length === s.steps.length &&
+      s.evalAccuracy.length === s.evalSteps.length,
+    {
+      message: 'curves and their steps differ in length',
+    },
+  );
 /** A compact result summary carried by a link (see {@link summarizeRun}). */
 export type LinkSummary = z.infer<typeof linkSummarySchema>;
 
@@ -76,7 +82,15 @@ export interface LinkOptions {
 
 /** Outcome of {@link decodeLink}. `warnings` name what was upgraded or dropped. */
 export type DecodedLink =
-  | { ok: true; experiment: Experiment; summary?: LinkSummary; hide?: string[]; preset?: string; tour?: true; warnings: string[] }
+  | {
+      ok: true;
+      experiment: Experiment;
+      summary?: LinkSummary;
+      hide?: string[];
+      preset?: string;
+      tour?: true;
+      warnings: string[];
+    }
   | { ok: false; error: string };
 
 const hideSchema = z.array(z.string().regex(/^[\w.-]{1,64}$/)).max(64);
@@ -127,7 +141,7 @@ export function encodeLink(exp: Experiment, opts: LinkOptions = {}): string {
   if (opts.tour) base.t = 1;
   let payload = compress(JSON.stringify(opts.summary ? { ...base, s: opts.summary } : base));
   // Thinning keeps the first/last points of each curve; halving converges in a few rounds.
-  for (let s = opts.summary; s && payload.length > MAX_LINK_CHARS; ) {
+  for (let s = opts.summary; s && payload.length > MAX_LINK_CHARS;) {
     const points = Math.floor(s.steps.length / 2);
     s = points >= 2 ? thinSummary(s, points) : undefined;
     payload = compress(JSON.stringify(s ? { ...base, s } : base));
@@ -180,7 +194,12 @@ function dropUnknownLayers(exp: Experiment, warnings: string[]): Experiment {
   const unknown = Object.keys(exp.quant.layers).filter((k) => !names.has(k));
   if (!unknown.length) return exp;
   const layers = Object.fromEntries(Object.entries(exp.quant.layers).filter(([k]) => names.has(k)));
-  warnings.push(`quant.layers: ${exp.model.arch} has no layer ${unknown.slice(0, 3).map((k) => `"${k.slice(0, 40)}"`).join(', ')}; override ignored`);
+  warnings.push(
+    `quant.layers: ${exp.model.arch} has no layer ${unknown
+      .slice(0, 3)
+      .map((k) => `"${k.slice(0, 40)}"`)
+      .join(', ')}; override ignored`,
+  );
   return { ...exp, quant: { ...exp.quant, layers } };
 }
 
@@ -237,7 +256,13 @@ export function decodeLink(hash: string): DecodedLink {
     if (payload.length > MAX_LINK_CHARS) return tooLong(payload.length);
     const inflated = decompressBounded(payload, MAX_JSON_CHARS);
     if (!inflated.ok) {
-      return { ok: false, error: inflated.reason === 'too-large' ? `link unpacks to more than ${MAX_JSON_CHARS / 1024} kB and was refused` : CORRUPT };
+      return {
+        ok: false,
+        error:
+          inflated.reason === 'too-large'
+            ? `link unpacks to more than ${MAX_JSON_CHARS / 1024} kB and was refused`
+            : CORRUPT,
+      };
     }
     let env: unknown;
     try {
@@ -251,10 +276,16 @@ export function decodeLink(hash: string): DecodedLink {
     return decodeEnvelope(env as Record<string, unknown>);
   } catch (err) {
     // Belt and braces: nothing above should throw, but a link must never crash the app.
-    return { ok: false, error: `${CORRUPT} (${err instanceof Error ? err.message.slice(0, 80) : 'unknown error'})` };
+    return {
+      ok: false,
+      error: `${CORRUPT} (${err instanceof Error ? err.message.slice(0, 80) : 'unknown error'})`,
+    };
   }
 }
 
 function tooLong(chars: number): DecodedLink {
-  return { ok: false, error: `link is too long (${Math.ceil(chars / 1024)} kB; the limit is ${MAX_LINK_CHARS / 1024} kB)` };
+  return {
+    ok: false,
+    error: `link is too long (${Math.ceil(chars / 1024)} kB; the limit is ${MAX_LINK_CHARS / 1024} kB)`,
+  };
 }

@@ -44,7 +44,10 @@ export interface LayerSpec {
 const INPUT_SHAPE = [28, 28, 1];
 export const NUM_CLASSES = 10;
 
-type Draft = Omit<LayerSpec, 'inShape' | 'outShape' | 'weightShape' | 'macs' | 'weightCount' | 'weightBits' | 'actBits'>;
+type Draft = Omit<
+  LayerSpec,
+  'inShape' | 'outShape' | 'weightShape' | 'macs' | 'weightCount' | 'weightBits' | 'actBits'
+>;
 
 function scaled(width: number, multiplier: number): number {
   return Math.max(1, Math.round(width * multiplier));
@@ -64,14 +67,33 @@ function dense(name: string, out: number, last = false): Draft {
   };
 }
 
-function conv(name: string, kind: 'conv' | 'depthwise', out: number, kernel: number, pool: LayerSpec['pool']): Draft {
-  return { name, kind, kernel, outChannels: out, bias: false, batchNorm: true, activation: 'relu', pool, flatten: false };
+function conv(
+  name: string,
+  kind: 'conv' | 'depthwise',
+  out: number,
+  kernel: number,
+  pool: LayerSpec['pool'],
+): Draft {
+  return {
+    name,
+    kind,
+    kernel,
+    outChannels: out,
+    bias: false,
+    batchNorm: true,
+    activation: 'relu',
+    pool,
+    flatten: false,
+  };
 }
 
 function drafts(arch: ModelArch, hidden: number[], m: number): Draft[] {
   switch (arch) {
     case 'mlp':
-      return [...hidden.map((h, i) => dense(`fc${i + 1}`, scaled(h, m))), dense(`fc${hidden.length + 1}`, NUM_CLASSES, true)];
+      return [
+        ...hidden.map((h, i) => dense(`fc${i + 1}`, scaled(h, m))),
+        dense(`fc${hidden.length + 1}`, NUM_CLASSES, true),
+      ];
     case 'cnn': {
       const c1 = scaled(16, m);
       const c2 = scaled(32, m);
@@ -98,7 +120,12 @@ function drafts(arch: ModelArch, hidden: number[], m: number): Draft[] {
 }
 
 /** Resolves the bitwidths of layer `index` of `count`: base → first/last at 8 → per-layer override. */
-export function resolveLayerBits(exp: Experiment, name: string, index: number, count: number): { weightBits: number; actBits: number } {
+export function resolveLayerBits(
+  exp: Experiment,
+  name: string,
+  index: number,
+  count: number,
+): { weightBits: number; actBits: number } {
   let weightBits = exp.quant.weight.bits;
   let actBits = exp.quant.act.bits;
   if (exp.quant.firstLastBits8 && (index === 0 || index === count - 1)) {
@@ -114,7 +141,8 @@ export function resolveLayerBits(exp: Experiment, name: string, index: number, c
 /** The layer list of an experiment's model, with shapes, MACs and resolved bitwidths. */
 export function describeModel(exp: Experiment): LayerSpec[] {
   const list = drafts(exp.model.arch, exp.model.hidden, exp.model.widthMultiplier);
-  let shape = exp.model.arch === 'mlp' ? [INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2]] : [...INPUT_SHAPE];
+  let shape =
+    exp.model.arch === 'mlp' ? [INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2]] : [...INPUT_SHAPE];
   return list.map((d, index) => {
     const inShape = shape;
     let weightShape: number[];

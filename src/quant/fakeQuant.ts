@@ -116,7 +116,10 @@ export function fakeQuantLearned(
       gradFunc: (dy, saved) => {
         const [v0, c0, z0] = saved;
         const dx = estimator.backward(dy, v0, grid.qmin, grid.qmax);
-        let inside = tf.cast(tf.logicalAnd(tf.greaterEqual(v0, grid.qmin), tf.lessEqual(v0, grid.qmax)), 'float32');
+        let inside = tf.cast(
+          tf.logicalAnd(tf.greaterEqual(v0, grid.qmin), tf.lessEqual(v0, grid.qmax)),
+          'float32',
+        );
         if (frozen) inside = tf.mul(inside, frozen.keep);
         const u = z0 ? tf.sub(v0, z0) : v0;
         const perElem = tf.mul(dy, tf.sub(c0, tf.mul(inside, u)));

@@ -52,8 +52,19 @@ function covered(
 }
 
 /** The range settings both kernels take, for one call planned by the scale source. */
-function rangeParams(call: { plan: { source: FakeQuantSource }; momentum: number }, grid: Grid, symmetric: boolean) {
-  return { source: call.plan.source, momentum: call.momentum, qmin: grid.qmin, qmax: grid.qmax, symmetric, eps: RANGE_EPS };
+function rangeParams(
+  call: { plan: { source: FakeQuantSource }; momentum: number },
+  grid: Grid,
+  symmetric: boolean,
+) {
+  return {
+    source: call.plan.source,
+    momentum: call.momentum,
+    qmin: grid.qmin,
+    qmax: grid.qmax,
+    symmetric,
+    eps: RANGE_EPS,
+  };
 }
 
 /**
@@ -94,7 +105,11 @@ export function fusedFakeQuant(
  * fused kernel covers x and its range is x's own min-max (`source: 'batch'` on training and eval
  * calls alike, so the range the preset was made with is the one apply would compute and store).
  */
-export function presetCovered(x: tf.Tensor, source: ScaleSource, layout: Pick<ChannelLayout, 'axis' | 'channels'>): boolean {
+export function presetCovered(
+  x: tf.Tensor,
+  source: ScaleSource,
+  layout: Pick<ChannelLayout, 'axis' | 'channels'>,
+): boolean {
   return covered(x, source, layout) && source.fusedRange(true)?.plan.source === 'batch';
 }
 
@@ -126,10 +141,7 @@ export function fusedCodeParams(
   const call = source.fusedRange(false);
   if (!call) return null;
   return tf.tidy(() => {
-    const out = quantRangeKernel(
-      { x, lo: call.lo, hi: call.hi },
-      rangeParams(call, grid, symmetric),
-    );
+    const out = quantRangeKernel({ x, lo: call.lo, hi: call.hi }, rangeParams(call, grid, symmetric));
     call.commit({ min: out.lo, max: out.hi });
     return { scale: out.scale as tf.Tensor1D, zeroPoint: out.zeroPoint as tf.Tensor1D };
   });

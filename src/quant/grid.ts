@@ -79,7 +79,9 @@ export function rangeToScaleTensor(
   symmetric: boolean,
 ): { scale: tf.Tensor; zeroPoint: tf.Tensor | null } {
   if (symmetric) {
-    const scale = tf.tidy(() => tf.maximum(tf.neg(tf.minimum(xMin, 0)), tf.maximum(xMax, RANGE_EPS)).div(grid.qmax));
+    const scale = tf.tidy(() =>
+      tf.maximum(tf.neg(tf.minimum(xMin, 0)), tf.maximum(xMax, RANGE_EPS)).div(grid.qmax),
+    );
     return { scale, zeroPoint: null };
   }
   return tf.tidy(() => {

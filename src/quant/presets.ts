@@ -95,7 +95,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = Object.fromEntries(
  */
 export function resolvePreset(name: string): { role: PresetRole; config: QuantizerConfig } {
   const preset = parsePresetName(name);
-  if (!preset) throw new Error(`unknown quantizer preset '${name}' (expected e.g. int4-weight-per-channel-minmax)`);
+  if (!preset)
+    throw new Error(`unknown quantizer preset '${name}' (expected e.g. int4-weight-per-channel-minmax)`);
   const schema = preset.role === 'weight' ? weightQuantizerSchema : actQuantizerSchema;
   return { role: preset.role, config: schema.parse(preset.config) };
 }

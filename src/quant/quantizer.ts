@@ -93,7 +93,10 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     ...tf.tidy(() => {
       const { s, z } = source.channelScale(x, false);
       const c: [number] = [layout.channels];
-      return { scale: tf.reshape(s, c) as tf.Tensor1D, zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D };
+      return {
+        scale: tf.reshape(s, c) as tf.Tensor1D,
+        zeroPoint: (z ? tf.reshape(z, c) : tf.zeros(c)) as tf.Tensor1D,
+      };
     }),
     axis: layout.axis,
   });
@@ -111,7 +114,8 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     if (!preset) return null;
     const f = frozen.current;
     if (preset.x !== x.dataId) dropPreset();
-    else if (f && preset.keep === f.keep.dataId && preset.codes === f.codes.dataId && acceptsPreset(x)) return preset.y;
+    else if (f && preset.keep === f.keep.dataId && preset.codes === f.codes.dataId && acceptsPreset(x))
+      return preset.y;
     return null;
   };
 
@@ -121,13 +125,22 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
       const y = presetFor(x);
       if (y) return presetFakeQuant(x, y, params(null, false));
       // minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
-      const fused = fusedFakeQuant(x, training, source, layout, opts.config.symmetric, params(null, trackClip && recordClip));
+      const fused = fusedFakeQuant(
+        x,
+        training,
+        source,
+        layout,
+        opts.config.symmetric,
+        params(null, trackClip && recordClip),
+      );
       if (fused) return fused;
       const { s, z } = source.channelScale(x, training);
       const p = params(z, trackClip && recordClip);
       const scale = tf.reshape(s, layout.broadcast);
       const g = source.learnedGradScale;
-      return g === null ? fakeQuant(x, scale, p) : fakeQuantLearned(x, scale, { ...p, channelAxis: layout.axis, gradScale: g });
+      return g === null
+        ? fakeQuant(x, scale, p)
+        : fakeQuantLearned(x, scale, { ...p, channelAxis: layout.axis, gradScale: g });
     });
   }
 

@@ -53,7 +53,12 @@ export interface ScaleSource {
 
 function createLsqSource(o: ScaleSourceOptions): ScaleSource {
   const { config, grid, layout } = o;
-  const lsq = createLsqState({ grid, symmetric: config.symmetric, ...layout, useGradScale: o.lsqGradScale ?? true });
+  const lsq = createLsqState({
+    grid,
+    symmetric: config.symmetric,
+    ...layout,
+    useGradScale: o.lsqGradScale ?? true,
+  });
   return {
     channelScale(x) {
       if (x) lsq.ensureInit(x);

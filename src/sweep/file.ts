@@ -16,14 +16,21 @@ export const DEFAULT_AXIS: CostAxis = 'acev2';
 
 /** Frontier ids of `points` on `axis`, cost ascending. */
 export function frontierIds(points: readonly SweepPoint[], axis: CostAxis): string[] {
-  return paretoFrontier(points, (p) => p.cost[axis], (p) => p.testAccuracy).map((p) => p.id);
+  return paretoFrontier(
+    points,
+    (p) => p.cost[axis],
+    (p) => p.testAccuracy,
+  ).map((p) => p.id);
 }
 
 /**
  * A sweep point from a run's result. The cost is recomputed from the result's experiment, so a
  * result without (or with an older) `cost` still prices consistently.
  */
-export function pointFromResult(id: string, result: Pick<RunResult, 'experiment' | 'status' | 'testAccuracy' | 'wallTimeMs'>): SweepPoint {
+export function pointFromResult(
+  id: string,
+  result: Pick<RunResult, 'experiment' | 'status' | 'testAccuracy' | 'wallTimeMs'>,
+): SweepPoint {
   return {
     id,
     coords: coordsOf(result.experiment),
@@ -36,9 +43,20 @@ export function pointFromResult(id: string, result: Pick<RunResult, 'experiment'
 }
 
 /** Assembles a sweep file: points sorted by id, frontier on `axis`. */
-export function buildSweepFile(points: readonly SweepPoint[], axis: CostAxis = DEFAULT_AXIS, failed: SweepFailure[] = []): SweepFile {
+export function buildSweepFile(
+  points: readonly SweepPoint[],
+  axis: CostAxis = DEFAULT_AXIS,
+  failed: SweepFailure[] = [],
+): SweepFile {
   const sorted = [...points].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { kind: 'quant-lab-sweep', version: SWEEP_FILE_VERSION, axis, frontier: frontierIds(sorted, axis), points: sorted, failed };
+  return {
+    kind: 'quant-lab-sweep',
+    version: SWEEP_FILE_VERSION,
+    axis,
+    frontier: frontierIds(sorted, axis),
+    points: sorted,
+    failed,
+  };
 }
 
 const kindRecord = <K extends string>(keys: readonly K[]) =>
@@ -101,7 +119,11 @@ export function parseResultJson(id: string, json: unknown): ParseResult<SweepPoi
  * emitted (DIR/<id>.json); each without a result, or with an unreadable one, is listed in `failed`.
  * Results without a matching job still count (a user may add runs by hand).
  */
-export function mergeResults(jobIds: readonly string[], results: readonly { id: string; json: unknown }[], axis: CostAxis = DEFAULT_AXIS): SweepFile {
+export function mergeResults(
+  jobIds: readonly string[],
+  results: readonly { id: string; json: unknown }[],
+  axis: CostAxis = DEFAULT_AXIS,
+): SweepFile {
   const points: SweepPoint[] = [];
   const failed: SweepFailure[] = [];
   const seen = new Set<string>();

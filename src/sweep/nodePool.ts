@@ -39,7 +39,13 @@ export function defaultJobs(): number {
 }
 
 /** Runs `node BIN run expFile --out resultFile [...runArgs]`; rejects with the stderr tail on failure. */
-export function runChild(expFile: string, resultFile: string, signal: AbortSignal, runArgs: string[] = [], binPath = BIN_PATH): Promise<void> {
+export function runChild(
+  expFile: string,
+  resultFile: string,
+  signal: AbortSignal,
+  runArgs: string[] = [],
+  binPath = BIN_PATH,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, 'run', expFile, '--out', resultFile, ...runArgs], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -63,7 +69,13 @@ export function runChild(expFile: string, resultFile: string, signal: AbortSigna
 }
 
 /** Runs one point in a child process and reads its result back as a sweep point. */
-export async function runPointInChild(point: GridPoint, dir: string, signal: AbortSignal, runArgs: string[] = [], binPath = BIN_PATH): Promise<SweepPoint> {
+export async function runPointInChild(
+  point: GridPoint,
+  dir: string,
+  signal: AbortSignal,
+  runArgs: string[] = [],
+  binPath = BIN_PATH,
+): Promise<SweepPoint> {
   const expFile = join(dir, `${point.id}.json`);
   const resultFile = join(dir, `${point.id}.result.json`);
   await writeFile(expFile, JSON.stringify(point.experiment, null, 2));
@@ -74,19 +86,29 @@ export async function runPointInChild(point: GridPoint, dir: string, signal: Abo
 }
 
 /** Runs every point (one child per core by default); failures are collected, not thrown. */
-export async function runSweepInNode(points: readonly GridPoint[], options: NodeSweepOptions = {}): Promise<{ points: SweepPoint[]; failed: SweepFailure[] }> {
+export async function runSweepInNode(
+  points: readonly GridPoint[],
+  options: NodeSweepOptions = {},
+): Promise<{ points: SweepPoint[]; failed: SweepFailure[] }> {
   const ownDir = options.workDir === undefined;
   const dir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'quant-lab-sweep-')));
   await mkdir(dir, { recursive: true });
   try {
-    const outcomes = await runPool(points, options.jobs ?? defaultJobs(), (p, _i, signal) => runPointInChild(p, dir, signal, options.runArgs, options.binPath), {
-      signal: options.signal,
-      weight: (p) => runWork(p.experiment),
-      onSettled: (outcome, index, progress) => options.onSettled?.(outcome, points[index], progress),
-    });
+    const outcomes = await runPool(
+      points,
+      options.jobs ?? defaultJobs(),
+      (p, _i, signal) => runPointInChild(p, dir, signal, options.runArgs, options.binPath),
+      {
+        signal: options.signal,
+        weight: (p) => runWork(p.experiment),
+        onSettled: (outcome, index, progress) => options.onSettled?.(outcome, points[index], progress),
+      },
+    );
     const done: SweepPoint[] = [];
     const failed: SweepFailure[] = [];
-    outcomes.forEach((o, i) => (o.ok ? done.push(o.value) : failed.push({ id: points[i].id, error: o.error })));
+    outcomes.forEach((o, i) =>
+      o.ok ? done.push(o.value) : failed.push({ id: points[i].id, error: o.error }),
+    );
     return { points: done, failed };
   } finally {
     if (ownDir) await rm(dir, { recursive: true, force: true });

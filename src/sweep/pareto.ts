@@ -20,7 +20,11 @@ export function dominates(a: Objectives, b: Objectives): boolean {
  * most accurate of its cost. Exact duplicates dominate neither each other, so all copies are kept.
  * Points with a non-finite cost or accuracy (diverged runs) are never on the frontier.
  */
-export function paretoFrontier<T>(points: readonly T[], cost: (p: T) => number, accuracy: (p: T) => number): T[] {
+export function paretoFrontier<T>(
+  points: readonly T[],
+  cost: (p: T) => number,
+  accuracy: (p: T) => number,
+): T[] {
   const valid = points
     .map((p) => ({ p, c: cost(p), a: accuracy(p) }))
     .filter((x) => Number.isFinite(x.c) && Number.isFinite(x.a))

@@ -9,7 +9,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { useSharingIdentity } from './kernels/identity';
-import { conv2dFt2, depthwiseConv2dFt, matMulFast, matMulFastNoInputGrad, maxPool2Fast, pointwiseConv } from './ops';
+import {
+  conv2dFt2,
+  depthwiseConv2dFt,
+  matMulFast,
+  matMulFastNoInputGrad,
+  maxPool2Fast,
+  pointwiseConv,
+} from './ops';
 
 /** Backends the lab can run on; `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'webgl', 'auto'] as const;

@@ -66,7 +66,8 @@ function ft2Backward(inputGrad: boolean): SavedGrad {
       : tf.zerosLike(x4);
     // dW[i,j,ci,co] = Σ_n,h,w xpad[n,h+i,w+j,ci]·dy[n,h,w,co]. One input channel (the image),
     // 3×3: our own wasm kernel, one pass (kernels/convFilterGrad.ts).
-    if (CONV_KERNELS.enabled && convFilterGradAvailable(x4.shape, w4.shape)) return [dx, convFilterGradC1(x4, dy4)];
+    if (CONV_KERNELS.enabled && convFilterGradAvailable(x4.shape, w4.shape))
+      return [dx, convFilterGradC1(x4, dy4)];
     // Otherwise a conv with the batch as the reduction channel — x as [Ci, H, W, N] convolved by
     // dy as [H, W, N, Co] gives [Ci, k, k, Co].
     const dwT = tf.conv2d(tf.transpose(x4, [3, 1, 2, 0]), tf.transpose(dy4, [1, 2, 0, 3]), 1, [
@@ -186,7 +187,10 @@ export const maxPool2Fast = (() => {
     if (maxPool2KernelAvailable(x.shape)) {
       const { y, sel } = maxPool2WithSel(x);
       save([sel]);
-      return { value: y, gradFunc: (dy: tf.Tensor4D, [s]: tf.Tensor[]) => [maxPool2GradFromSel(s as tf.Tensor4D, dy, x.shape)] };
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor4D, [s]: tf.Tensor[]) => [maxPool2GradFromSel(s as tf.Tensor4D, dy, x.shape)],
+      };
     }
     const y = tf.maxPool(x, 2, 2, 'valid');
     save([x, y]);
@@ -201,10 +205,22 @@ export const maxPool2Fast = (() => {
         const g5 = tf.reshape(dy, [n * h, 1, w, 1, c]);
         const isMax = tf.sub(1, tf.step(tf.sub(y5, x5)));
         const prio = tf.mul(isMax, tf.tensor5d([8, 4, 2, 1], [1, 2, 1, 2, 1]));
-        const best = tf.reshape(tf.maxPool(tf.reshape(prio, [n, 2 * h, 2 * w, c]) as tf.Tensor4D, 2, 2, 'valid'), [n * h, 1, w, 1, c]);
+        const best = tf.reshape(
+          tf.maxPool(tf.reshape(prio, [n, 2 * h, 2 * w, c]) as tf.Tensor4D, 2, 2, 'valid'),
+          [n * h, 1, w, 1, c],
+        );
         const first = tf.sub(1, tf.step(tf.sub(best, prio)));
         const dx = tf.reshape(tf.mul(first, g5), [n, 2 * h, 2 * w, c]);
-        return [hIn === 2 * h && wIn === 2 * w ? dx : tf.pad(dx, [[0, 0], [0, hIn - 2 * h], [0, wIn - 2 * w], [0, 0]])];
+        return [
+          hIn === 2 * h && wIn === 2 * w
+            ? dx
+            : tf.pad(dx, [
+                [0, 0],
+                [0, hIn - 2 * h],
+                [0, wIn - 2 * w],
+                [0, 0],
+              ]),
+        ];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad<tf.Tensor4D>>[0]);

@@ -59,7 +59,10 @@ export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args)
 /** Reshapes a [1] or [C] per-channel tensor so it broadcasts against `shape` along `axis`. */
 export function broadcastChannels(t: tf.Tensor, shape: number[], axis: number): tf.Tensor {
   if (t.size === 1) return tf.reshape(t, []);
-  return tf.reshape(t, shape.map((d, i) => (i === axis ? d : 1)));
+  return tf.reshape(
+    t,
+    shape.map((d, i) => (i === axis ? d : 1)),
+  );
 }
 
 /** The fixed part of one layer's dampening term: computed outside the gradient tape. */
@@ -93,7 +96,11 @@ export function dampeningTargets(input: DampeningInput): DampeningTargets {
  * (sg[q(w)] − clip(w))² = inside·(target − w)²: outside the range the clamped code's value is the
  * clip edge itself, so the term is 0 there, as in the formula. Gradient 2·inside·(w − target)/K.
  */
-export function dampeningFromTargets(latent: tf.Tensor, targets: DampeningTargets, channelAxis: number): tf.Scalar {
+export function dampeningFromTargets(
+  latent: tf.Tensor,
+  targets: DampeningTargets,
+  channelAxis: number,
+): tf.Scalar {
   const diff = tf.sub(latent, targets.target);
   const err = tf.square(targets.inside ? tf.mul(diff, targets.inside) : diff);
   const perKernel = latent.rank > 1 ? tf.sum(err, channelAxis) : err;

@@ -107,21 +107,40 @@ export class WeightFreezer {
       }
       // Without use_ema the average is never read: track the current code instead (an assign is
       // free), so switching use_ema on mid-run starts from the present, not from stale codes.
-      if (this.useEma) this.codeEma.assign(tf.add(this.codeEma, tf.mul(tf.sub(x, this.codeEma), this.momentum)));
+      if (this.useEma)
+        this.codeEma.assign(tf.add(this.codeEma, tf.mul(tf.sub(x, this.codeEma), this.momentum)));
       else this.codeEma.assign(x);
     });
   }
 
   /** The state the fused step (src/tensor/kernels/oscStep.ts) reads. Do not dispose. */
-  fusedState(): { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor; primed: boolean } {
-    return { keep: this.keep, codes: this.codes, pinned: this.pinned, codeEma: this.codeEma, primed: this.primed };
+  fusedState(): {
+    keep: tf.Tensor;
+    codes: tf.Tensor;
+    pinned: tf.Tensor;
+    codeEma: tf.Tensor;
+    primed: boolean;
+  } {
+    return {
+      keep: this.keep,
+      codes: this.codes,
+      pinned: this.pinned,
+      codeEma: this.codeEma,
+      primed: this.primed,
+    };
   }
 
   /**
    * Takes the fused step's results, the same state {@link update} would leave (inside a tidy). A
    * step that froze nothing (`froze` false) hands back keep, codes and pinned themselves.
    */
-  adoptFused(next: { keep: tf.Tensor; codes: tf.Tensor; pinned: tf.Tensor; codeEma: tf.Tensor; froze: boolean }): void {
+  adoptFused(next: {
+    keep: tf.Tensor;
+    codes: tf.Tensor;
+    pinned: tf.Tensor;
+    codeEma: tf.Tensor;
+    froze: boolean;
+  }): void {
     if (next.froze) {
       this.keep.assign(next.keep);
       this.codes.assign(next.codes);

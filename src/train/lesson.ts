@@ -11,7 +11,9 @@ import { runExperiment, type RunOptions } from './run';
 import type { RunResult, StepReport } from './types';
 
 /** What a claim reads of a finished (or imported) run. */
-export function claimRunOf(result: Pick<RunResult, 'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status'>): ClaimRun {
+export function claimRunOf(
+  result: Pick<RunResult, 'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status'>,
+): ClaimRun {
   const last = result.history[result.history.length - 1];
   return {
     experiment: result.experiment,

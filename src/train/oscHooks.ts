@@ -268,7 +268,13 @@ export class OscillationHooks {
       flipSum += flips;
       reversalSum += reversals;
     }
-    this.history.push({ step, fraction: oscSum / size, frozenFraction: frozenSum / size, flips: flipSum, reversals: reversalSum });
+    this.history.push({
+      step,
+      fraction: oscSum / size,
+      frozenFraction: frozenSum / size,
+      flips: flipSum,
+      reversals: reversalSum,
+    });
     return out;
   }
 

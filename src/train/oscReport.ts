@@ -21,7 +21,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelLayer } from '../models/build';
 import { oscReport, oscReportAvailable } from '../tensor/kernels/oscReport';
 import type { WeightFreezer } from './freezing';
-import { STATS_FIELDS, frequencyEdges, gatherSamples, statsFromArray, type OscillationTracker } from './oscillation';
+import {
+  STATS_FIELDS,
+  frequencyEdges,
+  gatherSamples,
+  statsFromArray,
+  type OscillationTracker,
+} from './oscillation';
 import type { LayerReport, OscillationSummary, StepReport, WeightSample } from './types';
 
 /**
@@ -51,7 +57,10 @@ export interface TrackedLayer {
 
 /** What {@link OscillationHooks.report} adds to a step report. */
 export type OscillationReport = Pick<StepReport, 'samples' | 'frequencyHistogram'> & {
-  layers: Map<string, Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'reversals' | 'frozenFraction'>>;
+  layers: Map<
+    string,
+    Pick<LayerReport, 'oscillatingFraction' | 'meanFrequency' | 'flips' | 'reversals' | 'frozenFraction'>
+  >;
 };
 
 /** Histogram edges over [0, 10·reportThreshold] (capped at 1). */
@@ -60,9 +69,15 @@ export function histogramEdges(reportThreshold: number): number[] {
 }
 
 /** Every statistic of every tracked layer as one flat tensor in the layout above. Caller owns it. */
-export function reportTensor(tracked: readonly TrackedLayer[], reportThreshold: number, edges: number[]): tf.Tensor1D {
+export function reportTensor(
+  tracked: readonly TrackedLayer[],
+  reportThreshold: number,
+  edges: number[],
+): tf.Tensor1D {
   return tf.tidy(() => {
-    const parts = tracked.flatMap((t) => fusedLayerBlock(t, reportThreshold, edges) ?? layerBlockOps(t, reportThreshold, edges));
+    const parts = tracked.flatMap(
+      (t) => fusedLayerBlock(t, reportThreshold, edges) ?? layerBlockOps(t, reportThreshold, edges),
+    );
     return (parts.length ? tf.concat(parts) : tf.zeros([0])) as tf.Tensor1D;
   });
 }
@@ -110,7 +125,13 @@ function fusedLayerBlock(t: TrackedLayer, reportThreshold: number, edges: number
       frozen: t.freezer ? t.freezer.state : null,
       samples:
         samples && params
-          ? { weight, scale: params.scale, zeroPoint: params.zeroPoint, indices: samples.indices, flips: samples.flips }
+          ? {
+              weight,
+              scale: params.scale,
+              zeroPoint: params.zeroPoint,
+              indices: samples.indices,
+              flips: samples.flips,
+            }
           : null,
     },
     {
@@ -128,7 +149,11 @@ function fusedLayerBlock(t: TrackedLayer, reportThreshold: number, edges: number
 }
 
 /** Decodes a readback of {@link reportTensor} (same `tracked`, same `edges`). */
-export function decodeReport(v: ArrayLike<number>, tracked: readonly TrackedLayer[], edges: number[]): OscillationReport {
+export function decodeReport(
+  v: ArrayLike<number>,
+  tracked: readonly TrackedLayer[],
+  edges: number[],
+): OscillationReport {
   const out: OscillationReport = { layers: new Map(), samples: [] };
   const bins = edges.length - 1;
   const counts = new Array<number>(bins).fill(0);
@@ -136,7 +161,13 @@ export function decodeReport(v: ArrayLike<number>, tracked: readonly TrackedLaye
   for (const tl of tracked) {
     const { oscillatingFraction, meanFrequency, flips, reversals } = statsFromArray(v, offset);
     const frozenFraction = v[offset + STATS_FIELDS.length];
-    out.layers.set(tl.layer.spec.name, { oscillatingFraction, meanFrequency, flips, reversals, frozenFraction });
+    out.layers.set(tl.layer.spec.name, {
+      oscillatingFraction,
+      meanFrequency,
+      flips,
+      reversals,
+      frozenFraction,
+    });
     offset += LAYER_FIELDS;
     for (let b = 0; b < bins; b++) counts[b] += v[offset + b];
     offset += bins;

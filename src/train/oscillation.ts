@@ -125,14 +125,19 @@ export class OscillationTracker {
       this.flipTotal.assign(tf.add(this.flipTotal, tf.cast(tf.sum(flips), 'int32')));
       this.reversalTotal.assign(tf.sub(this.reversalTotal, tf.cast(tf.sum(negOsc), 'int32')));
       if (this.samples && this.sampleFlipCount) {
-        this.sampleFlipCount.assign(tf.add(this.sampleFlipCount, tf.gather(tf.reshape(flips, [-1]), this.samples)));
+        this.sampleFlipCount.assign(
+          tf.add(this.sampleFlipCount, tf.gather(tf.reshape(flips, [-1]), this.samples)),
+        );
       }
     });
   }
 
   /** The state the fused step (src/tensor/kernels/oscStep.ts) reads. Do not dispose. */
   fusedState() {
-    const samples = this.samples && this.sampleFlipCount ? { indices: this.samples, flips: this.sampleFlipCount as tf.Tensor1D } : null;
+    const samples =
+      this.samples && this.sampleFlipCount
+        ? { indices: this.samples, flips: this.sampleFlipCount as tf.Tensor1D }
+        : null;
     const { prevCodes, lastDir, freq, flipTotal, reversalTotal, primed } = this;
     return { prevCodes, lastDir, freq, flipTotal, reversalTotal, samples, primed };
   }
@@ -153,15 +158,16 @@ export class OscillationTracker {
    * to concatenate with other layers and read back in one go. The caller owns the result.
    */
   statsTensor(reportThreshold: number): tf.Tensor1D {
-    return tf.tidy(() =>
-      tf.stack([
-        // step(f − th) is 1 exactly where f > th (f − th > 0 iff f > th, gradual underflow); on
-        // wasm it is ~2× cheaper than Greater + Cast (measured on a 784×256 layer).
-        tf.mean(tf.step(tf.sub(tf.reshape(this.freq, [-1]), reportThreshold))),
-        tf.mean(tf.reshape(this.freq, [-1])),
-        tf.cast(this.flipTotal, 'float32'),
-        tf.cast(this.reversalTotal, 'float32'),
-      ]) as tf.Tensor1D,
+    return tf.tidy(
+      () =>
+        tf.stack([
+          // step(f − th) is 1 exactly where f > th (f − th > 0 iff f > th, gradual underflow); on
+          // wasm it is ~2× cheaper than Greater + Cast (measured on a 784×256 layer).
+          tf.mean(tf.step(tf.sub(tf.reshape(this.freq, [-1]), reportThreshold))),
+          tf.mean(tf.reshape(this.freq, [-1])),
+          tf.cast(this.flipTotal, 'float32'),
+          tf.cast(this.reversalTotal, 'float32'),
+        ]) as tf.Tensor1D,
     );
   }
 
@@ -182,7 +188,10 @@ export class OscillationTracker {
     const width = (edges[bins] - edges[0]) / bins;
     return tf.tidy(() => {
       const flat = tf.reshape(this.freq, [-1]);
-      const idx = tf.cast(tf.clipByValue(tf.floor(tf.div(tf.sub(flat, edges[0]), width)), 0, bins - 1), 'int32') as tf.Tensor1D;
+      const idx = tf.cast(
+        tf.clipByValue(tf.floor(tf.div(tf.sub(flat, edges[0]), width)), 0, bins - 1),
+        'int32',
+      ) as tf.Tensor1D;
       return tf.bincount(idx, tf.tensor1d([], 'float32'), bins) as tf.Tensor1D;
     });
   }
@@ -190,7 +199,8 @@ export class OscillationTracker {
   /** Forgets the history (after a bitwidth or scale change makes old codes meaningless). */
   reset(): void {
     tf.tidy(() => {
-      for (const v of [this.lastDir, this.freq, this.flipTotal, this.reversalTotal, this.sampleFlipCount]) v?.assign(tf.zerosLike(v));
+      for (const v of [this.lastDir, this.freq, this.flipTotal, this.reversalTotal, this.sampleFlipCount])
+        v?.assign(tf.zerosLike(v));
     });
     this.primed = false;
   }
@@ -224,7 +234,12 @@ export function frequencyEdges(maxFrequency: number, bins = 20): number[] {
  * `count` distinct flat indices in [0, size), chosen by a seeded RNG and sorted, for the sampled
  * weight trajectories. All indices when `count ≥ size`. Same seed and stream → same indices.
  */
-export function pickSampleIndices(size: number, count: number, seed: number | string, stream = 'osc-samples'): number[] {
+export function pickSampleIndices(
+  size: number,
+  count: number,
+  seed: number | string,
+  stream = 'osc-samples',
+): number[] {
   if (count >= size) return Array.from({ length: size }, (_, i) => i);
   const rng = createRng(seed, stream);
   const chosen = new Set<number>();
@@ -238,5 +253,10 @@ export function pickSampleIndices(size: number, count: number, seed: number | st
  * [tensors.length, indices.length], for one readback at report steps. The caller owns the result.
  */
 export function gatherSamples(indices: tf.Tensor1D, tensors: tf.Tensor[]): tf.Tensor2D {
-  return tf.tidy(() => tf.stack(tensors.map((t) => tf.cast(tf.gather(tf.reshape(t, [-1]), indices), 'float32'))) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.stack(
+        tensors.map((t) => tf.cast(tf.gather(tf.reshape(t, [-1]), indices), 'float32')),
+      ) as tf.Tensor2D,
+  );
 }

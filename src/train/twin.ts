@@ -88,7 +88,12 @@ export function twinMetricsTensor(ste: TwinSide, ge: TwinSide, mappedGe?: tf.Ten
 }
 
 /** Decodes a read-back {@link twinMetricsTensor} into a {@link TwinPoint}. */
-export function twinPointFromArray(step: number, values: ArrayLike<number>, offset = 0, accuracyGap?: number): TwinPoint {
+export function twinPointFromArray(
+  step: number,
+  values: ArrayLike<number>,
+  offset = 0,
+  accuracyGap?: number,
+): TwinPoint {
   const point: TwinPoint = {
     step,
     agreement: values[offset],
@@ -100,7 +105,12 @@ export function twinPointFromArray(step: number, values: ArrayLike<number>, offs
 }
 
 /** Computes and reads the metrics back (one readback; report steps only). */
-export async function compareTwins(step: number, ste: TwinSide, ge: TwinSide, mappedGe?: tf.Tensor[]): Promise<TwinPoint> {
+export async function compareTwins(
+  step: number,
+  ste: TwinSide,
+  ge: TwinSide,
+  mappedGe?: tf.Tensor[],
+): Promise<TwinPoint> {
   const t = twinMetricsTensor(ste, ge, mappedGe);
   const values = await t.data();
   t.dispose();

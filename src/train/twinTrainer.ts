@@ -17,7 +17,14 @@ import type { ModelLayer, QuantModel } from '../models/build';
 import { weightChannelAxis } from '../models/quantizers';
 import type { TrainerPluginFactory } from './plugins';
 import type { QuantTrainer } from './trainer';
-import { mapLatent, tensorCodeMap, twinMetricsTensor, twinPointFromArray, type CodeUnitMap, type TwinSide } from './twin';
+import {
+  mapLatent,
+  tensorCodeMap,
+  twinMetricsTensor,
+  twinPointFromArray,
+  type CodeUnitMap,
+  type TwinSide,
+} from './twin';
 import type { HistoryPoint, RunResult, RunStatus, StepReport, Trainer, TwinPoint } from './types';
 
 /** Builds one side's trainer with the given plugins (injected by trainer.ts: no import cycle). */
@@ -61,7 +68,11 @@ function estimatorLabel(spec: Experiment['estimator']): string {
  * learning-rate factor α and its weights are mapped through M before the first step.
  * @throws Error when mapping is asked for an estimator without a mapping (EWGS, Q̂' reaching 0)
  */
-export function createTwinTrainer(exp: Experiment, make: MakeTrainer, basePlugins: TrainerPluginFactory[]): Trainer {
+export function createTwinTrainer(
+  exp: Experiment,
+  make: MakeTrainer,
+  basePlugins: TrainerPluginFactory[],
+): Trainer {
   const spec = exp.twin!;
   const mapping = spec.map ? computeMapping(spec.estimator) : null;
   const alpha = mapping?.alpha;
@@ -143,7 +154,8 @@ class TwinTrainer implements Trainer {
   }
 
   private recordTwin(reports: StepReport[]): void {
-    for (const r of reports) if (r.point.testAccuracy !== undefined) this.twinAccuracy.set(r.point.step, r.point.testAccuracy);
+    for (const r of reports)
+      if (r.point.testAccuracy !== undefined) this.twinAccuracy.set(r.point.step, r.point.testAccuracy);
   }
 
   /** Compares the twins now (both at the same step) and attaches the point to that step's report. */
@@ -153,11 +165,16 @@ class TwinTrainer implements Trainer {
     const t = tf.tidy(() => {
       const side = (m: QuantModel): TwinSide => {
         const layers = quantizedLayers(m);
-        return { latents: layers.map((l) => l.weight), codes: layers.map((l) => l.quantizers.weight.toInt(l.weight)) };
+        return {
+          latents: layers.map((l) => l.weight),
+          codes: layers.map((l) => l.quantizers.weight.toInt(l.weight)),
+        };
       };
       const map = this.codeMap;
       const mapped = map
-        ? quantizedLayers(this.twin.model).map((l) => mapLatent(l.weight, l.quantizers.weight.scale(), weightChannelAxis(l.spec), map))
+        ? quantizedLayers(this.twin.model).map((l) =>
+            mapLatent(l.weight, l.quantizers.weight.scale(), weightChannelAxis(l.spec), map),
+          )
         : undefined;
       return twinMetricsTensor(side(this.main.model), side(this.twin.model), mapped);
     });

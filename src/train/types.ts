@@ -90,7 +90,10 @@ export interface OscillationSummary {
   /** Number of tracked weights, the denominator of the fractions and rates (absent in older result files). */
   weights?: number;
   history: OscillationPoint[];
-  layers: Record<string, { fraction: number; frozenFraction: number; weights?: number; history: OscillationPoint[] }>;
+  layers: Record<
+    string,
+    { fraction: number; frozenFraction: number; weights?: number; history: OscillationPoint[] }
+  >;
 }
 
 export interface TwinSummary {
@@ -128,7 +131,10 @@ export interface RunResult {
   claim?: ClaimResult;
   compare?: Record<string, Omit<RunResult, 'weights'>>;
   /** With --save-weights: each layer's integer codes and scales. */
-  weights?: Record<string, { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }>;
+  weights?: Record<
+    string,
+    { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }
+  >;
 }
 
 /**

@@ -26,7 +26,12 @@ async function openAt(page: Page, url: string): Promise<LabPage> {
   return lab;
 }
 
-test('copy link → fresh page: identical controls, and a re-run gives identical final metrics', async ({ lab, page, context, browser }) => {
+test('copy link → fresh page: identical controls, and a re-run gives identical final metrics', async ({
+  lab,
+  page,
+  context,
+  browser,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const share = new SharePanel(page);
   await lab.setExperiment(TINY_EXPERIMENT);
@@ -50,8 +55,12 @@ test('copy link → fresh page: identical controls, and a re-run gives identical
     const share2 = new SharePanel(other);
     expect(await share2.experiment()).toEqual(await share.experiment());
     // The link's result shows at once as ghost curves, with the same final accuracy.
-    await expect(other.getByTestId('share.result.accuracy')).toHaveText(`${(original.testAccuracy! * 100).toFixed(1)}%`);
-    expect(Number(await other.getByTestId('chart.shared.loss').getAttribute('data-points'))).toBeGreaterThan(0);
+    await expect(other.getByTestId('share.result.accuracy')).toHaveText(
+      `${(original.testAccuracy! * 100).toFixed(1)}%`,
+    );
+    expect(Number(await other.getByTestId('chart.shared.loss').getAttribute('data-points'))).toBeGreaterThan(
+      0,
+    );
     await share2.rerun.click();
     await lab2.waitForPhase('completed');
     const rerun = await share2.finalMetrics();

@@ -19,7 +19,11 @@ test('reload keeps all runs; a run cut off by the reload is kept as interrupted'
     await lab.controls.play.click();
     await lab.waitForPhase('completed');
   }
-  await lab.setExperiment({ ...TINY_EXPERIMENT, seed: 3, train: { ...TINY_EXPERIMENT.train, steps: 100_000 } });
+  await lab.setExperiment({
+    ...TINY_EXPERIMENT,
+    seed: 3,
+    train: { ...TINY_EXPERIMENT.train, steps: 100_000 },
+  });
   await lab.controls.play.click();
   await lab.waitForSteps(20);
   await expect
@@ -59,7 +63,9 @@ test('a runner result imports and shows its curves; CSV export parses back', asy
   await lab.setExperiment({ ...TINY_EXPERIMENT, train: { ...TINY_EXPERIMENT.train, steps: 20 } });
   await lab.controls.play.click();
   await lab.waitForPhase('completed');
-  await expect.poll(async () => (await runs.saved()).map((r) => r.status)).toEqual(['completed', 'completed']);
+  await expect
+    .poll(async () => (await runs.saved()).map((r) => r.status))
+    .toEqual(['completed', 'completed']);
 
   const { download, bytes } = await runs.download(runs.byId('runs.exportCsv'));
   expect(download.suggestedFilename()).toBe('quant-lab-runs.csv');

@@ -28,9 +28,16 @@ test('loads with a backend, controls and empty charts', async ({ lab, page }) =>
   expect(summary.phase).toBe('idle');
 });
 
-test('serves what a served app needs: icon, web manifest, the preview a shared link shows', async ({ lab, page }) => {
+test('serves what a served app needs: icon, web manifest, the preview a shared link shows', async ({
+  lab,
+  page,
+}) => {
   const head = (sel: string, attr: string) => page.locator(`head ${sel}`).getAttribute(attr);
-  for (const href of [await head('link[rel=icon]', 'href'), await head('link[rel=manifest]', 'href'), await head('meta[property="og:image"]', 'content')]) {
+  for (const href of [
+    await head('link[rel=icon]', 'href'),
+    await head('link[rel=manifest]', 'href'),
+    await head('meta[property="og:image"]', 'content'),
+  ]) {
     expect(href).toBeTruthy();
     const res = await page.request.get(href!);
     expect(res.status(), href!).toBe(200);

@@ -24,9 +24,13 @@ function envelopeOf(hash: string): Record<string, unknown> {
 
 /** What this browser remembers about the tour. */
 const remembered = (page: Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('quant-lab.tour') ?? 'null') as { outcome: string } | null);
+  page.evaluate(
+    () => JSON.parse(localStorage.getItem('quant-lab.tour') ?? 'null') as { outcome: string } | null,
+  );
 
-test('a link with the tour flag walks start → lesson → trajectories → freezing → claim ✔ by keyboard', async ({ page }) => {
+test('a link with the tour flag walks start → lesson → trajectories → freezing → claim ✔ by keyboard', async ({
+  page,
+}) => {
   // Two lesson runs of 400 steps each (the run without freezing is the first lesson's, reused).
   test.setTimeout(6 * 60_000);
   const lab = new LabPage(page);
@@ -44,7 +48,9 @@ test('a link with the tour flag walks start → lesson → trajectories → free
   await expect(tour.dialog).toHaveAttribute('data-target', 'share.preset');
   await expect(tour.status).toHaveAttribute('data-done', 'false');
   await tour.press('tour.action');
-  await expect.poll(() => page.evaluate(() => window.__lab!.getState().presetId)).toBe('oscillations-w3-dscnn');
+  await expect
+    .poll(() => page.evaluate(() => window.__lab!.getState().presetId))
+    .toBe('oscillations-w3-dscnn');
   await expect(tour.status).toHaveText(/^(loading data|training… \d+\/400 steps)/);
   await lab.waitForSteps(1);
   await expect(tour.status).toHaveAttribute('data-done', 'true');
@@ -62,7 +68,9 @@ test('a link with the tour flag walks start → lesson → trajectories → free
   await tour.expectStep('freeze', 'Turn on freezing');
   await expect(tour.dialog).toHaveAttribute('data-target', 'controls.freeze');
   await tour.press('tour.action');
-  await expect.poll(() => page.evaluate(() => window.__lab!.getState().presetId)).toBe('oscillations-w3-dscnn-freeze');
+  await expect
+    .poll(() => page.evaluate(() => window.__lab!.getState().presetId))
+    .toBe('oscillations-w3-dscnn-freeze');
   await expect(page.getByTestId('controls.freeze').locator('option:checked')).toHaveText('0.02');
 
   await tour.press('tour.next');
@@ -98,7 +106,9 @@ test('a link with the tour flag walks start → lesson → trajectories → free
 test.describe('a first visit', () => {
   test.use({ tourSeen: false });
 
-  test('Escape skips the tour and a reload does not show it again; the Tour button and ?tour=1 do', async ({ page }) => {
+  test('Escape skips the tour and a reload does not show it again; the Tour button and ?tour=1 do', async ({
+    page,
+  }) => {
     const lab = new LabPage(page);
     const tour = new TourPage(page);
     await lab.open();
@@ -129,7 +139,9 @@ test.describe('a first visit', () => {
   });
 });
 
-test('a class link that hides the oscillation controls: the freezing step points at the lesson picker', async ({ page }) => {
+test('a class link that hides the oscillation controls: the freezing step points at the lesson picker', async ({
+  page,
+}) => {
   const lab = new LabPage(page);
   const tour = new TourPage(page);
   await lab.open(`/?tour=1${linkWith({ h: ['controls.oscillation'] })}`);

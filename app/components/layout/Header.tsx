@@ -23,14 +23,24 @@ export function Header() {
         </p>
       </div>
       <div className="header-side">
-        <button type="button" className="tour-open" data-testid="tour.open" onClick={() => openTourAt(TOUR_STEPS[0].id)}>
+        <button
+          type="button"
+          className="tour-open"
+          data-testid="tour.open"
+          onClick={() => openTourAt(TOUR_STEPS[0].id)}
+        >
           Tour
         </button>
         <span
           className="badge"
           data-testid="header.backend"
           data-backend={backend?.name ?? ''}
-          title={[backend?.why ?? 'tfjs backend in the training worker', skipped ? `skipped:\n${skipped}` : ''].filter(Boolean).join('\n')}
+          title={[
+            backend?.why ?? 'tfjs backend in the training worker',
+            skipped ? `skipped:\n${skipped}` : '',
+          ]
+            .filter(Boolean)
+            .join('\n')}
         >
           backend: {backendLabel(backend)}
         </span>

@@ -39,7 +39,10 @@ export function ClaimPanel() {
           {v.mark}
         </span>{' '}
         Claim {v.word}
-        <span className="muted small"> · {claim.final ? 'final' : 'provisional: a run is still training'}</span>
+        <span className="muted small">
+          {' '}
+          · {claim.final ? 'final' : 'provisional: a run is still training'}
+        </span>
       </h3>
       <p className="claim-text">{claim.text}</p>
       <p className="small">

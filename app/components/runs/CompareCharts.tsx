@@ -21,7 +21,12 @@ const TITLES: Record<CompareMetric, string> = {
   testAccuracy: 'Compare: test accuracy',
 };
 
-const CompareChart = memo(function CompareChart(props: { runs: StoredRun[]; metric: CompareMetric; smoothing: number; groupSeeds: boolean }) {
+const CompareChart = memo(function CompareChart(props: {
+  runs: StoredRun[];
+  metric: CompareMetric;
+  smoothing: number;
+  groupSeeds: boolean;
+}) {
   const { rows, lines } = useMemo(
     () => overlaySeries(props.runs, props.metric, props.smoothing, props.groupSeeds),
     [props.runs, props.metric, props.smoothing, props.groupSeeds],
@@ -105,7 +110,12 @@ export function CompareCharts() {
           />
         </label>
         <label className="check">
-          <input type="checkbox" checked={groupSeeds} data-testid="runs.groupSeeds" onChange={(e) => setGroupSeeds(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={groupSeeds}
+            data-testid="runs.groupSeeds"
+            onChange={(e) => setGroupSeeds(e.target.checked)}
+          />
           group seeds (mean + min–max band)
         </label>
       </div>

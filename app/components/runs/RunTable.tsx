@@ -69,7 +69,13 @@ function NameCell({ run }: { run: StoredRun }) {
   const [editing, setEditing] = useState(false);
   if (!editing)
     return (
-      <button type="button" className="link run-name" title="rename" data-testid={`runs.rename.${run.id}`} onClick={() => setEditing(true)}>
+      <button
+        type="button"
+        className="link run-name"
+        title="rename"
+        data-testid={`runs.rename.${run.id}`}
+        onClick={() => setEditing(true)}
+      >
         {run.name}
       </button>
     );
@@ -102,12 +108,25 @@ export function RunTable() {
   }));
   const [sort, setSort] = useState<{ col: RunTableColumn; desc: boolean }>({ col: 'createdAt', desc: false });
   const rows = useMemo(
-    () => sortRunRows(order.filter((id) => saved[id]).map((id) => runTableRow(saved[id])), sort.col, sort.desc),
+    () =>
+      sortRunRows(
+        order.filter((id) => saved[id]).map((id) => runTableRow(saved[id])),
+        sort.col,
+        sort.desc,
+      ),
     [saved, order, sort],
   );
-  const diff = useMemo(() => differingKeys(compareIds.filter((id) => saved[id]).map((id) => saved[id])), [saved, compareIds]);
+  const diff = useMemo(
+    () => differingKeys(compareIds.filter((id) => saved[id]).map((id) => saved[id])),
+    [saved, compareIds],
+  );
   const highlighted = (col: RunTableColumn) => diff.some((k) => COLUMN_KEYS[col]?.(k));
-  if (rows.length === 0) return <p className="muted small" data-testid="runs.empty">No saved runs yet. Every run you train is kept here.</p>;
+  if (rows.length === 0)
+    return (
+      <p className="muted small" data-testid="runs.empty">
+        No saved runs yet. Every run you train is kept here.
+      </p>
+    );
   return (
     <table className="run-table" data-testid="runs.table" data-diff={diff.join(' ')}>
       <thead>
@@ -119,7 +138,9 @@ export function RunTable() {
                 type="button"
                 className="link"
                 data-testid={`runs.sort.${col}`}
-                onClick={() => setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'testAccuracy' }))}
+                onClick={() =>
+                  setSort((s) => ({ col, desc: s.col === col ? !s.desc : col === 'testAccuracy' }))
+                }
               >
                 {label}
                 {sort.col === col ? (sort.desc ? ' ▼' : ' ▲') : ''}
@@ -135,7 +156,12 @@ export function RunTable() {
         {rows.map((row) => {
           const picked = compareIds.includes(row.id);
           return (
-            <tr key={row.id} data-testid={`runs.row.${row.id}`} data-status={row.status} className={picked ? 'picked' : undefined}>
+            <tr
+              key={row.id}
+              data-testid={`runs.row.${row.id}`}
+              data-status={row.status}
+              className={picked ? 'picked' : undefined}
+            >
               <td>
                 <input
                   type="checkbox"
@@ -147,14 +173,28 @@ export function RunTable() {
               </td>
               {COLUMNS.map(([col]) => (
                 <td key={col} className={picked && highlighted(col) ? 'diff' : undefined} data-col={col}>
-                  {col === 'name' ? <NameCell run={saved[row.id]} /> : <CellValue run={saved[row.id]} row={row} col={col} />}
+                  {col === 'name' ? (
+                    <NameCell run={saved[row.id]} />
+                  ) : (
+                    <CellValue run={saved[row.id]} row={row} col={col} />
+                  )}
                 </td>
               ))}
               <td className="run-actions">
-                <button type="button" className="link" data-testid={`runs.json.${row.id}`} onClick={() => downloadRun(saved[row.id])}>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid={`runs.json.${row.id}`}
+                  onClick={() => downloadRun(saved[row.id])}
+                >
                   JSON
                 </button>{' '}
-                <button type="button" className="link" data-testid={`runs.delete.${row.id}`} onClick={() => void remove(row.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid={`runs.delete.${row.id}`}
+                  onClick={() => void remove(row.id)}
+                >
                   delete
                 </button>
               </td>

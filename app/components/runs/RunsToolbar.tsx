@@ -19,7 +19,11 @@ export function RunsToolbar() {
 
   const exportCsv = () => {
     const s = store.getState();
-    downloadText(runsToCsv(s.savedOrder.map((id) => ({ ...s.saved[id] }))), exportFileName('runs', 'csv'), 'text/csv');
+    downloadText(
+      runsToCsv(s.savedOrder.map((id) => ({ ...s.saved[id] }))),
+      exportFileName('runs', 'csv'),
+      'text/csv',
+    );
   };
   const exportExperiment = () => {
     const exp = store.getState().experiment;
@@ -33,7 +37,8 @@ export function RunsToolbar() {
     if (fileInput.current) fileInput.current.value = '';
   };
   const clearAll = () => {
-    if (window.confirm(`Delete all ${count} saved runs? Export them first if you want to keep them.`)) void store.getState().clearSaved();
+    if (window.confirm(`Delete all ${count} saved runs? Export them first if you want to keep them.`))
+      void store.getState().clearSaved();
   };
 
   return (
@@ -55,7 +60,13 @@ export function RunsToolbar() {
           onChange={(e) => void importFiles(e.target.files)}
         />
       </label>
-      <button type="button" className="link" data-testid="runs.clear" disabled={count === 0} onClick={clearAll}>
+      <button
+        type="button"
+        className="link"
+        data-testid="runs.clear"
+        disabled={count === 0}
+        onClick={clearAll}
+      >
         clear all
       </button>
       {error && (
@@ -67,7 +78,11 @@ export function RunsToolbar() {
         </div>
       )}
       {message && (
-        <div className={`notice ${message.ok ? '' : 'notice-error'}`} data-testid="runs.importMessage" data-ok={message.ok}>
+        <div
+          className={`notice ${message.ok ? '' : 'notice-error'}`}
+          data-testid="runs.importMessage"
+          data-ok={message.ok}
+        >
           <span>{message.text}</span>
           <button type="button" className="link" onClick={() => setMessage(null)} aria-label="dismiss">
             ✕

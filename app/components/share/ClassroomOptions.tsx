@@ -43,12 +43,22 @@ export function ClassroomOptions() {
       <p className="muted small">Hide these controls here and in the copied link:</p>
       {HIDEABLE_CONTROLS.map(([id, label]) => (
         <label key={id} className="check">
-          <input type="checkbox" data-testid={`share.hide.${id}`} checked={ids.includes(id)} onChange={() => toggle(id)} />
+          <input
+            type="checkbox"
+            data-testid={`share.hide.${id}`}
+            checked={ids.includes(id)}
+            onChange={() => toggle(id)}
+          />
           {label}
         </label>
       ))}
       <label className="check">
-        <input type="checkbox" data-testid="share.tourInLink" checked={tourInLink} onChange={(e) => setTourInLink(e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="share.tourInLink"
+          checked={tourInLink}
+          onChange={(e) => setTourInLink(e.target.checked)}
+        />
         Open the guided tour from the copied link
       </label>
     </details>

@@ -17,7 +17,8 @@ export function LinkNotices() {
       {error && (
         <div className="notice notice-error" role="alert" data-testid="share.error">
           <span>
-            <strong>Could not open the link:</strong> {error}. The lab opened with its defaults; your saved runs are untouched.
+            <strong>Could not open the link:</strong> {error}. The lab opened with its defaults; your saved
+            runs are untouched.
           </span>
           <button type="button" className="link" onClick={dismiss} aria-label="dismiss">
             ✕
@@ -26,9 +27,7 @@ export function LinkNotices() {
       )}
       {warnings.length > 0 && (
         <div className="notice notice-warning" data-testid="share.warnings">
-          <span>
-            The link was opened with changes: {warnings.join('; ')}.
-          </span>
+          <span>The link was opened with changes: {warnings.join('; ')}.</span>
           <button type="button" className="link" onClick={dismiss} aria-label="dismiss">
             ✕
           </button>

@@ -10,7 +10,11 @@ export function PresetPicker() {
   return (
     <label className="field preset-picker">
       <span className="field-label">Teaching preset</span>
-      <select data-testid="share.preset" value={presetId ?? ''} onChange={(e) => e.target.value && loadPreset(e.target.value)}>
+      <select
+        data-testid="share.preset"
+        value={presetId ?? ''}
+        onChange={(e) => e.target.value && loadPreset(e.target.value)}
+      >
         <option value="">— pick a preset —</option>
         {GROUPS.map(([group, heading]) => (
           <optgroup key={group} label={heading}>

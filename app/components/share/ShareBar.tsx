@@ -27,7 +27,12 @@ export function ShareBar() {
   };
   return (
     <div className="share-bar" data-testid="share">
-      <button type="button" data-testid="share.copy" onClick={() => void onCopy()} title="Copy a link to this experiment">
+      <button
+        type="button"
+        data-testid="share.copy"
+        onClick={() => void onCopy()}
+        title="Copy a link to this experiment"
+      >
         Copy link
       </button>
       {copy && (

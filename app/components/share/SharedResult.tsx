@@ -16,8 +16,15 @@ const GHOST = '#999';
 const LIVE = '#1f77b4';
 const LIVE_TEST = '#e8710a';
 
-const GhostChart = memo(function GhostChart(props: { summary: LinkSummary; history: HistoryPoint[]; metric: 'loss' | 'accuracy' }) {
-  const rows = useMemo(() => ghostRows(props.summary, props.history, props.metric), [props.summary, props.history, props.metric]);
+const GhostChart = memo(function GhostChart(props: {
+  summary: LinkSummary;
+  history: HistoryPoint[];
+  metric: 'loss' | 'accuracy';
+}) {
+  const rows = useMemo(
+    () => ghostRows(props.summary, props.history, props.metric),
+    [props.summary, props.history, props.metric],
+  );
   const acc = props.metric === 'accuracy';
   return (
     <ChartCard
@@ -45,10 +52,34 @@ const GhostChart = memo(function GhostChart(props: { summary: LinkSummary; histo
         <CartesianGrid stroke="#eee" />
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} />
         <YAxis type="number" domain={acc ? [0, 1] : ['auto', 'auto']} tick={{ fontSize: 10 }} />
-        <Line dataKey="ghost" stroke={GHOST} strokeDasharray="5 4" dot={false} connectNulls isAnimationActive={false} />
-        {acc && <Line dataKey="ghostTest" stroke={GHOST} strokeWidth={2} strokeDasharray="2 3" dot={false} connectNulls isAnimationActive={false} />}
+        <Line
+          dataKey="ghost"
+          stroke={GHOST}
+          strokeDasharray="5 4"
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
+        {acc && (
+          <Line
+            dataKey="ghostTest"
+            stroke={GHOST}
+            strokeWidth={2}
+            strokeDasharray="2 3"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        )}
         <Line dataKey="live" stroke={LIVE} dot={false} connectNulls isAnimationActive={false} />
-        <Line dataKey="liveTest" stroke={LIVE_TEST} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        <Line
+          dataKey="liveTest"
+          stroke={LIVE_TEST}
+          strokeWidth={2}
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );

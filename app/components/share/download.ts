@@ -43,7 +43,9 @@ export async function exportChartPng(container: Element | null, fileName: string
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   clone.style.fontFamily = getComputedStyle(svg).fontFamily;
-  const svgUrl = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(clone)], { type: 'image/svg+xml' }));
+  const svgUrl = URL.createObjectURL(
+    new Blob([new XMLSerializer().serializeToString(clone)], { type: 'image/svg+xml' }),
+  );
   try {
     const img = new Image();
     img.src = svgUrl;

@@ -72,7 +72,10 @@ function TourDialog({ stepId }: { stepId: string }) {
   useEffect(() => {
     const before = document.activeElement;
     return () => {
-      const back = before instanceof HTMLElement && before !== document.body && before.isConnected ? before : byTestId('tour.open');
+      const back =
+        before instanceof HTMLElement && before !== document.body && before.isConnected
+          ? before
+          : byTestId('tour.open');
       back?.focus();
     };
   }, []);
@@ -126,7 +129,9 @@ function TourDialog({ stepId }: { stepId: string }) {
   const style = placement ? { top: placement.top, left: placement.left } : undefined;
   return (
     <>
-      {placement && <div className="tour-ring" aria-hidden="true" data-testid="tour.ring" style={placement.ring} />}
+      {placement && (
+        <div className="tour-ring" aria-hidden="true" data-testid="tour.ring" style={placement.ring} />
+      )}
       <div
         ref={dialogRef}
         role="dialog"
@@ -156,7 +161,12 @@ function TourDialog({ stepId }: { stepId: string }) {
           <button type="button" className="primary" data-testid="tour.next" onClick={() => go(1)}>
             {index === 1 ? 'Start' : last ? 'Finish' : 'Next'}
           </button>
-          <button type="button" className="link tour-skip" data-testid="tour.skip" onClick={() => close('skipped')}>
+          <button
+            type="button"
+            className="link tour-skip"
+            data-testid="tour.skip"
+            onClick={() => close('skipped')}
+          >
             Skip tour
           </button>
         </div>
@@ -171,7 +181,12 @@ function StepOffer({ step, status }: { step: TourStep; status: StepStatus }) {
   return (
     <>
       {step.action && (
-        <button type="button" className="tour-action" data-testid="tour.action" onClick={() => step.action!.run(store.getState())}>
+        <button
+          type="button"
+          className="tour-action"
+          data-testid="tour.action"
+          onClick={() => step.action!.run(store.getState())}
+        >
           {step.action.label}
         </button>
       )}

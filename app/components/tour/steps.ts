@@ -35,7 +35,8 @@ export interface TourStep {
 function lessonRunStatus(f: TourFacts, presetId: string, doneWhen: 'started' | 'completed'): StepStatus {
   const run = f.lessons[presetId];
   if (!run) return { done: false, text: 'Not started yet.' };
-  const done = doneWhen === 'started' ? run.stepsDone > 0 || run.phase === 'completed' : run.phase === 'completed';
+  const done =
+    doneWhen === 'started' ? run.stepsDone > 0 || run.phase === 'completed' : run.phase === 'completed';
   return { done, text: runProgressText(run) };
 }
 
@@ -45,11 +46,18 @@ function claimStatus(f: TourFacts): StepStatus {
   if (run.final) {
     return run.holds
       ? { done: true, text: '✔ The claim holds, and it is final: both runs have finished.' }
-      : { done: true, text: '✘ The claim does not hold on these runs. The panel shows the numbers measured.' };
+      : {
+          done: true,
+          text: '✘ The claim does not hold on these runs. The panel shows the numbers measured.',
+        };
   }
-  const verdict = run.holds === null ? 'measuring…' : run.holds ? '✔ so far (provisional)' : '✘ so far (provisional)';
+  const verdict =
+    run.holds === null ? 'measuring…' : run.holds ? '✔ so far (provisional)' : '✘ so far (provisional)';
   const compare = compareText(run.compare);
-  return { done: false, text: `${verdict} freezing run ${runProgressText(run)}${compare ? `; ${compare}` : ''}` };
+  return {
+    done: false,
+    text: `${verdict} freezing run ${runProgressText(run)}${compare ? `; ${compare}` : ''}`,
+  };
 }
 
 /** The tour, in order. */

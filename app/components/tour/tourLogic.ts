@@ -27,15 +27,31 @@ export function shownSteps(steps: readonly TourStep[], isShown: IsShown): TourSt
  * The step to show for `id`: that step, or when it is skipped the next shown one (the previous one
  * at the end); null when the tour is closed or no step is shown.
  */
-export function currentStep(steps: readonly TourStep[], id: string | null, isShown: IsShown): TourStep | null {
+export function currentStep(
+  steps: readonly TourStep[],
+  id: string | null,
+  isShown: IsShown,
+): TourStep | null {
   const at = steps.findIndex((s) => s.id === id);
   if (at < 0) return null;
   const later = steps.slice(at).find((s) => isStepShown(s, isShown));
-  return later ?? steps.slice(0, at).reverse().find((s) => isStepShown(s, isShown)) ?? null;
+  return (
+    later ??
+    steps
+      .slice(0, at)
+      .reverse()
+      .find((s) => isStepShown(s, isShown)) ??
+    null
+  );
 }
 
 /** Id of the shown step after (`dir` 1) or before (-1) step `id`; null past either end. */
-export function neighbourStep(steps: readonly TourStep[], id: string, dir: 1 | -1, isShown: IsShown): string | null {
+export function neighbourStep(
+  steps: readonly TourStep[],
+  id: string,
+  dir: 1 | -1,
+  isShown: IsShown,
+): string | null {
   const shown = shownSteps(steps, isShown);
   const at = shown.findIndex((s) => s.id === id);
   if (at < 0) return null;
@@ -43,7 +59,11 @@ export function neighbourStep(steps: readonly TourStep[], id: string, dir: 1 | -
 }
 
 /** 1-based position of step `id` among the shown steps, and how many are shown ("step 2 of 5"). */
-export function stepPosition(steps: readonly TourStep[], id: string, isShown: IsShown): { index: number; count: number } {
+export function stepPosition(
+  steps: readonly TourStep[],
+  id: string,
+  isShown: IsShown,
+): { index: number; count: number } {
   const shown = shownSteps(steps, isShown);
   return { index: shown.findIndex((s) => s.id === id) + 1, count: shown.length };
 }

@@ -78,7 +78,10 @@ export function runProgressText(r: Pick<LessonRunFacts, 'phase' | 'stepsDone' | 
 /** One line on a lesson's comparison runs: "comparison run base: training 40%". */
 export function compareText(compare: LessonRunFacts['compare']): string {
   return compare
-    .map((c) => `comparison run ${c.role}: ${c.status === 'running' ? `training ${Math.round(100 * c.fraction)}%` : c.status}`)
+    .map(
+      (c) =>
+        `comparison run ${c.role}: ${c.status === 'running' ? `training ${Math.round(100 * c.fraction)}%` : c.status}`,
+    )
     .join('; ');
 }
 

@@ -62,7 +62,10 @@ export function mseRange(
       );
     }
     // argMin takes the first minimum: ties go to the smallest clipping range.
-    const best = tf.add(tf.argMin(tf.stack(errors), 0), 1).toFloat().div(candidates);
+    const best = tf
+      .add(tf.argMin(tf.stack(errors), 0), 1)
+      .toFloat()
+      .div(candidates);
     return { min: tf.mul(lo, best) as tf.Tensor1D, max: tf.mul(hi, best) as tf.Tensor1D };
   });
 }

@@ -98,7 +98,10 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
   };
   const blend = (r: Range): Range => {
     const m = opts.momentum;
-    return { min: tf.add(tf.mul(lo, 1 - m), tf.mul(r.min, m)), max: tf.add(tf.mul(hi, 1 - m), tf.mul(r.max, m)) };
+    return {
+      min: tf.add(tf.mul(lo, 1 - m), tf.mul(r.min, m)),
+      max: tf.add(tf.mul(hi, 1 - m), tf.mul(r.max, m)),
+    };
   };
   const copy = (): Range => ({ min: lo.clone(), max: hi.clone() });
 

@@ -10,7 +10,14 @@
  * training.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, kernelExport, shareOutput, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';
+import {
+  heapOffset,
+  kernelExport,
+  shareOutput,
+  sizeOf,
+  wasmKernelReady,
+  type WasmBackendLike,
+} from './wasmHeap';
 
 const KERNEL_NAME = 'QuantLabOscStep';
 

@@ -24,7 +24,12 @@ export class RunsPanel {
   saved(): Promise<SavedBrief[]> {
     return this.page.evaluate(() => {
       const s = window.__lab!.getState();
-      return s.savedOrder.map((id) => ({ id, name: s.saved[id].name, status: s.saved[id].status, points: s.saved[id].history.length }));
+      return s.savedOrder.map((id) => ({
+        id,
+        name: s.saved[id].name,
+        status: s.saved[id].status,
+        points: s.saved[id].history.length,
+      }));
     });
   }
 

@@ -25,7 +25,9 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
 /** Runs `main` with stderr captured. */
 async function capture(main: (argv: string[]) => Promise<number>, argv: string[]) {
   const lines: string[] = [];
-  const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  const spy = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
   const code = await main(argv);
   spy.mockRestore();
   return { code, err: lines.join('\n') };
@@ -47,7 +49,9 @@ describe('the argument layer', () => {
   it('a missing value, a value given to a boolean, a bad number and a stray argument are usage errors', async () => {
     expect((await capture(runMain, ['--steps'])).err).toMatch(/--steps needs a value/);
     expect((await capture(runMain, ['--per-channel=yes'])).err).toMatch(/--per-channel takes no value/);
-    expect((await capture(runMain, ['--lr', 'fast'])).err).toMatch(/--lr \(train\.lr\): expected a number, got 'fast'/);
+    expect((await capture(runMain, ['--lr', 'fast'])).err).toMatch(
+      /--lr \(train\.lr\): expected a number, got 'fast'/,
+    );
     expect((await capture(runMain, ['a.json', 'b.json'])).err).toMatch(/unexpected argument 'b\.json'/);
     expect((await capture(presetsMain, ['x'])).code).toBe(2);
     expect((await capture(costMain, ['--float-bits', '99'])).code).toBe(2);
@@ -55,7 +59,12 @@ describe('the argument layer', () => {
 
   it('booleans take --x and --no-x; values take --x v and --x=v', () => {
     const r = parseCommand(RUN_SPEC, ['--no-bn-reestimate', '--quantnorm', '--lr=0.1', '--steps', '5']);
-    expect(r.ok && Object.fromEntries(r.value.values)).toEqual({ 'bn-reestimate': false, quantnorm: true, lr: 0.1, steps: 5 });
+    expect(r.ok && Object.fromEntries(r.value.values)).toEqual({
+      'bn-reestimate': false,
+      quantnorm: true,
+      lr: 0.1,
+      steps: 5,
+    });
   });
 
   it('declares each flag once per command, and --help lists every declared flag', () => {

@@ -25,7 +25,19 @@ function runJobs(files: string[]) {
     // The README's command, with `node bin/quant-lab.mjs` for `quant-lab` (not on PATH in tests).
     return spawnSync(
       PARALLEL,
-      ['--will-cite', '-j', '2', process.execPath, BIN_PATH, 'run', '{}', '--out', '{.}.result.json', ':::', ...files],
+      [
+        '--will-cite',
+        '-j',
+        '2',
+        process.execPath,
+        BIN_PATH,
+        'run',
+        '{}',
+        '--out',
+        '{.}.result.json',
+        ':::',
+        ...files,
+      ],
       options,
     );
   // The README's xargs form: one job file per line in, `${f%.json}` for GNU parallel's `{.}`.

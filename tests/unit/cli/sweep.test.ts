@@ -27,10 +27,17 @@ describe('sweep flags', () => {
   });
 
   it('sorts its own flags from the experiment flags it shares with run', () => {
-    const s = parseArgs(['exp.json', '--widths=0.5,1', '--steps', '10', '--sweep-quantnorm', '--out', 'o.json'], SWEEP_SPEC);
+    const s = parseArgs(
+      ['exp.json', '--widths=0.5,1', '--steps', '10', '--sweep-quantnorm', '--out', 'o.json'],
+      SWEEP_SPEC,
+    );
     expect(s.ok).toBe(true);
     if (!s.ok) return;
-    expect(Object.fromEntries(s.value.own)).toEqual({ widths: '0.5,1', 'sweep-quantnorm': true, out: 'o.json' });
+    expect(Object.fromEntries(s.value.own)).toEqual({
+      widths: '0.5,1',
+      'sweep-quantnorm': true,
+      out: 'o.json',
+    });
     expect(Object.fromEntries(s.value.overrides)).toEqual({ 'train.steps': 10 });
     expect(s.value.file).toBe('exp.json');
   });

@@ -72,7 +72,8 @@ describe('tensor batches', () => {
     const got = x.dataSync();
     const want = new Float32Array(indices.length * MNIST_PIXELS);
     indices.forEach((s, i) => {
-      for (let p = 0; p < MNIST_PIXELS; p += 1) want[i * MNIST_PIXELS + p] = images[s * MNIST_PIXELS + p] / 255;
+      for (let p = 0; p < MNIST_PIXELS; p += 1)
+        want[i * MNIST_PIXELS + p] = images[s * MNIST_PIXELS + p] / 255;
     });
     expect(new Set(images).size).toBe(256);
     expect(Array.from(got)).toEqual(Array.from(want));

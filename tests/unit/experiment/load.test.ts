@@ -38,9 +38,14 @@ describe('loading an experiment', () => {
     const costArgs = parseArgs([file, '--steps', '20'], COST_SPEC);
     const viaCost = costArgs.ok ? experimentFromArgs(costArgs.value) : costArgs;
     const viaImport = parseRunFile(V0);
-    expect(viaRun && viaRun.ok && viaRun.value).toEqual({ ...direct.value, train: { ...direct.value.train, steps: 20 } });
+    expect(viaRun && viaRun.ok && viaRun.value).toEqual({
+      ...direct.value,
+      train: { ...direct.value.train, steps: 20 },
+    });
     expect(viaCost.ok && viaCost.value).toEqual(viaRun && viaRun.ok && viaRun.value);
-    expect(viaImport.ok && viaImport.value.kind === 'experiment' && viaImport.value.experiment).toEqual(direct.value);
+    expect(viaImport.ok && viaImport.value.kind === 'experiment' && viaImport.value.experiment).toEqual(
+      direct.value,
+    );
   });
 
   it('refuses a newer version, naming it, on every path', async () => {

@@ -105,7 +105,9 @@ describe('presets', () => {
         expect(changed.length, `${p.id}/${role}: ${changed.join(', ')}`).toBeLessThanOrEqual(3);
       }
       // Seeds follow the lesson: a lesson run at seed 5 runs every compare run at seed 5.
-      expect(Object.values(lessonExperiments(p.experiment, p.claim, 5)).every((e) => e.seed === 5)).toBe(true);
+      expect(Object.values(lessonExperiments(p.experiment, p.claim, 5)).every((e) => e.seed === 5)).toBe(
+        true,
+      );
     }
   });
 

@@ -19,7 +19,9 @@ export function describeLessons(groups: PresetGroup[]): void {
       const shipped = presets.map((p) => p.experiment.seed);
       expect(new Set(shipped)).toEqual(new Set([1]));
       outcomes = await checkLessons(presets, [1, ...OTHER_SEEDS]);
-      console.log(`lesson claims at seeds 1 (shipped), ${OTHER_SEEDS.join(', ')}:\n${seedTable(outcomes, () => 1)}`);
+      console.log(
+        `lesson claims at seeds 1 (shipped), ${OTHER_SEEDS.join(', ')}:\n${seedTable(outcomes, () => 1)}`,
+      );
       for (const p of presets) {
         const at = outcomes.find((o) => o.id === p.id && o.seed === 1)!;
         expect(at.claim.final, p.id).toBe(true);
@@ -29,7 +31,9 @@ export function describeLessons(groups: PresetGroup[]): void {
     it('each claim holds at most other seeds too', () => {
       for (const p of presets) {
         const held = outcomes.filter((o) => o.id === p.id && o.seed !== 1 && o.claim.holds).length;
-        expect(held, `${p.id} held at ${held}/${OTHER_SEEDS.length} other seeds`).toBeGreaterThanOrEqual(Math.ceil(OTHER_SEEDS.length / 2));
+        expect(held, `${p.id} held at ${held}/${OTHER_SEEDS.length} other seeds`).toBeGreaterThanOrEqual(
+          Math.ceil(OTHER_SEEDS.length / 2),
+        );
       }
     });
   });

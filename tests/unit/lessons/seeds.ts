@@ -3,7 +3,12 @@
  * whether each claim held. Runs are shared: an experiment that two lessons train (the freezing
  * lesson's base is the oscillation lesson itself) is trained once per seed.
  */
-import { checkClaim, type ClaimResult, type ClaimRun, lessonExperiments } from '../../../src/experiment/claims';
+import {
+  checkClaim,
+  type ClaimResult,
+  type ClaimRun,
+  lessonExperiments,
+} from '../../../src/experiment/claims';
 import type { Preset } from '../../../src/experiment/presets';
 import type { Experiment } from '../../../src/experiment/schema';
 import { loadMnistNode } from '../../../src/data/node';
@@ -18,7 +23,10 @@ export interface SeedOutcome {
 }
 
 /** Checks every lesson of `presets` at every seed; `seeds[0]` should be the shipped seed. */
-export async function checkLessons(presets: readonly Preset[], seeds: readonly number[]): Promise<SeedOutcome[]> {
+export async function checkLessons(
+  presets: readonly Preset[],
+  seeds: readonly number[],
+): Promise<SeedOutcome[]> {
   await initBackend('wasm');
   const data = loadMnistNode();
   const cache = new Map<string, Promise<ClaimRun>>();
@@ -32,7 +40,8 @@ export async function checkLessons(presets: readonly Preset[], seeds: readonly n
     for (const p of presets) {
       const runs: Record<string, ClaimRun> = {};
       // One at a time: runs share the backend and the machine's two cores.
-      for (const [role, exp] of Object.entries(lessonExperiments(p.experiment, p.claim, seed))) runs[role] = await train(exp);
+      for (const [role, exp] of Object.entries(lessonExperiments(p.experiment, p.claim, seed)))
+        runs[role] = await train(exp);
       out.push({ id: p.id, seed, claim: checkClaim(p.claim, runs as { self: ClaimRun }) });
     }
   return out;
@@ -51,8 +60,13 @@ export function seedTable(outcomes: SeedOutcome[], shipped: (id: string) => numb
       const at = mine.find((o) => o.seed === shipped(id));
       const others = mine.filter((o) => o.seed !== shipped(id));
       const held = others.filter((o) => o.claim.holds).length;
-      const rows = mine.map((o) => `    seed ${o.seed} ${mark(o.claim.holds)} ${JSON.stringify(o.claim.measured)}`);
-      return [`${id}: shipped seed ${mark(at?.claim.holds ?? null)}, other seeds ${held}/${others.length}`, ...rows].join('\n');
+      const rows = mine.map(
+        (o) => `    seed ${o.seed} ${mark(o.claim.holds)} ${JSON.stringify(o.claim.measured)}`,
+      );
+      return [
+        `${id}: shipped seed ${mark(at?.claim.holds ?? null)}, other seeds ${held}/${others.length}`,
+        ...rows,
+      ].join('\n');
     })
     .join('\n');
 }

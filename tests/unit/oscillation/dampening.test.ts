@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dampeningFromTargets, dampeningTargets, stopGradient, type DampeningTargets } from '../../../src/train/dampening';
+import {
+  dampeningFromTargets,
+  dampeningTargets,
+  stopGradient,
+  type DampeningTargets,
+} from '../../../src/train/dampening';
 import { useCpu, values } from './setup';
 
 beforeAll(useCpu);
@@ -16,8 +21,14 @@ beforeAll(useCpu);
  * Gradient: −2(q − w)/2 (the mean over 2 rows) inside the clip range, 0 for the clipped entry:
  *   [[.05, −.05], [0, .05]].
  */
-const W = [[0.3, -0.8], [1.2, 0.05]];
-const CODES = [[1, -3], [3, 0]];
+const W = [
+  [0.3, -0.8],
+  [1.2, 0.05],
+];
+const CODES = [
+  [1, -3],
+  [3, 0],
+];
 
 /** Targets computed before the tape, as the trainer does (kept: the caller disposes them). */
 function targetsFor(latent: tf.Tensor, scale: number[]): DampeningTargets {
@@ -59,7 +70,10 @@ describe('dampening loss', () => {
 
   it('skips the mask when every weight is known to be inside the range', async () => {
     // Symmetric min-max: s = max|w|/p = .8/3 keeps every weight inside; with and without the mask agree.
-    const w = tf.tensor2d([[0.3, -0.8], [0.6, 0.05]]);
+    const w = tf.tensor2d([
+      [0.3, -0.8],
+      [0.6, 0.05],
+    ]);
     const codes = tf.tidy(() => tf.round(tf.div(w, 0.8 / 3)));
     const base = { latent: w, codes, scale: tf.tensor1d([0.8 / 3]), qmin: -4, qmax: 3, channelAxis: 1 };
     const [masked, free] = tf.tidy(() => {

@@ -20,7 +20,10 @@ const SHAPES = [[784, 256], [256], [10], [7], [3, 3, 16, 32], []];
 const STEPS = 6;
 /** Seeded start values and per-step gradients, the same for both optimizers. */
 function problem() {
-  return { init: SHAPES.map((s) => randn(s)), grads: Array.from({ length: STEPS }, () => SHAPES.map((s) => randn(s))) };
+  return {
+    init: SHAPES.map((s) => randn(s)),
+    grads: Array.from({ length: STEPS }, () => SHAPES.map((s) => randn(s))),
+  };
 }
 
 /** Runs the updates; returns every variable's and slot's values and the last step's kernels. */
@@ -31,7 +34,10 @@ async function optimize(optimizer: tf.Optimizer, { init, grads }: ReturnType<typ
     if (t === 3) (optimizer as unknown as { learningRate: number }).learningRate = 3e-3;
     // Slots are keyed by list position, so a variable without a gradient keeps its place with a
     // null tensor (the stock optimizer then skips it, slots untouched): variable 1 on even steps.
-    const list = vars.map((v, i) => ({ name: v.name, tensor: (i === 1 && t % 2 === 0 ? null : grads[t][i]) as tf.Tensor }));
+    const list = vars.map((v, i) => ({
+      name: v.name,
+      tensor: (i === 1 && t % 2 === 0 ? null : grads[t][i]) as tf.Tensor,
+    }));
     const info = await tf.profile(() => optimizer.applyGradients(list));
     kernels = info.kernels.map((k) => k.name);
   }
@@ -135,27 +141,36 @@ describe('fused Adam (wasm)', () => {
       },
     ],
   ];
-  it.each(trainCases)('trains an MLP (%s) bit-identically with the fusion on and off', async (_name, input) => {
-    const exp = experimentSchema.parse(input);
-    const train = async (fusion: boolean) => {
-      ADAM_FUSION.enabled = fusion;
-      try {
-        const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
-        const reports = await trainer.run(exp.train.steps);
-        const weights = await Promise.all(trainer.model.parameters().map(async (w) => await w.data()));
-        const oscillation = trainer.result().oscillation;
-        trainer.dispose();
-        return { points: reports.map((r) => r.point), layers: reports.map((r) => r.layers), weights, oscillation };
-      } finally {
-        ADAM_FUSION.enabled = true;
-      }
-    };
-    const stock = await train(false);
-    const fused = await train(true);
-    expect(differing(stock.weights, fused.weights)).toBe(0);
-    expect(fused.points).toEqual(stock.points);
-    expect(fused.layers).toEqual(stock.layers);
-    expect(fused.oscillation).toEqual(stock.oscillation);
-    if (exp.oscillation.freezeThreshold > 0) expect(stock.oscillation!.frozenFraction).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(trainCases)(
+    'trains an MLP (%s) bit-identically with the fusion on and off',
+    async (_name, input) => {
+      const exp = experimentSchema.parse(input);
+      const train = async (fusion: boolean) => {
+        ADAM_FUSION.enabled = fusion;
+        try {
+          const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
+          const reports = await trainer.run(exp.train.steps);
+          const weights = await Promise.all(trainer.model.parameters().map(async (w) => await w.data()));
+          const oscillation = trainer.result().oscillation;
+          trainer.dispose();
+          return {
+            points: reports.map((r) => r.point),
+            layers: reports.map((r) => r.layers),
+            weights,
+            oscillation,
+          };
+        } finally {
+          ADAM_FUSION.enabled = true;
+        }
+      };
+      const stock = await train(false);
+      const fused = await train(true);
+      expect(differing(stock.weights, fused.weights)).toBe(0);
+      expect(fused.points).toEqual(stock.points);
+      expect(fused.layers).toEqual(stock.layers);
+      expect(fused.oscillation).toEqual(stock.oscillation);
+      if (exp.oscillation.freezeThreshold > 0) expect(stock.oscillation!.frozenFraction).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -341,7 +341,12 @@ describe('fused fake quant (wasm)', () => {
 
   it('quantizer.presetOutput: used for exactly that tensor and frozen set, with apply’s gradient', async () => {
     const make = (config: object, estimator: EstimatorName = 'ste') =>
-      createQuantizer({ config: weightQuantizerSchema.parse({ bits: 4, ...config }), estimator: { name: estimator }, role: 'weight', shape: [8, 8] });
+      createQuantizer({
+        config: weightQuantizerSchema.parse({ bits: 4, ...config }),
+        estimator: { name: estimator },
+        role: 'weight',
+        shape: [8, 8],
+      });
     const base = tf.memory().numTensors;
     const q = make({});
     const w = randn([8, 8]);
@@ -362,7 +367,11 @@ describe('fused fake quant (wasm)', () => {
     expect(values(w)).toEqual(marker.arraySync());
     expect(values(w)).toEqual(marker.arraySync());
     // The gradient is apply's: STE masked by keep.
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(q.apply(x, true)))(w).arraySync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(q.apply(x, true)))(w)
+        .arraySync(),
+    );
     expect(g).toEqual(keep.arraySync());
     // Another frozen set: not used (and kept, the tensor still matches).
     q.shareFrozen!(otherState);

@@ -11,7 +11,13 @@ const rng = createRng(11, 'perf-ops-test');
 
 /** Standard-normal tensor of `shape` (seeded, deterministic across runs). */
 export function randn(shape: number[]): tf.Tensor {
-  return tf.tensor(normalArray(rng, shape.reduce((a, b) => a * b, 1)), shape);
+  return tf.tensor(
+    normalArray(
+      rng,
+      shape.reduce((a, b) => a * b, 1),
+    ),
+    shape,
+  );
 }
 
 /** Max |a − b| (reads back; for tests). */
@@ -31,7 +37,10 @@ export function compareWithGrads(
 ): { value: number; grads: number[]; gradScale: number[] } {
   return tf.tidy(() => {
     const r = randn(reference(...inputs).shape);
-    const loss = (f: typeof custom) => (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)) as tf.Scalar;
+    const loss =
+      (f: typeof custom) =>
+      (...xs: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(...xs), r)) as tf.Scalar;
     const gc = tf.grads(loss(custom))(inputs);
     const gr = tf.grads(loss(reference))(inputs);
     return {

@@ -23,7 +23,9 @@ async function train(arch: 'mlp' | 'cnn', sharing: boolean) {
     });
     const trainer = new QuantTrainer(exp, loadMnistNode());
     const reports = await trainer.run(exp.train.steps);
-    const weights = await Promise.all(trainer.model.parameters().map(async (w) => Array.from(await w.data())));
+    const weights = await Promise.all(
+      trainer.model.parameters().map(async (w) => Array.from(await w.data())),
+    );
     trainer.dispose();
     return { points: reports.map((r) => r.point), weights };
   } finally {
@@ -46,10 +48,14 @@ describe('copy-free Identity (wasm)', () => {
     expect(tf.memory().numTensors).toBe(n - 1);
   });
 
-  it.each(['mlp', 'cnn'] as const)('%s training is bit-identical to the copying Identity', async (arch) => {
-    const copying = await train(arch, false);
-    const sharing = await train(arch, true);
-    expect(sharing.points).toEqual(copying.points);
-    expect(sharing.weights).toEqual(copying.weights);
-  }, 60_000);
+  it.each(['mlp', 'cnn'] as const)(
+    '%s training is bit-identical to the copying Identity',
+    async (arch) => {
+      const copying = await train(arch, false);
+      const sharing = await train(arch, true);
+      expect(sharing.points).toEqual(copying.points);
+      expect(sharing.weights).toEqual(copying.weights);
+    },
+    60_000,
+  );
 });

@@ -20,12 +20,18 @@ describe.each(BACKENDS)('matMul without input gradient (%s)', (backend) => {
     );
     expect(d.value).toBeLessThan(1e-5);
     expect(d.grads[1]).toBeLessThan(1e-5);
-    const [da] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(matMulFastNoInputGrad(x as tf.Tensor2D, w as tf.Tensor2D)))([a, b]);
+    const [da] = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(matMulFastNoInputGrad(x as tf.Tensor2D, w as tf.Tensor2D)),
+    )([a, b]);
     expect(Array.from(da.dataSync()).every((v) => v === 0)).toBe(true);
     // The op set routes a first layer (inputGrad false) to it on wasm; other layers keep dA.
     const ops = selectOps(backend);
-    const [daFirst] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, false)))([a, b]);
-    const [daOther] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, true)))([a, b]);
+    const [daFirst] = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, false)),
+    )([a, b]);
+    const [daOther] = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, true)),
+    )([a, b]);
     expect(tf.max(tf.abs(daOther)).dataSync()[0]).toBeGreaterThan(0);
     if (backend === 'wasm') expect(tf.max(tf.abs(daFirst)).dataSync()[0]).toBe(0);
     tf.dispose([a, b, da, daFirst, daOther]);

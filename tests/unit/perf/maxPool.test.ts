@@ -48,19 +48,39 @@ const CASES: [string, [number, number, number, number], () => number[]][] = [
   ['continuous values, odd size (7×5)', [2, 7, 5, 4], () => normal(size([2, 7, 5, 4]))],
   ['negative windows', [2, 4, 4, 3], () => normal(size([2, 4, 4, 3])).map((v) => -Math.abs(v) - 0.1)],
   // Values in {0, 1, 2}: most windows hold tied maxima (as ReLU zeros and quantized outputs do).
-  ['heavy ties', [4, 6, 6, 3], () => normal(size([4, 6, 6, 3])).map((v) => Math.min(2, Math.floor(Math.abs(v) * 1.5)))],
+  [
+    'heavy ties',
+    [4, 6, 6, 3],
+    () => normal(size([4, 6, 6, 3])).map((v) => Math.min(2, Math.floor(Math.abs(v) * 1.5))),
+  ],
   ['all equal', [1, 4, 4, 2], () => new Array<number>(32).fill(0.5)],
   // C a multiple of 4: the wasm kernel's path.
   ['kernel: odd size (7×9), C = 4', [2, 7, 9, 4], () => normal(size([2, 7, 9, 4]))],
   ['kernel: odd height (5×6), C = 8', [2, 5, 6, 8], () => normal(size([2, 5, 6, 8]))],
   ['kernel: 3×3, C = 4', [3, 3, 3, 4], () => normal(size([3, 3, 3, 4]))],
-  ['kernel: negative windows, C = 8', [2, 5, 4, 8], () => normal(size([2, 5, 4, 8])).map((v) => -Math.abs(v) - 0.1)],
-  ['kernel: heavy ties, C = 4', [4, 6, 7, 4], () => normal(size([4, 6, 7, 4])).map((v) => Math.min(2, Math.floor(Math.abs(v) * 1.5)))],
+  [
+    'kernel: negative windows, C = 8',
+    [2, 5, 4, 8],
+    () => normal(size([2, 5, 4, 8])).map((v) => -Math.abs(v) - 0.1),
+  ],
+  [
+    'kernel: heavy ties, C = 4',
+    [4, 6, 7, 4],
+    () => normal(size([4, 6, 7, 4])).map((v) => Math.min(2, Math.floor(Math.abs(v) * 1.5))),
+  ],
   ['kernel: all equal, C = 4', [1, 4, 4, 4], () => new Array<number>(64).fill(-0.5)],
   // The CNN's pools: 28×28×16 → 14×14 and 14×14×32 → 7×7 (batch 3), ReLU-like inputs with ties at 0.
-  ['kernel: CNN 28×28, C = 16', [3, 28, 28, 16], () => normal(size([3, 28, 28, 16])).map((v) => Math.max(0, v))],
+  [
+    'kernel: CNN 28×28, C = 16',
+    [3, 28, 28, 16],
+    () => normal(size([3, 28, 28, 16])).map((v) => Math.max(0, v)),
+  ],
   ['kernel: CNN 14×14, C = 32', [3, 14, 14, 32], () => normal(size([3, 14, 14, 32]))],
-  ['kernel: CNN 14×14, C = 32, quantized ties', [3, 14, 14, 32], () => normal(size([3, 14, 14, 32])).map((v) => Math.max(0, Math.round(v * 2) / 2))],
+  [
+    'kernel: CNN 14×14, C = 32, quantized ties',
+    [3, 14, 14, 32],
+    () => normal(size([3, 14, 14, 32])).map((v) => Math.max(0, Math.round(v * 2) / 2)),
+  ],
 ];
 
 describe.each(['cpu', 'wasm'] as const)('maxPool2Fast (%s)', (backend) => {
@@ -87,11 +107,15 @@ function cpuMaxPool(x: number[], shape: [number, number, number, number], dy: nu
     const xt = tf.tensor4d(x, shape);
     const y = tf.maxPool(xt, 2, 2, 'valid');
     const dyt = tf.tensor(dy, y.shape);
-    const dx = tf.engine().runKernel('MaxPoolGrad', { dy: dyt, input: xt, output: y }, {
-      filterSize: 2,
-      strides: 2,
-      pad: 'valid',
-    }) as tf.Tensor;
+    const dx = tf.engine().runKernel(
+      'MaxPoolGrad',
+      { dy: dyt, input: xt, output: y },
+      {
+        filterSize: 2,
+        strides: 2,
+        pad: 'valid',
+      },
+    ) as tf.Tensor;
     return { y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()) };
   });
 }
@@ -147,8 +171,14 @@ describe('max pool wasm kernels', () => {
       return u < 0.35 ? specials[Math.floor(u * 20)] : v;
     });
     // Whole windows of −∞, of NaN, of mixed NaN/−∞, and a −0/+0 tie, in the first image.
-    const at = (b: number, r: number, c: number, ch: number) => ((b * shape[1] + r) * shape[2] + c) * shape[3] + ch;
-    for (const [r, c] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+    const at = (b: number, r: number, c: number, ch: number) =>
+      ((b * shape[1] + r) * shape[2] + c) * shape[3] + ch;
+    for (const [r, c] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]) {
       x[at(0, r, c, 0)] = -Infinity;
       x[at(0, r, c, 1)] = NaN;
       x[at(0, r, c, 2)] = (r + c) % 2 ? NaN : -Infinity;

@@ -16,7 +16,11 @@ import { matMulFast } from '../../../src/tensor/ops';
 import { BACKENDS, maxAbs, randn } from './helpers';
 
 /** Loss and gradients (by layer order) of one training forward of `model` on a fixed batch. */
-function lossAndGrads(model: QuantModel, x: tf.Tensor2D, labels: tf.Tensor2D): { loss: number; grads: tf.Tensor[] } {
+function lossAndGrads(
+  model: QuantModel,
+  x: tf.Tensor2D,
+  labels: tf.Tensor2D,
+): { loss: number; grads: tf.Tensor[] } {
   const params = model.parameters();
   const { value, grads } = tf.variableGrads(
     () => tf.losses.softmaxCrossEntropy(labels, forward(model, x, { training: true })) as tf.Scalar,
@@ -28,7 +32,11 @@ function lossAndGrads(model: QuantModel, x: tf.Tensor2D, labels: tf.Tensor2D): {
 }
 
 function compareModels(arch: 'cnn' | 'mlp', a: OpSet, b: OpSet): void {
-  const exp = experimentSchema.parse({ seed: 3, model: { arch, hidden: [32, 16] }, quant: { weight: { bits: 32 }, act: { bits: 32 } } });
+  const exp = experimentSchema.parse({
+    seed: 3,
+    model: { arch, hidden: [32, 16] },
+    quant: { weight: { bits: 32 }, act: { bits: 32 } },
+  });
   const ma = QuantModel.build(exp, createQuantizer, a);
   const mb = QuantModel.build(exp, createQuantizer, b);
   const x = tf.clipByValue(tf.add(tf.mul(randn([8, 784]), 0.3), 0.3), 0, 1) as tf.Tensor2D;
@@ -57,7 +65,10 @@ describe.each(BACKENDS)('model-level equivalence of the step optimizations (%s)'
   it('MLP: first layer without dA = every layer with dA (weight gradients)', async () => {
     await initBackend(backend);
     const ops = selectOps(backend);
-    compareModels('mlp', ops, { ...ops, matMul: (a, b) => (ops.kind === 'fast' ? matMulFast(a, b) : tf.matMul(a, b)) });
+    compareModels('mlp', ops, {
+      ...ops,
+      matMul: (a, b) => (ops.kind === 'fast' ? matMulFast(a, b) : tf.matMul(a, b)),
+    });
   });
 
   it('recordClip false: same quantized value, previous clip fraction kept', async () => {

@@ -118,7 +118,15 @@ describe('fused oscillation step (wasm)', () => {
       reversalTotal: tf.scalar(0, 'int32'),
       samples: null,
     };
-    const params = { qmin: -8, qmax: 7, momentum: 0.1, trackerPrimed: true, freezerPrimed: false, useEma: false, dequantize: true };
+    const params = {
+      qmin: -8,
+      qmax: 7,
+      momentum: 0.1,
+      trackerPrimed: true,
+      freezerPrimed: false,
+      useEma: false,
+      dequantize: true,
+    };
     const none = oscStep(state, { ...params, threshold: 0.9 });
     expect(none.froze).toBe(false);
     expect([none.keep, none.codes, none.pinned].map((t) => t.dataId)).toEqual(
@@ -147,7 +155,9 @@ describe('fused oscillation step (wasm)', () => {
       x.map((xi, i) => Math.fround((newly[i] ? codesAfter[i] : xi) * 0.25)),
     );
     tf.dispose([...Object.values(state).filter((t): t is tf.Tensor => t instanceof tf.Tensor)]);
-    tf.dispose([...Object.values(none), ...Object.values(some)].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+    tf.dispose(
+      [...Object.values(none), ...Object.values(some)].filter((t): t is tf.Tensor => t instanceof tf.Tensor),
+    );
   });
 
   it('committed kernel binaries match the .wat sources', async () => {

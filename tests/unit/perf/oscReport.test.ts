@@ -41,7 +41,9 @@ function jitter(model: QuantModel, start: tf.Tensor[], step: number): void {
   tf.tidy(() =>
     model.layers.forEach((l, i) => {
       const spread = tf.mul(tf.sub(tf.max(start[i]), tf.min(start[i])), 0.06);
-      l.weight.assign(tf.add(start[i], tf.mul(tf.randomNormal(l.weight.shape, 0, 1, 'float32', 100 * step + i), spread)));
+      l.weight.assign(
+        tf.add(start[i], tf.mul(tf.randomNormal(l.weight.shape, 0, 1, 'float32', 100 * step + i), spread)),
+      );
     }),
   );
 }
@@ -132,7 +134,9 @@ describe('fused oscillation report (wasm)', () => {
       let maxMeanRel = 0;
       let maxExactRel = 0;
       let maxOpsRel = 0;
-      const fusedNames = new Set(model.layers.filter((l) => l.spec.weightCount % 4 === 0).map((l) => l.spec.name));
+      const fusedNames = new Set(
+        model.layers.filter((l) => l.spec.weightCount % 4 === 0).map((l) => l.spec.name),
+      );
       let checked = 0;
       try {
         for (let step = 0; step < STEPS; step++) {

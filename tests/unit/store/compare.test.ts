@@ -14,7 +14,12 @@ import type { StoredRun } from '../../../app/persist/runStore';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../../../src/experiment/schema';
 import type { HistoryPoint } from '../../../src/train/types';
 
-function run(id: string, exp: Partial<Experiment>, losses: number[], extra: Partial<StoredRun> = {}): StoredRun {
+function run(
+  id: string,
+  exp: Partial<Experiment>,
+  losses: number[],
+  extra: Partial<StoredRun> = {},
+): StoredRun {
   const history: HistoryPoint[] = losses.map((loss, i) => ({
     step: (i + 1) * 10,
     loss,
@@ -22,7 +27,15 @@ function run(id: string, exp: Partial<Experiment>, losses: number[], extra: Part
     lr: 0.01,
     ...(i % 2 === 1 ? { testAccuracy: 0.5 + i / 100 } : {}),
   }));
-  return { id, name: id, createdAt: Number(id.replace(/\D/g, '')) || 0, experiment: { ...DEFAULT_EXPERIMENT, ...exp }, history, status: 'completed', ...extra };
+  return {
+    id,
+    name: id,
+    createdAt: Number(id.replace(/\D/g, '')) || 0,
+    experiment: { ...DEFAULT_EXPERIMENT, ...exp },
+    history,
+    status: 'completed',
+    ...extra,
+  };
 }
 
 describe('emaSmooth', () => {
@@ -38,13 +51,18 @@ describe('emaSmooth', () => {
   });
   it('clamps the weight and stays within the range of the input', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1 }), fc.double({ min: -5, max: 5, noNaN: true }), (xs, w) => {
-        const out = emaSmooth(xs, w) as number[];
-        expect(out).toHaveLength(xs.length);
-        const lo = Math.min(...xs);
-        const hi = Math.max(...xs);
-        for (const v of out) expect(v >= lo - 1e-6 * Math.abs(lo) - 1e-9 && v <= hi + 1e-6 * Math.abs(hi) + 1e-9).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1 }),
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        (xs, w) => {
+          const out = emaSmooth(xs, w) as number[];
+          expect(out).toHaveLength(xs.length);
+          const lo = Math.min(...xs);
+          const hi = Math.max(...xs);
+          for (const v of out)
+            expect(v >= lo - 1e-6 * Math.abs(lo) - 1e-9 && v <= hi + 1e-6 * Math.abs(hi) + 1e-9).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -91,7 +109,12 @@ describe('run table', () => {
     runTableRow(run('r3', { seed: 2 }, [1])),
   ];
   it('rows carry final test accuracy (last evaluation without a result), bits and steps', () => {
-    expect(rows[1]).toMatchObject({ testAccuracy: 0.53, bits: `W${DEFAULT_EXPERIMENT.quant.weight.bits}A${DEFAULT_EXPERIMENT.quant.act.bits}`, steps: 40, loss: 4 });
+    expect(rows[1]).toMatchObject({
+      testAccuracy: 0.53,
+      bits: `W${DEFAULT_EXPERIMENT.quant.weight.bits}A${DEFAULT_EXPERIMENT.quant.act.bits}`,
+      steps: 40,
+      loss: 4,
+    });
     expect(rows[2].testAccuracy).toBeNull();
   });
   it('sorts both ways with nulls last', () => {
@@ -110,9 +133,19 @@ describe('run table', () => {
 
 describe('ghostRows', () => {
   it('merges the link summary and the live history by step', () => {
-    const summary = { steps: [10, 20], loss: [2, null], trainAccuracy: [0.1, 0.2], evalSteps: [20], evalAccuracy: [0.3] };
-    const history: HistoryPoint[] = [{ step: 10, loss: 1.5, trainAccuracy: 0.15, lr: 0.1, testAccuracy: 0.25 }];
-    expect(ghostRows(summary, history, 'loss')).toEqual([{ step: 10, ghost: 2, live: 1.5 }, { step: 20 }].slice(0, 1));
+    const summary = {
+      steps: [10, 20],
+      loss: [2, null],
+      trainAccuracy: [0.1, 0.2],
+      evalSteps: [20],
+      evalAccuracy: [0.3],
+    };
+    const history: HistoryPoint[] = [
+      { step: 10, loss: 1.5, trainAccuracy: 0.15, lr: 0.1, testAccuracy: 0.25 },
+    ];
+    expect(ghostRows(summary, history, 'loss')).toEqual(
+      [{ step: 10, ghost: 2, live: 1.5 }, { step: 20 }].slice(0, 1),
+    );
     expect(ghostRows(summary, history, 'accuracy')).toEqual([
       { step: 10, ghost: 0.1, live: 0.15, liveTest: 0.25 },
       { step: 20, ghost: 0.2, ghostTest: 0.3 },

@@ -18,7 +18,8 @@ type Result = Omit<RunResult, 'history' | 'weights'>;
 function controlledLessons() {
   const pending: { id: string; experiment: Experiment; resolve: (r: Result) => void }[] = [];
   const fx: LessonEffects = {
-    runCompare: (id, experiment) => new Promise<Result>((resolve) => pending.push({ id, experiment, resolve })),
+    runCompare: (id, experiment) =>
+      new Promise<Result>((resolve) => pending.push({ id, experiment, resolve })),
   };
   return { fx, pending };
 }

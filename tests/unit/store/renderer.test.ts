@@ -10,7 +10,11 @@ describe('isSoftwareRenderer', () => {
       'Microsoft Basic Render Driver',
     ])
       expect(isSoftwareRenderer(r), r).toBe(true);
-    for (const r of ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)', 'Apple M2', 'Mali-G78'])
+    for (const r of [
+      'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)',
+      'Apple M2',
+      'Mali-G78',
+    ])
       expect(isSoftwareRenderer(r), r).toBe(false);
   });
 });

@@ -16,7 +16,14 @@ function setup(runStore: RunStore = createRunStore({ dbName: `saved-${++dbs}` })
   return { store, runStore, s: () => store.getState() };
 }
 const flush = () => new Promise((r) => setTimeout(r, 20));
-const RESULT = { status: 'completed' as const, testAccuracy: 0.5, backend: 'cpu', wallTimeMs: 10, stepsPerSec: 5, experiment: DEFAULT_EXPERIMENT };
+const RESULT = {
+  status: 'completed' as const,
+  testAccuracy: 0.5,
+  backend: 'cpu',
+  wallTimeMs: 10,
+  stepsPerSec: 5,
+  experiment: DEFAULT_EXPERIMENT,
+};
 
 describe('saved runs slice', () => {
   it('persists lab runs at start, progress and finish under one id, and reloads them', async () => {
@@ -28,7 +35,9 @@ describe('saved runs slice', () => {
     expect(s().savedOrder).toHaveLength(1);
     const id = s().savedOrder[0];
     expect(s().saved[id].status).toBe('running');
-    s().ingest([{ type: 'progress', runId: labId, reports: [report(50), report(100)], stepsDone: 100, stepsPerSec: 50 }]);
+    s().ingest([
+      { type: 'progress', runId: labId, reports: [report(50), report(100)], stepsDone: 100, stepsPerSec: 50 },
+    ]);
     s().ingest([{ type: 'done', runId: labId, status: 'completed', result: RESULT }]);
     await flush();
     stop();
@@ -74,7 +83,10 @@ describe('saved runs slice', () => {
 
   it('imports a runner result as a completed, compared run and an experiment into the controls', async () => {
     const { s } = setup();
-    const res = await s().importRunFile(readFileSync('tests/e2e/fixtures/runner-result.json', 'utf8'), 'result.json');
+    const res = await s().importRunFile(
+      readFileSync('tests/e2e/fixtures/runner-result.json', 'utf8'),
+      'result.json',
+    );
     expect(res.ok).toBe(true);
     const id = s().savedOrder[0];
     expect(s().saved[id]).toMatchObject({ status: 'completed' });
@@ -113,9 +125,16 @@ describe('run records', () => {
     const { s } = setup();
     s().play();
     const run = s().runs[s().activeRunId!];
-    const h = runHistory({ ...run, evals: { points: [{ step: 7, testAccuracy: 0.4 }], every: 1, seen: 1, tail: null } });
+    const h = runHistory({
+      ...run,
+      evals: { points: [{ step: 7, testAccuracy: 0.4 }], every: 1, seen: 1, tail: null },
+    });
     expect(h).toEqual([{ step: 7, loss: NaN, trainAccuracy: NaN, lr: NaN, testAccuracy: 0.4 }]);
-    expect(toStoredRun(run, 'x', { name: 'kept', createdAt: 3 }, 9)).toMatchObject({ id: 'x', name: 'kept', createdAt: 3 });
+    expect(toStoredRun(run, 'x', { name: 'kept', createdAt: 3 }, 9)).toMatchObject({
+      id: 'x',
+      name: 'kept',
+      createdAt: 3,
+    });
   });
 });
 
@@ -135,7 +154,9 @@ describe('url sync (pure parts)', () => {
     s().play();
     const labId = s().activeRunId!;
     expect(shareSummary(s())).toBeUndefined();
-    s().ingest([{ type: 'progress', runId: labId, reports: [report(50), report(100)], stepsDone: 100, stepsPerSec: 50 }]);
+    s().ingest([
+      { type: 'progress', runId: labId, reports: [report(50), report(100)], stepsDone: 100, stepsPerSec: 50 },
+    ]);
     s().ingest([{ type: 'done', runId: labId, status: 'completed', result: RESULT }]);
     const decoded = decodeLink(currentHash(s(), true));
     expect(decoded.ok && decoded.experiment).toEqual(s().experiment);

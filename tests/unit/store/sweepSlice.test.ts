@@ -9,7 +9,13 @@ import {
   type SweepListener,
 } from '../../../app/store/sweepSlice';
 import { DEFAULT_EXPERIMENT } from '../../../src/experiment/schema';
-import { buildSweepFile, pointFromResult, runPool, type GridPoint, type SweepPoint } from '../../../src/sweep';
+import {
+  buildSweepFile,
+  pointFromResult,
+  runPool,
+  type GridPoint,
+  type SweepPoint,
+} from '../../../src/sweep';
 import { recordingEffects } from './fixtures';
 
 /** Accuracy grows with the weight bits, so the fake results have a clear frontier. */

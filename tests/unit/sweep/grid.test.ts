@@ -68,7 +68,9 @@ describe('runWork', () => {
     const base = at({});
     const wide = at({ model: { ...DEFAULT_EXPERIMENT.model, widthMultiplier: 2 } });
     const long = at({ train: { ...DEFAULT_EXPERIMENT.train, steps: DEFAULT_EXPERIMENT.train.steps * 2 } });
-    const w2 = at({ quant: { ...DEFAULT_EXPERIMENT.quant, weight: { ...DEFAULT_EXPERIMENT.quant.weight, bits: 2 } } });
+    const w2 = at({
+      quant: { ...DEFAULT_EXPERIMENT.quant, weight: { ...DEFAULT_EXPERIMENT.quant.weight, bits: 2 } },
+    });
     expect(runWork(wide)).toBeGreaterThan(1.5 * runWork(base));
     expect(runWork(long)).toBeGreaterThan(1.5 * runWork(base));
     expect(runWork(w2)).toBe(runWork(base));

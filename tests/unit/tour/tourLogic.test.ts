@@ -24,7 +24,13 @@ const ids = (steps: TourStep[]) => steps.map((s) => s.id);
 
 describe('tour steps', () => {
   it('walk the path: start → lesson → trajectories → freezing → claim', () => {
-    expect(ids(shownSteps(TOUR_STEPS, all))).toEqual(['start', 'run-lesson', 'trajectories', 'freeze', 'claim']);
+    expect(ids(shownSteps(TOUR_STEPS, all))).toEqual([
+      'start',
+      'run-lesson',
+      'trajectories',
+      'freeze',
+      'claim',
+    ]);
     expect(new Set(ids([...TOUR_STEPS])).size).toBe(TOUR_STEPS.length);
   });
 

@@ -5,8 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { createLabStore } from '../../../app/store';
 import type { LessonEffects } from '../../../app/store/lessonSlice';
-import { FREEZE_LESSON, OSCILLATION_LESSON, type StepStatus, TOUR_STEPS } from '../../../app/components/tour/steps';
-import { runProgressText, tourFacts, type TourFacts, type LessonRunFacts } from '../../../app/components/tour/tourModel';
+import {
+  FREEZE_LESSON,
+  OSCILLATION_LESSON,
+  type StepStatus,
+  TOUR_STEPS,
+} from '../../../app/components/tour/steps';
+import {
+  runProgressText,
+  tourFacts,
+  type TourFacts,
+  type LessonRunFacts,
+} from '../../../app/components/tour/tourModel';
 import type { Experiment } from '../../../src/experiment/schema';
 import type { RunResult } from '../../../src/train/types';
 import { recordingEffects, report } from '../store/fixtures';
@@ -17,11 +27,13 @@ function setup() {
   const { fx, calls } = recordingEffects();
   const pending: { id: string; experiment: Experiment; resolve: (r: Result) => void }[] = [];
   const lessonFx: LessonEffects = {
-    runCompare: (id, experiment) => new Promise<Result>((resolve) => pending.push({ id, experiment, resolve })),
+    runCompare: (id, experiment) =>
+      new Promise<Result>((resolve) => pending.push({ id, experiment, resolve })),
   };
   const store = createLabStore(fx, undefined, undefined, undefined, lessonFx);
   const s = () => store.getState();
-  const status = (stepId: string): StepStatus => TOUR_STEPS.find((x) => x.id === stepId)!.status!(tourFacts(s()));
+  const status = (stepId: string): StepStatus =>
+    TOUR_STEPS.find((x) => x.id === stepId)!.status!(tourFacts(s()));
   const action = (stepId: string) => TOUR_STEPS.find((x) => x.id === stepId)!.action!.run(s());
   return { s, calls, pending, status, action };
 }
@@ -80,19 +92,25 @@ describe('tour steps on the store', () => {
     s().ingest([{ type: 'progress', runId: second, reports: [report(40)], stepsDone: 40, stepsPerSec: 10 }]);
     expect(status('freeze').done).toBe(true);
     expect(status('claim')).toMatchObject({ done: false });
-    expect(status('claim').text).toContain('freezing run training… 40/400 steps; comparison run base: training 0%');
+    expect(status('claim').text).toContain(
+      'freezing run training… 40/400 steps; comparison run base: training 0%',
+    );
   });
 
   it('a completed oscillation run stands in for the freezing lesson’s comparison', async () => {
     const { s, pending, action } = setup();
     action('run-lesson');
     const first = s().activeRunId!;
-    s().ingest([{ type: 'done', runId: first, status: 'completed', result: resultOf(s().runs[first].experiment) }]);
+    s().ingest([
+      { type: 'done', runId: first, status: 'completed', result: resultOf(s().runs[first].experiment) },
+    ]);
     action('freeze');
     const second = s().activeRunId!;
     await tick();
     expect(pending).toEqual([]);
-    expect(tourFacts(s()).lessons[FREEZE_LESSON].compare).toEqual([{ role: 'base', status: 'done', fraction: 1 }]);
+    expect(tourFacts(s()).lessons[FREEZE_LESSON].compare).toEqual([
+      { role: 'base', status: 'done', fraction: 1 },
+    ]);
     expect(s().runs[first].phase).toBe('completed');
     expect(second).not.toBe(first);
     // Back to the first lesson: its latest run is the one the tour reads.
@@ -127,7 +145,9 @@ describe('the claim step', () => {
       done: true,
       text: '✔ The claim holds, and it is final: both runs have finished.',
     });
-    expect(claim(run({ holds: false, final: true, phase: 'completed' })).text).toMatch(/^✘ The claim does not hold/);
+    expect(claim(run({ holds: false, final: true, phase: 'completed' })).text).toMatch(
+      /^✘ The claim does not hold/,
+    );
     expect(claim(run({ holds: true }))).toEqual({
       done: false,
       text: '✔ so far (provisional) freezing run training… 200/400 steps; comparison run base: done',
