@@ -1,12 +1,13 @@
 /**
  * Accessibility: axe-core finds no serious or critical violation in any main view of the lab (at
  * rest, training with charts drawn, twin mode, cost & sweeps with a loaded sweep, saved runs and the
- * comparison, a shared-result link and a broken link).
+ * comparison, a shared-result link and a broken link, a lesson with its claim, the guided tour).
  */
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { Accessibility } from './pages/Accessibility';
 import { SMALL_EXPERIMENT } from './pages/LabPage';
+import { LessonPanel } from './pages/LessonPanel';
 import { RunsPanel } from './pages/RunsPanel';
 import { SharePanel, TINY_EXPERIMENT } from './pages/SharePanel';
 import { SweepPanel } from './pages/SweepPanel';
@@ -122,9 +123,10 @@ test('keyboard alone: play and pause, a select, the chart tools; focus is always
   expect(await ring()).toBe(true);
   expect(await a11y.tabTo('chart.png'), 'Tab reaches a PNG button').toBe(true);
   expect(await ring()).toBe(true);
-  expect(await a11y.tabTo('chart.hoverArea'), 'Tab reaches the step cursor').toBe(true);
+  expect(await a11y.tabTo('chart.hoverArea', 'chart.trajectories'), 'Tab reaches the step cursor').toBe(true);
   await expect(page.getByTestId('chart.trajectories.hover')).toBeVisible();
-  const step = async () => Number(await page.getByTestId('chart.hoverArea').getAttribute('aria-valuenow'));
+  const cursor = page.getByTestId('chart.trajectories').getByTestId('chart.hoverArea');
+  const step = async () => Number(await cursor.getAttribute('aria-valuenow'));
   const last = await step();
   await page.keyboard.press('Home');
   expect(await step()).toBeLessThan(last);
@@ -150,4 +152,21 @@ test('every chart offers its numbers as a data table', async ({ lab, page }) => 
   expect(await charts.count()).toBeGreaterThan(6);
   for (const chart of await charts.all()) await expect(chart.getByTestId('chart.table')).toHaveCount(1);
   expect(await new Accessibility(page).blockingViolations(), 'with a table open').toEqual([]);
+});
+
+test('a lesson with its claim, and the guided tour open, have no serious violations', async ({
+  lab,
+  page,
+}) => {
+  const a11y = new Accessibility(page);
+  const lesson = new LessonPanel(page);
+  await lesson.pick('pareto-w8a8-mlp-narrow');
+  await lab.controls.play.click();
+  await expect(lesson.claim).toBeVisible();
+  expect(await a11y.blockingViolations(), 'claim provisional').toEqual([]);
+  await lesson.waitForFinal();
+  expect(await a11y.blockingViolations(), 'claim final').toEqual([]);
+  await page.getByRole('button', { name: 'Tour' }).click();
+  await expect(page.getByTestId('tour')).toBeVisible();
+  expect(await a11y.blockingViolations(), 'tour open').toEqual([]);
 });

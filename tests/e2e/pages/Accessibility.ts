@@ -38,13 +38,20 @@ export class Accessibility {
       }));
   }
 
-  /** The element that has keyboard focus: its test id (or tag) and its computed outline. */
-  focused(): Promise<{ id: string; outlineStyle: string; outlineWidth: number; boxShadow: string }> {
+  /** The element that has keyboard focus: its test id (or tag), the chart it is in, and its computed outline. */
+  focused(): Promise<{
+    id: string;
+    chart: string;
+    outlineStyle: string;
+    outlineWidth: number;
+    boxShadow: string;
+  }> {
     return this.page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       const cs = el ? getComputedStyle(el) : null;
       return {
         id: el?.dataset.testid ?? el?.tagName.toLowerCase() ?? '',
+        chart: (el?.closest('figure.chart') as HTMLElement | null)?.dataset.testid ?? '',
         outlineStyle: cs?.outlineStyle ?? 'none',
         outlineWidth: cs ? parseFloat(cs.outlineWidth) : 0,
         boxShadow: cs?.boxShadow ?? 'none',
@@ -52,11 +59,15 @@ export class Accessibility {
     });
   }
 
-  /** Presses Tab until the element with `testId` has focus (at most `limit` presses); true if reached. */
-  async tabTo(testId: string, limit = 200): Promise<boolean> {
+  /**
+   * Presses Tab until the element with `testId` has focus (inside the chart `within`, when given; at
+   * most `limit` presses); true if reached.
+   */
+  async tabTo(testId: string, within?: string, limit = 200): Promise<boolean> {
     for (let i = 0; i < limit; i++) {
       await this.page.keyboard.press('Tab');
-      if ((await this.focused()).id === testId) return true;
+      const f = await this.focused();
+      if (f.id === testId && (within === undefined || f.chart === within)) return true;
     }
     return false;
   }
