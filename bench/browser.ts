@@ -107,9 +107,70 @@ async function firstStep(browser: Browser, runs: number, emit: (l: Line) => void
   });
 }
 
+/**
+ * Main-thread responsiveness while the lab trains: long tasks (PerformanceObserver 'longtask', over
+ * 50 ms) during 600 steps of a small MLP reporting every 2 steps, after the first reports have
+ * mounted every chart. A timed quantity on a shared machine, so it is measured here, `runs` fresh
+ * pages, and reported with every run's figures rather than asserted in the end-to-end tests.
+ */
+async function mainThread(browser: Browser, runs: number, emit: (l: Line) => void): Promise<void> {
+  const perRun: { longTasks: number[]; stepsPerSec: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await context.addInitScript(() => localStorage.setItem('quant-lab.tour', 'done'));
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.waitForFunction(() => window.__lab?.summary().backend, undefined, { timeout: 60_000 });
+    await page.evaluate(() =>
+      window.__lab!.setExperiment({
+        seed: 1,
+        data: { trainSize: 512, testSize: 256 },
+        model: { arch: 'mlp', hidden: [64] },
+        quant: { weight: { bits: 3 }, act: { bits: 8 } },
+        train: { optimizer: 'adam', lr: 0.01, steps: 100_000, batchSize: 32, reportEvery: 2, evalEvery: 50 },
+        oscillation: { sampleWeights: 4, momentum: 0.05 },
+      }),
+    );
+    await page.getByTestId('controls.play').click();
+    await page.waitForFunction(() => (window.__lab?.summary().reports ?? 0) >= 5, undefined, {
+      timeout: 60_000,
+    });
+    const start = await page.evaluate(() => {
+      const tasks: number[] = [];
+      (window as unknown as { __longTasks: number[] }).__longTasks = tasks;
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => tasks.push(Math.round(e.duration))),
+      ).observe({
+        type: 'longtask',
+      });
+      return window.__lab!.summary().stepsDone;
+    });
+    await page.waitForFunction((s) => (window.__lab?.summary().stepsDone ?? 0) >= s + 600, start, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    perRun.push(
+      await page.evaluate(() => ({
+        longTasks: (window as unknown as { __longTasks: number[] }).__longTasks,
+        stepsPerSec: window.__lab!.summary().stepsPerSec,
+      })),
+    );
+    await context.close();
+  }
+  const counts = perRun.map((r) => r.longTasks.length).sort((a, b) => a - b);
+  emit({
+    kind: 'main-thread',
+    runs,
+    steps: 600,
+    medianLongTasks: counts[counts.length >> 1],
+    maxTaskMs: Math.max(0, ...perRun.flatMap((r) => r.longTasks)),
+    perRun,
+  });
+}
+
 /** Builds, serves and measures in Chromium; emits records and notes. */
 export async function benchBrowser(
-  opts: { quick: boolean; parts: { training: boolean; sweep: boolean } },
+  opts: { quick: boolean; parts: { training: boolean; sweep: boolean; mainThread: boolean } },
   emit: (l: Line) => void,
 ): Promise<void> {
   build();
@@ -118,7 +179,8 @@ export async function benchBrowser(
   emit({ kind: 'note', part: 'browser', message: `browser: ${found.path} (${found.source})` });
   const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
   try {
-    await firstStep(browser, opts.quick ? 3 : 5, emit);
+    if (opts.parts.training || opts.parts.sweep) await firstStep(browser, opts.quick ? 3 : 5, emit);
+    if (opts.parts.mainThread) await mainThread(browser, opts.quick ? 3 : 5, emit);
     const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter(
       (p): p is string => !!p,
     );

@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,bundle]`
+ * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,mainthread,bundle]`
  *
  * Measures, in one run so ratios are comparable on a noisy shared machine: training steps/s of the
  * MLP (batch 128) and CNN (batch 64), float vs W4A4 vs W4A4 with oscillation tracking + freezing, in
  * Node per backend and in a Chromium worker per backend; the PyTorch CPU reference when importable;
- * sweep throughput with 1 vs 2 workers; time to first training step; initial bundle size (gzip).
+ * sweep throughput with 1 vs 2 workers; time to first training step; main-thread long tasks while
+ * the lab trains; initial bundle size (gzip).
  * `--json` prints one JSON object per line; otherwise a readable report with ratios.
  */
 import type { BenchRecord } from '../src/bench/measure';
@@ -37,8 +38,18 @@ async function main(argv: string[]): Promise<void> {
   }
   if (want('node')) await benchNode({ quick, backends: ['wasm', 'cpu'] }, emit);
   if (want('bundle')) bundleSizes().forEach(emit);
-  if (want('browser') || want('sweep'))
-    await benchBrowser({ quick, parts: { training: want('browser'), sweep: want('sweep') } }, emit);
+  if (want('browser') || want('sweep') || want('mainthread'))
+    await benchBrowser(
+      {
+        quick,
+        parts: {
+          training: want('browser'),
+          sweep: want('sweep'),
+          mainThread: want('browser') || want('mainthread'),
+        },
+      },
+      emit,
+    );
   if (!json) console.log(report(lines));
 }
 
