@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { costOfExperiment } from '../cost/report';
-import { COST_AXES, type CostAxis } from '../cost/types';
+import { COST_AXES, costOnAxis, type CostAxis } from '../cost/axes';
 import { experimentSchema, formatZodError, type ParseResult } from '../experiment/schema';
 import type { RunResult } from '../train/types';
 import { coordsOf } from './grid';
@@ -18,7 +18,7 @@ export const DEFAULT_AXIS: CostAxis = 'acev2';
 export function frontierIds(points: readonly SweepPoint[], axis: CostAxis): string[] {
   return paretoFrontier(
     points,
-    (p) => p.cost[axis],
+    (p) => costOnAxis(p.cost, axis),
     (p) => p.testAccuracy,
   ).map((p) => p.id);
 }
