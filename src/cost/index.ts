@@ -12,6 +12,7 @@ export {
   type CostAxisDef,
 } from './axes';
 export * from './opCosts';
+export * from './terms';
 export { costOfLayer, isFloat, pricedBits, prePoolElements } from './layerCost';
 export { computeCost, costOfExperiment, costOptionsOf, sumCosts } from './report';
 export { formatCostTable, formatCount } from './format';

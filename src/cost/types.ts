@@ -3,7 +3,7 @@
  * Every cost is per sample (one image through the network); see src/cost/opCosts.ts for units.
  */
 import type { LayerKind } from '../models/spec';
-import type { ElementwiseKind } from './opCosts';
+import type { ElementwiseKind } from './terms';
 
 /** Stacked-bar segments of ACEv2: the MAC term and each elementwise kind. */
 export type CostKind = 'mac' | ElementwiseKind;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { costOfExperiment } from '../cost/report';
+import { COST_KINDS } from '../cost/terms';
 import { COST_AXES, costOnAxis, type CostAxis } from '../cost/axes';
 import { experimentSchema, formatZodError, type ParseResult } from '../experiment/schema';
 import type { RunResult } from '../train/types';
@@ -68,8 +69,8 @@ const costTotalsSchema = z.object({
   acev2: z.number(),
   bops: z.number(),
   sizeBits: z.number(),
-  acev2Breakdown: kindRecord(['mac', 'scale', 'bias', 'bn', 'act', 'pool'] as const),
-  opCounts: kindRecord(['mac', 'scale', 'bias', 'bn', 'act', 'pool'] as const),
+  acev2Breakdown: kindRecord(COST_KINDS),
+  opCounts: kindRecord(COST_KINDS),
   sizeBreakdown: kindRecord(['weights', 'bias', 'bn', 'scales'] as const),
 });
 

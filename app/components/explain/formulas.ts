@@ -7,6 +7,7 @@
  */
 import { formatCount } from '../../../src/cost/format';
 import { costAxisDef } from '../../../src/cost/axes';
+import { ELEMENTWISE_KINDS } from '../../../src/cost/terms';
 import type { CostAxis, CostReport, LayerCost } from '../../../src/cost/types';
 import { estimatorDerivative, resolveParam } from '../../../src/estimators/registry';
 import { roundHalfEven } from '../../../src/estimators/periodic';
@@ -415,9 +416,7 @@ export function explainLayerCost(
     },
   );
   const b = cost.acev2Breakdown;
-  const parts = (['scale', 'bias', 'bn', 'act', 'pool'] as const)
-    .filter((k) => b[k] > 0)
-    .map((k) => `${formatCount(b[k])} ${k}`);
+  const parts = ELEMENTWISE_KINDS.filter((k) => b[k] > 0).map((k) => `${formatCount(b[k])} ${k}`);
   lines.push({
     label: 'ACEv2 (the lab’s)',
     formula: 'ACE + Σ elementwise ops (requant scale, bias, BN, ReLU, pooling) at their bit widths',
