@@ -5,6 +5,8 @@
  *
  * A def says where a quantizer's scale comes from (`createSource`: a range tracker running a
  * {@link RangeRule}, or the LSQ learned scale) and what the rest of the lab may assume about it.
+ * The schema imports this table, so loading the schema loads tfjs-core too; every place that reads
+ * the schema (the worker, the runner, the UI's explain formulas via grid.ts) loads it anyway.
  */
 import { mseRule } from './mse';
 import { emaRule, hindsightRule, minMaxRule, percentileRule } from './rules';
