@@ -2,10 +2,14 @@
  * Chart-ready data of the per-layer cost breakdown (docs/style.md rule 4): a pure view of the current
  * experiment's cost report (src/cost `costOfExperiment`). Node-tested.
  */
+import { COST_KINDS } from '../../src/cost/terms';
 import type { CostKind, CostReport, CostTotals } from '../../src/cost/types';
 
-/** Stacked-bar segments, in the order of the forward pass: the MAC term, then each elementwise kind. */
-export const BREAKDOWN_KINDS: readonly CostKind[] = ['mac', 'scale', 'bias', 'bn', 'act', 'pool'];
+/**
+ * Stacked-bar segments, in the order of the forward pass: the MAC term, then each elementwise kind
+ * (the cost term registry, src/cost/terms.ts).
+ */
+export const BREAKDOWN_KINDS: readonly CostKind[] = COST_KINDS;
 
 /** One bar group: a layer (or the total) with each kind's share of its ACEv2 in %, and ACE vs ACEv2. */
 export type BreakdownRow = { layer: string; ace: number; acev2: number } & Record<CostKind, number>;

@@ -4,7 +4,8 @@
  * chosen axis, grouped by weight bitwidth, with the frontier. Pure; Node-tested.
  */
 import { costOfExperiment } from '../../src/cost/report';
-import type { CostAxis, CostTotals } from '../../src/cost/types';
+import { COST_AXES, COST_AXIS_DEFS, costOnAxis, type CostAxis } from '../../src/cost/axes';
+import type { CostTotals } from '../../src/cost/types';
 import { FLOAT_BITS, type Experiment } from '../../src/experiment/schema';
 import { coordsOf, paretoFrontier, type GridCoords } from '../../src/sweep';
 import { logAxis, roundTicks } from './axes';
@@ -51,13 +52,10 @@ export interface ParetoView {
 }
 
 /** Human names of the cost axes (the picker and the x-axis label). */
-export const AXIS_LABEL: Record<CostAxis, string> = {
-  ace: 'ACE',
-  acev2: 'ACEv2 (lab)',
-  bops: 'BOPs',
-  sizeBits: 'size (bits)',
-  macs: 'MACs',
-};
+export const AXIS_LABEL = Object.fromEntries(COST_AXES.map((a) => [a, COST_AXIS_DEFS[a].label])) as Record<
+  CostAxis,
+  string
+>;
 
 /** "W4" or "float". */
 export function bitsLabel(bits: number): string {
@@ -104,12 +102,14 @@ export function paretoPoints(runs: readonly RunState[], entries: readonly SweepE
   return [...fromRuns, ...entries.map(pointOfEntry)];
 }
 
-const isDrawable = (p: ParetoPoint, axis: CostAxis): boolean =>
-  p.cost[axis] > 0 && Number.isFinite(p.cost[axis]) && Number.isFinite(p.testAccuracy);
+const isDrawable = (p: ParetoPoint, axis: CostAxis): boolean => {
+  const x = costOnAxis(p.cost, axis);
+  return x > 0 && Number.isFinite(x) && Number.isFinite(p.testAccuracy);
+};
 
 const rowOf = (p: ParetoPoint, axis: CostAxis): ScatterRow => ({
   key: p.key,
-  x: p.cost[axis],
+  x: costOnAxis(p.cost, axis),
   y: 100 * p.testAccuracy,
 });
 
@@ -124,10 +124,10 @@ export function paretoView(points: readonly ParetoPoint[], axis: CostAxis): Pare
     .map(([bits, rows]) => ({ bits, label: bitsLabel(bits), rows }));
   const frontier = paretoFrontier(
     drawable,
-    (p) => p.cost[axis],
+    (p) => costOnAxis(p.cost, axis),
     (p) => p.testAccuracy,
   ).map((p) => rowOf(p, axis));
-  const xs = drawable.map((p) => p.cost[axis]);
+  const xs = drawable.map((p) => costOnAxis(p.cost, axis));
   const ys = drawable.map((p) => 100 * p.testAccuracy);
   const yLo = ys.length ? Math.max(0, Math.floor(Math.min(...ys) / 5) * 5) : 0;
   const yHi = ys.length ? Math.min(100, Math.ceil(Math.max(...ys) / 5) * 5) : 100;

@@ -4,8 +4,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatCount } from '../cost/format';
-import { COST_AXES, type CostAxis } from '../cost/types';
+import { COST_AXES, formatOnAxis, type CostAxis } from '../cost/axes';
 import { DEFAULT_AXIS, mergeResults } from '../sweep/file';
 import type { SweepFile } from '../sweep/types';
 import { commandHelp, type CommandSpec, parseCommand, usageError } from './args';
@@ -73,7 +72,7 @@ export function formatSweepSummary(file: SweepFile): string {
   for (const id of file.frontier) {
     const p = byId.get(id)!;
     lines.push(
-      `  ${id.padEnd(24)} acc ${(100 * p.testAccuracy).toFixed(2).padStart(6)}%  ${file.axis} ${formatCount(p.cost[file.axis])}`,
+      `  ${id.padEnd(24)} acc ${(100 * p.testAccuracy).toFixed(2).padStart(6)}%  ${file.axis} ${formatOnAxis(p.cost, file.axis)}`,
     );
   }
   for (const f of file.failed.slice(0, 10))

@@ -5,8 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatCount } from '../cost/format';
-import { COST_AXES, type CostAxis } from '../cost/types';
+import { COST_AXES, formatOnAxis, type CostAxis } from '../cost/axes';
 import { BIT_CHOICES } from '../experiment/schema';
 import { buildSweepFile, DEFAULT_AXIS } from '../sweep/file';
 import { expandGrid, seedRange, type GridAxes, type GridPoint } from '../sweep/grid';
@@ -167,7 +166,7 @@ function progressLine(
   const eta = `elapsed ${formatDuration(p.elapsedMs)}, eta ${formatDuration(p.etaMs)}`;
   if (!outcome.ok) return `${head} FAILED (${outcome.error.split('\n')[0].slice(0, 160)}); ${eta}`;
   const v = outcome.value;
-  return `${head} acc ${(100 * v.testAccuracy).toFixed(2)}% ${axis} ${formatCount(v.cost[axis])}; ${eta}`;
+  return `${head} acc ${(100 * v.testAccuracy).toFixed(2)}% ${axis} ${formatOnAxis(v.cost, axis)}; ${eta}`;
 }
 
 /** Entry point of `quant-lab sweep`; returns the exit code. */

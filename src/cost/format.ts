@@ -3,7 +3,8 @@
  * Pure string building; exact numbers are in the JSON form.
  */
 import { ACEV2_SHORT } from './opCosts';
-import type { CostKind, CostReport } from './types';
+import { COST_KINDS } from './terms';
+import type { CostReport } from './types';
 
 /** Formats a count with an SI suffix and 3 significant digits: 100352 → "100k", 2.1e9 → "2.10G". */
 export function formatCount(n: number): string {
@@ -24,8 +25,6 @@ export function formatCount(n: number): string {
 function bitsLabel(bits: number): string {
   return bits >= 32 ? 'f' : String(bits);
 }
-
-const KINDS: CostKind[] = ['mac', 'scale', 'bias', 'bn', 'act', 'pool'];
 
 function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -57,7 +56,9 @@ export function formatCostTable(report: CostReport): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const lines = [pad(header, widths), ...rows.map((r) => pad(r, widths))];
-  const shares = KINDS.map((k) => `${k} ${((100 * t.acev2Breakdown[k]) / t.acev2).toFixed(1)}%`).join(', ');
+  const shares = COST_KINDS.map((k) => `${k} ${((100 * t.acev2Breakdown[k]) / t.acev2).toFixed(1)}%`).join(
+    ', ',
+  );
   const o = report.options;
   lines.push(
     '',

@@ -3,7 +3,16 @@
  * and in total, as pure functions of the model spec. No tfjs: safe in the UI thread and workers.
  */
 export * from './types';
+export {
+  COST_AXIS_DEFS,
+  costAxisDef,
+  costOnAxis,
+  formatOnAxis,
+  registerCostAxis,
+  type CostAxisDef,
+} from './axes';
 export * from './opCosts';
+export * from './terms';
 export { costOfLayer, isFloat, pricedBits, prePoolElements } from './layerCost';
 export { computeCost, costOfExperiment, costOptionsOf, sumCosts } from './report';
 export { formatCostTable, formatCount } from './format';

@@ -1,6 +1,6 @@
 /**
- * Cost of one layer: counts elements from the LayerSpec and prices them with the table in
- * opCosts.ts. Pure (no tfjs); every number is per sample.
+ * Cost of one layer: the MAC term, then each elementwise term of the registry (terms.ts), priced
+ * with the table in opCosts.ts. Pure (no tfjs); every number is per sample.
  */
 import { FLOAT_BITS } from '../experiment/schema';
 import type { LayerSpec } from '../models/spec';
@@ -9,13 +9,11 @@ import {
   BIAS_BITS,
   BN_PARAMS_PER_CHANNEL,
   DOUBLE_QUANT_SCALE_BITS,
-  ELEMENTWISE_KINDS,
-  ELEMENTWISE_OPS,
   OP_COST,
-  type ElementwiseKind,
   type OperandBits,
   priceOps,
 } from './opCosts';
+import { costTerms } from './terms';
 import type { CostKind, CostOptions, LayerCost, SizeKind } from './types';
 
 /** True when `bits` means "not quantized". */
@@ -28,38 +26,7 @@ export function pricedBits(bits: number, floatBits: number): number {
   return isFloat(bits) ? floatBits : bits;
 }
 
-/** Output elements of the conv/dense itself, before pooling (stride 1, 'same' padding). */
-export function prePoolElements(layer: LayerSpec): number {
-  if (layer.kind === 'dense') return layer.outChannels;
-  return layer.inShape[0] * layer.inShape[1] * layer.outChannels;
-}
-
-/** How many elements each elementwise kind runs on, and the pooling window (see ELEMENTWISE_OPS). */
-export function elementCounts(
-  layer: LayerSpec,
-  ops: { scale: boolean },
-): { counts: Record<ElementwiseKind, number>; poolWindow: number } {
-  const n = prePoolElements(layer);
-  let pool = 0;
-  let poolWindow = 0;
-  if (layer.pool === 'max2') {
-    pool = Math.floor(layer.inShape[0] / 2) * Math.floor(layer.inShape[1] / 2) * layer.outChannels;
-    poolWindow = 4;
-  } else if (layer.pool === 'gap') {
-    pool = layer.outChannels;
-    poolWindow = layer.inShape[0] * layer.inShape[1];
-  }
-  return {
-    counts: {
-      scale: ops.scale ? n : 0,
-      bias: layer.bias ? n : 0,
-      bn: layer.batchNorm ? n : 0,
-      act: layer.activation === 'relu' ? n : 0,
-      pool,
-    },
-    poolWindow,
-  };
-}
+export { prePoolElements } from './terms';
 
 /** Widths of this layer's elementwise operands under the options (float priced at floatBits). */
 export function operandBits(
@@ -101,7 +68,6 @@ export function layerSizeBits(layer: LayerSpec, options: CostOptions): Record<Si
  */
 export function costOfLayer(layer: LayerSpec, outBits: number, options: CostOptions): LayerCost {
   const bits = operandBits(layer, outBits, options);
-  const { counts, poolWindow } = elementCounts(layer, { scale: bits.quantized });
   const macCost = OP_COST.mac(
     pricedBits(layer.weightBits, options.floatBits),
     pricedBits(layer.actBits, options.floatBits),
@@ -109,10 +75,11 @@ export function costOfLayer(layer: LayerSpec, outBits: number, options: CostOpti
   const ace = layer.macs * macCost;
   const acev2Breakdown = { mac: ace } as Record<CostKind, number>;
   const opCounts = { mac: layer.macs } as Record<CostKind, number>;
-  for (const kind of ELEMENTWISE_KINDS) {
-    const priced = priceOps(ELEMENTWISE_OPS[kind](bits, poolWindow));
-    acev2Breakdown[kind] = counts[kind] * priced.cost;
-    opCounts[kind] = counts[kind] * priced.count;
+  for (const [kind, term] of costTerms()) {
+    const count = term.count(layer, bits.quantized);
+    const priced = priceOps(term.ops(bits, layer));
+    acev2Breakdown[kind as CostKind] = count * priced.cost;
+    opCounts[kind as CostKind] = count * priced.count;
   }
   const sizeBreakdown = layerSizeBits(layer, options);
   return {

@@ -3,7 +3,8 @@
  *
  * Every bitwidth convention and every "which scalar ops does a BN / ReLU / pool / requantization
  * cost" decision lives here, so a correction (e.g. once the PikeLPN paper's ACEv2 equation is
- * verified) is a one-file change. The rest of src/cost only counts elements and sums.
+ * verified) is a one-file change; which ops each elementwise term performs, and on how many
+ * elements, is the term registry's (terms.ts). The rest of src/cost only sums.
  *
  * Unit of every cost: "ACE units" = bit-products. One b_x-bit × b_p-bit multiply costs b_x·b_p
  * (PokeBNN's ACE, quadratic in the operand widths); one add or compare costs max(b_x, b_p).
@@ -77,39 +78,6 @@ export interface OperandBits {
   /** Width of the combined requantization scale s_w·s_a/s_out: float, or 8 with double quantization. */
   scale: number;
 }
-
-/** The elementwise (non-MAC) cost kinds of ACEv2, in the order of the forward pass. */
-export const ELEMENTWISE_KINDS = ['scale', 'bias', 'bn', 'act', 'pool'] as const;
-export type ElementwiseKind = (typeof ELEMENTWISE_KINDS)[number];
-
-/**
- * Which scalar ops each elementwise kind performs, per counted element. The counted element is one
- * output element of the conv/dense (before pooling) for scale, bias, bn and act; for `pool` it is
- * one pooled output element (max 2×2, window 4: 3 compares) or one channel (global average, window
- * h·w: h·w−1 adds and one multiply by 1/(h·w)).
- *
- * Pipeline priced (unfused, as PikeLPN argues real low-precision models run):
- *   acc = Σ w_int·x_int  →  acc·s (requantization)  →  + bias  →  γ'·y + β' (BN)
- *   →  ReLU (fused into the requantization clamp, so at the output bits)  →  pool.
- * Max-pool commutes with the monotone quantizer, so it also runs at the output bits; global
- * average pooling sums values, so it runs on the accumulator.
- */
-export const ELEMENTWISE_OPS: Record<ElementwiseKind, (b: OperandBits, poolWindow: number) => ScalarOp[]> = {
-  scale: (b) => [{ op: 'mul', x: ACC_BITS, p: b.scale, times: 1 }],
-  bias: () => [{ op: 'add', x: ACC_BITS, p: BIAS_BITS, times: 1 }],
-  bn: (b) => [
-    { op: 'mul', x: ACC_BITS, p: b.bn, times: 1 },
-    { op: 'add', x: ACC_BITS, p: b.bn, times: 1 },
-  ],
-  act: (b) => [{ op: 'cmp', x: b.out, p: b.out, times: 1 }],
-  pool: (b, window) =>
-    window === 4
-      ? [{ op: 'cmp', x: b.out, p: b.out, times: 3 }]
-      : [
-          { op: 'add', x: ACC_BITS, p: ACC_BITS, times: window - 1 },
-          { op: 'mul', x: ACC_BITS, p: ACC_BITS, times: 1 },
-        ],
-};
 
 /** Cost (ACE units) and scalar-op count of `ops` performed once. */
 export function priceOps(ops: ScalarOp[]): { cost: number; count: number } {

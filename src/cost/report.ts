@@ -6,7 +6,8 @@ import { FLOAT_BITS, type Experiment } from '../experiment/schema';
 import { describeModel, type LayerSpec } from '../models/spec';
 import { FLOAT_COST_BITS } from './opCosts';
 import { costOfLayer } from './layerCost';
-import type { CostOptions, CostReport, CostTotals, LayerCost } from './types';
+import { costTerms } from './terms';
+import type { CostKind, CostOptions, CostReport, CostTotals, LayerCost } from './types';
 
 /** Cost options of an experiment (its `quant` block), float priced at {@link FLOAT_COST_BITS}. */
 export function costOptionsOf(exp: Experiment, overrides: Partial<CostOptions> = {}): CostOptions {
@@ -20,6 +21,14 @@ export function costOptionsOf(exp: Experiment, overrides: Partial<CostOptions> =
   };
 }
 
+/** 0 for `mac` and each term priced now (terms.ts), in breakdown order. */
+function zeroPerKind(): Record<CostKind, number> {
+  return Object.fromEntries(['mac', ...costTerms().map(([k]) => k)].map((k) => [k, 0])) as Record<
+    CostKind,
+    number
+  >;
+}
+
 /** Adds up per-layer costs (every numeric field and every breakdown key). */
 export function sumCosts(layers: CostTotals[]): CostTotals {
   const total: CostTotals = {
@@ -28,8 +37,8 @@ export function sumCosts(layers: CostTotals[]): CostTotals {
     acev2: 0,
     bops: 0,
     sizeBits: 0,
-    acev2Breakdown: { mac: 0, scale: 0, bias: 0, bn: 0, act: 0, pool: 0 },
-    opCounts: { mac: 0, scale: 0, bias: 0, bn: 0, act: 0, pool: 0 },
+    acev2Breakdown: zeroPerKind(),
+    opCounts: zeroPerKind(),
     sizeBreakdown: { weights: 0, bias: 0, bn: 0, scales: 0 },
   };
   for (const l of layers) {

@@ -3,7 +3,7 @@
  * Every cost is per sample (one image through the network); see src/cost/opCosts.ts for units.
  */
 import type { LayerKind } from '../models/spec';
-import type { ElementwiseKind } from './opCosts';
+import type { ElementwiseKind } from './terms';
 
 /** Stacked-bar segments of ACEv2: the MAC term and each elementwise kind. */
 export type CostKind = 'mac' | ElementwiseKind;
@@ -11,9 +11,8 @@ export type CostKind = 'mac' | ElementwiseKind;
 /** Segments of the model size. */
 export type SizeKind = 'weights' | 'bias' | 'bn' | 'scales';
 
-/** Cost axes a sweep can be plotted / its frontier computed against. */
-export const COST_AXES = ['ace', 'acev2', 'bops', 'sizeBits', 'macs'] as const;
-export type CostAxis = (typeof COST_AXES)[number];
+/** Cost axes a sweep can be plotted / its frontier computed against: the registry in axes.ts. */
+export { COST_AXES, type CostAxis } from './axes';
 
 /** What the cost depends on beyond the layer list (all from the experiment's `quant` block). */
 export interface CostOptions {

@@ -6,6 +6,7 @@
  * Every field has a default, so `{}` parses to the default experiment and a partial file is completed.
  */
 import { z } from 'zod';
+import { RANGE_ESTIMATOR_NAMES, type RangeEstimatorName } from '../quant/range/registry';
 
 /** Current schema version. Links and files of older versions are migrated in `migrate.ts`. */
 export const SCHEMA_VERSION = 1;
@@ -23,9 +24,12 @@ export const bitsSchema = z
 export const ESTIMATOR_NAMES = ['ste', 'clipped-ste', 'tanh', 'sigmoid', 'pwl', 'cosine', 'ewgs'] as const;
 export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
 
-/** Range estimators (docs/science.md §5, §6). `lsq` makes the scale a trained parameter. */
-export const RANGE_ESTIMATORS = ['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq'] as const;
-export type RangeEstimatorName = (typeof RANGE_ESTIMATORS)[number];
+/**
+ * Range estimators (docs/science.md §5, §6): minmax, ema, mse, percentile, hindsight, lsq — the keys
+ * of the registry in src/quant/range/registry.ts, in its order. `lsq` makes the scale a trained parameter.
+ */
+export const RANGE_ESTIMATORS = RANGE_ESTIMATOR_NAMES;
+export type { RangeEstimatorName };
 
 export const MODEL_ARCHS = ['mlp', 'cnn', 'dscnn'] as const;
 export type ModelArch = (typeof MODEL_ARCHS)[number];

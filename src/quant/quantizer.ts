@@ -16,6 +16,7 @@ import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from
 import { createFrozenStore } from './frozen';
 import { fusedCodeParams, fusedFakeQuant, presetCovered, presetFakeQuant } from './fusedFakeQuant';
 import { makeGrid } from './grid';
+import { rangeEstimatorDef } from './range/registry';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
 import { filledVariable } from './variables';
@@ -78,8 +79,9 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
   const source = createScaleSource({ ...opts, doubleQuant: opts.doubleQuant ?? false, grid, layout });
   const frozen = createFrozenStore();
   const clipVar = filledVariable([], 0, false);
+  const exactMinMax = rangeEstimatorDef(opts.config.range).exactMinMax;
   // Min-max weights clip nothing by construction: skip the 3 full-size ops of the clip fraction.
-  const trackClip = opts.trackClip ?? !(opts.role === 'weight' && opts.config.range === 'minmax');
+  const trackClip = opts.trackClip ?? !(opts.role === 'weight' && exactMinMax);
 
   const params = (z: tf.Tensor | null, withClip: boolean): FakeQuantParams => ({
     grid,
@@ -108,7 +110,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     preset = null;
   };
   const acceptsPreset = (x: tf.Tensor) =>
-    opts.config.range === 'minmax' && !estimator.usesInput && !trackClip && presetCovered(x, source, layout);
+    exactMinMax && !estimator.usesInput && !trackClip && presetCovered(x, source, layout);
   /** The preset x̂ for x, if it is x's and made with the current frozen set; drops a stale one. */
   const presetFor = (x: tf.Tensor): tf.Tensor | null => {
     if (!preset) return null;

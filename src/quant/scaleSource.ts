@@ -1,13 +1,15 @@
 /**
  * Where a quantizer's scale comes from: a range tracker (minmax, ema, mse, percentile, hindsight)
- * or the LSQ learned scale, with optional double quantization of the per-channel scales.
+ * or the LSQ learned scale, with optional double quantization of the per-channel scales. Which one
+ * a config gets is the range estimator registry's business (range/registry.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { QuantizerConfig } from '../experiment/schema';
 import { quantizeScales } from './doubleQuant';
 import { RANGE_EPS, rangeToScaleTensor } from './grid';
 import { createLsqState } from './range/lsq';
-import { createRangeTracker, type FusedRangeCall } from './range/tracker';
+import { rangeEstimatorDef } from './range/registry';
+import { createRangeTracker, type FusedRangeCall, type RangeRule } from './range/tracker';
 import type { Grid } from './types';
 
 /** Default MSE re-search period, in training calls. */
@@ -51,7 +53,8 @@ export interface ScaleSource {
   dispose(): void;
 }
 
-function createLsqSource(o: ScaleSourceOptions): ScaleSource {
+/** The LSQ learned scale (docs/science.md): a trained [C] variable. */
+export function createLsqSource(o: ScaleSourceOptions): ScaleSource {
   const { config, grid, layout } = o;
   const lsq = createLsqState({
     grid,
@@ -73,19 +76,21 @@ function createLsqSource(o: ScaleSourceOptions): ScaleSource {
   };
 }
 
-function createTrackedSource(o: ScaleSourceOptions): ScaleSource {
+/** A scale from a range tracker running `rule` (the non-learned range estimators). */
+export function createTrackedSource(o: ScaleSourceOptions, rule: RangeRule): ScaleSource {
   const { config, grid, layout } = o;
-  if (config.range === 'lsq') throw new Error('unreachable: lsq has its own source');
-  const tracker = createRangeTracker({
-    kind: config.range,
-    grid,
-    symmetric: config.symmetric,
-    axis: layout.axis,
-    channels: layout.channels,
-    momentum: config.rangeMomentum,
-    percentile: config.percentile,
-    recalibrateEvery: o.recalibrateEvery ?? DEFAULT_RECALIBRATE_EVERY,
-  });
+  const tracker = createRangeTracker(
+    {
+      grid,
+      symmetric: config.symmetric,
+      axis: layout.axis,
+      channels: layout.channels,
+      momentum: config.rangeMomentum,
+      percentile: config.percentile,
+      recalibrateEvery: o.recalibrateEvery ?? DEFAULT_RECALIBRATE_EVERY,
+    },
+    rule,
+  );
   return {
     channelScale(x, training) {
       const r = x ? tracker.resolve(x, training) : tracker.stored();
@@ -100,7 +105,7 @@ function createTrackedSource(o: ScaleSourceOptions): ScaleSource {
   };
 }
 
-/** The scale source a config asks for. */
+/** The scale source a config asks for: its range estimator's (range/registry.ts). */
 export function createScaleSource(o: ScaleSourceOptions): ScaleSource {
-  return o.config.range === 'lsq' ? createLsqSource(o) : createTrackedSource(o);
+  return rangeEstimatorDef(o.config.range).createSource(o);
 }

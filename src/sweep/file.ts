@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { costOfExperiment } from '../cost/report';
-import { COST_AXES, type CostAxis } from '../cost/types';
+import { COST_KINDS } from '../cost/terms';
+import { COST_AXES, costOnAxis, type CostAxis } from '../cost/axes';
 import { experimentSchema, formatZodError, type ParseResult } from '../experiment/schema';
 import type { RunResult } from '../train/types';
 import { coordsOf } from './grid';
@@ -18,7 +19,7 @@ export const DEFAULT_AXIS: CostAxis = 'acev2';
 export function frontierIds(points: readonly SweepPoint[], axis: CostAxis): string[] {
   return paretoFrontier(
     points,
-    (p) => p.cost[axis],
+    (p) => costOnAxis(p.cost, axis),
     (p) => p.testAccuracy,
   ).map((p) => p.id);
 }
@@ -68,8 +69,8 @@ const costTotalsSchema = z.object({
   acev2: z.number(),
   bops: z.number(),
   sizeBits: z.number(),
-  acev2Breakdown: kindRecord(['mac', 'scale', 'bias', 'bn', 'act', 'pool'] as const),
-  opCounts: kindRecord(['mac', 'scale', 'bias', 'bn', 'act', 'pool'] as const),
+  acev2Breakdown: kindRecord(COST_KINDS),
+  opCounts: kindRecord(COST_KINDS),
   sizeBreakdown: kindRecord(['weights', 'bias', 'bn', 'scales'] as const),
 });
 

@@ -1,18 +1,13 @@
 /** Quantizer grid and calibration per role: symmetric/asymmetric, per-channel, range estimator. */
 import { RANGE_ESTIMATORS, type Experiment, type QuantizerConfig } from '../../../src/experiment/schema';
+import { RANGE_ESTIMATOR_DEFS } from '../../../src/quant/range/registry';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField, Toggle } from './fields';
 import { Explain } from '../explain/Explain';
 import { CONVENTIONS } from '../explain/formulas';
 
-const RANGE_LABEL: Record<(typeof RANGE_ESTIMATORS)[number], string> = {
-  minmax: 'min–max',
-  ema: 'running min–max (EMA)',
-  mse: 'MSE search',
-  percentile: 'percentile',
-  hindsight: 'in-hindsight',
-  lsq: 'learned (LSQ)',
-};
+/** The range select's options: the registry's names and labels, in its order. */
+export const RANGE_OPTIONS = optionsOf(RANGE_ESTIMATORS, (r) => RANGE_ESTIMATOR_DEFS[r].label);
 
 type Role = 'weight' | 'act';
 
@@ -52,7 +47,7 @@ function RoleControls({ role }: { role: Role }) {
         label="range"
         testId={`controls.quant.${role}.range`}
         value={q.range}
-        options={optionsOf(RANGE_ESTIMATORS, (r) => RANGE_LABEL[r])}
+        options={RANGE_OPTIONS}
         onChange={(range) => set({ range })}
       />
       {q.range === 'mse' && (

@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../../src/cost/format';
+import { costKindStyle } from '../../../src/cost/terms';
 import type { CostKind } from '../../../src/cost/types';
 import { BREAKDOWN_KINDS, breakdownRows, costSummary } from '../../store/costSelectors';
 import { CHART_HEIGHT, CHART_MARGIN, CHART_WIDTH, ChartCard, Swatch } from '../charts/ChartCard';
@@ -17,23 +18,15 @@ import { useLab } from '../../store/hooks';
 /** A breakdown share (already in percent) for the data table. */
 const pct = (v: unknown) => `${Number(v).toFixed(1)}%`;
 
-export const KIND_LABEL: Record<CostKind, string> = {
-  mac: 'MACs',
-  scale: 'requant scale',
-  bias: 'bias',
-  bn: 'batch norm',
-  act: 'activation',
-  pool: 'pooling',
-};
+/** Legend and table names of the breakdown kinds (the cost term registry's labels). */
+export const KIND_LABEL = Object.fromEntries(
+  BREAKDOWN_KINDS.map((k) => [k, costKindStyle(k).label]),
+) as Record<CostKind, string>;
 
-export const KIND_COLOR: Record<CostKind, string> = {
-  mac: '#1f77b4',
-  scale: '#e8710a',
-  bias: '#8c564b',
-  bn: '#d62728',
-  act: '#2ca02c',
-  pool: '#9467bd',
-};
+/** Segment colours of the breakdown kinds (the cost term registry's colours). */
+export const KIND_COLOR = Object.fromEntries(
+  BREAKDOWN_KINDS.map((k) => [k, costKindStyle(k).color]),
+) as Record<CostKind, string>;
 
 export function CostBreakdownChart() {
   const report = useCostReport();

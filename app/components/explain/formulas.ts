@@ -6,6 +6,8 @@
  * Notation as in docs/science.md: q = clamp(round(x/s) + z, q_min, q_max), x̂ = s·(q − z), v = x/s + z.
  */
 import { formatCount } from '../../../src/cost/format';
+import { costAxisDef } from '../../../src/cost/axes';
+import { ELEMENTWISE_KINDS } from '../../../src/cost/terms';
 import type { CostAxis, CostReport, LayerCost } from '../../../src/cost/types';
 import { estimatorDerivative, resolveParam } from '../../../src/estimators/registry';
 import { roundHalfEven } from '../../../src/estimators/periodic';
@@ -414,9 +416,7 @@ export function explainLayerCost(
     },
   );
   const b = cost.acev2Breakdown;
-  const parts = (['scale', 'bias', 'bn', 'act', 'pool'] as const)
-    .filter((k) => b[k] > 0)
-    .map((k) => `${formatCount(b[k])} ${k}`);
+  const parts = ELEMENTWISE_KINDS.filter((k) => b[k] > 0).map((k) => `${formatCount(b[k])} ${k}`);
   lines.push({
     label: 'ACEv2 (the lab’s)',
     formula: 'ACE + Σ elementwise ops (requant scale, bias, BN, ReLU, pooling) at their bit widths',
@@ -476,15 +476,6 @@ export function explainCostRow(report: CostReport, specs: LayerSpec[], name: str
     : null;
 }
 
-/** Axis names as the cost report spells them, for {@link explainCostAxis}. */
-const AXIS_LINE: Record<CostAxis, string> = {
-  ace: 'ACE',
-  acev2: 'ACEv2 (the lab’s)',
-  bops: 'BOPs',
-  sizeBits: 'size',
-  macs: 'MACs per image',
-};
-
 /** A Pareto point: its final test accuracy and its cost on the plotted axis, summed over layers. */
 export function explainParetoPoint(
   p: { testAccuracy: number; experiment: Experiment },
@@ -499,7 +490,8 @@ export function explainParetoPoint(
     batchSize: p.experiment.train.batchSize,
     testSize: p.experiment.data.testSize,
   });
-  const cost = explainCostTotal(report).lines.find((l) => l.label === AXIS_LINE[axis]);
+  const line = costAxisDef(axis).explainLine;
+  const cost = line ? explainCostTotal(report).lines.find((l) => l.label === line) : undefined;
   return {
     title: 'This point',
     lines: cost ? [...accuracy.lines, cost] : accuracy.lines,

@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../../src/cost/format';
-import { COST_AXES } from '../../../src/cost/types';
+import { COST_AXES } from '../../../src/cost/axes';
 import { useLab, useLabShallow } from '../../store/hooks';
 import {
   AXIS_LABEL,
@@ -24,6 +24,8 @@ import { bitsColor, PointTooltip } from './PointTooltip';
 const WIDTH = 560;
 const MARGIN = { top: 8, right: 16, bottom: 14, left: -4 };
 const FRONTIER_COLOR = '#333';
+/** The axis picker's options: the cost axis registry's names and labels, in its order. */
+const AXIS_OPTIONS = optionsOf(COST_AXES, (a) => AXIS_LABEL[a]);
 
 /** The session's Pareto points (manual runs + sweep entries), memoized on their sources. */
 export function useParetoPoints(): ParetoPoint[] {
@@ -73,7 +75,7 @@ export function ParetoChart() {
       label=""
       testId="pareto.axis"
       value={axis}
-      options={optionsOf(COST_AXES, (a) => AXIS_LABEL[a])}
+      options={AXIS_OPTIONS}
       onChange={setAxis}
       title="cost axis (log scale) and the frontier's cost"
     />

@@ -3,7 +3,7 @@ import { formatCount } from '../../../src/cost/format';
 import { costOfExperiment } from '../../../src/cost/report';
 import { ExplanationView } from '../explain/Explain';
 import { explainParetoPoint } from '../explain/formulas';
-import type { CostAxis } from '../../../src/cost/types';
+import { formatOnAxis, type CostAxis } from '../../../src/cost/axes';
 import { FLOAT_BITS } from '../../../src/experiment/schema';
 import { AXIS_LABEL, describeCoords, type ParetoPoint, type ScatterRow } from '../../store/paretoSelectors';
 
@@ -44,7 +44,7 @@ export function PointTooltip(props: {
       <div>{describeCoords(point.coords)}</div>
       <div>
         accuracy {(100 * point.testAccuracy).toFixed(1)}% · {AXIS_LABEL[props.axis]}{' '}
-        {formatCount(point.cost[props.axis])}
+        {formatOnAxis(point.cost, props.axis)}
       </div>
       <div className="muted">
         ACE {formatCount(point.cost.ace)} · ACEv2 {formatCount(point.cost.acev2)} · size{' '}

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RANGE_EPS, gridSpan } from '../grid';
 import type { Grid } from '../types';
 import { channelMinMax, channelRows } from './reduce';
+import type { RangeRule } from './tracker';
 
 /** Number of candidate clipping ranges of the MSE search. */
 export const MSE_CANDIDATES = 100;
@@ -69,3 +70,12 @@ export function mseRange(
     return { min: tf.mul(lo, best) as tf.Tensor1D, max: tf.mul(hi, best) as tf.Tensor1D };
   });
 }
+
+/** The MSE range estimator: the search on the first training call and every `recalibrateEvery`. */
+export const mseRule: RangeRule = {
+  train(x, s) {
+    const { axis, grid, symmetric, recalibrateEvery } = s.opts;
+    const due = s.calls === 0 || (recalibrateEvery > 0 && s.calls % recalibrateEvery === 0);
+    return due ? s.store(mseRange(x, axis, grid, symmetric)) : s.copy();
+  },
+};

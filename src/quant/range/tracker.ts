@@ -1,26 +1,15 @@
 /**
- * Range estimators with state (docs/science.md §5, §6): each keeps a per-channel range [lo, hi] in
- * tf.Variables of shape [C] and decides, per call, which range quantizes the current tensor.
- *
- * | estimator  | training call                                      | eval call (training = false)  |
- * |------------|----------------------------------------------------|-------------------------------|
- * | minmax     | r = batch min/max                                  | same (dynamic)                |
- * | percentile | r = batch percentile (|x| or per side)             | same (dynamic)                |
- * | ema        | r ← (1−m)·r + m·batch (first call: r = batch); use r | stored r                    |
- * | hindsight  | use the stored r, then r ← (1−m)·r + m·batch       | stored r                      |
- * | mse        | MSE search on call 1 and every `recalibrateEvery`  | stored r                      |
- * Before any training call, eval calls fall back to the batch min/max (uncalibrated).
+ * The state of a stateful range estimator: a per-channel range [lo, hi] in tf.Variables of shape
+ * [C] and a count of training calls. Which range quantizes each call is the estimator's
+ * {@link RangeRule} (rules.ts has the table); the tracker runs the rule and keeps the state.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RangeEstimatorName } from '../../experiment/schema';
 import type { Grid } from '../types';
 import { filledVariable } from '../variables';
-import { mseRange } from './mse';
-import { channelMinMax, channelPercentile } from './reduce';
+import { channelMinMax } from './reduce';
 
 /** What a range tracker needs to know. */
 export interface RangeTrackerOptions {
-  kind: Exclude<RangeEstimatorName, 'lsq'>;
   grid: Grid;
   symmetric: boolean;
   /** Channel axis of the tensors passed in, or null for per-tensor. */
@@ -81,16 +70,34 @@ export interface RangeTracker {
   dispose(): void;
 }
 
-/** Creates the tracker for one of the non-learned range estimators. */
-export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
+/** What a rule sees of the tracker's state. */
+export interface RangeState {
+  readonly opts: RangeTrackerOptions;
+  /** Training calls before this one. */
+  readonly calls: number;
+  /** Makes r the stored range; returns r. */
+  store(r: Range): Range;
+  /** (1−m)·stored + m·r (new tensors). */
+  blend(r: Range): Range;
+  /** A copy of the stored range. */
+  copy(): Range;
+}
+
+/**
+ * How one range estimator picks each call's range. Either min-max based — a {@link MinMaxPlan} per
+ * call, which the wasm kernel can fuse — or free-form: `train` for training calls, `eval` for the
+ * others (default: the stored range, or the batch min/max before any training call).
+ */
+export type RangeRule =
+  | { plan(training: boolean, calls: number): MinMaxPlan }
+  | { train(x: tf.Tensor, s: RangeState): Range; eval?(x: tf.Tensor, s: RangeState): Range };
+
+/** Creates the tracker that runs `rule` (one of the non-learned range estimators). */
+export function createRangeTracker(opts: RangeTrackerOptions, rule: RangeRule): RangeTracker {
   const lo = filledVariable([opts.channels], 0, false);
   const hi = filledVariable([opts.channels], 0, false);
   let calls = 0;
 
-  const batchStat = (x: tf.Tensor): Range =>
-    opts.kind === 'percentile'
-      ? channelPercentile(x, opts.axis, opts.percentile, opts.symmetric)
-      : channelMinMax(x, opts.axis);
   const store = (r: Range): Range => {
     lo.assign(r.min);
     hi.assign(r.max);
@@ -105,14 +112,19 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
   };
   const copy = (): Range => ({ min: lo.clone(), max: hi.clone() });
 
-  /** The minmax / ema rows of the table; null for the other estimators. */
-  function minMaxPlan(training: boolean): MinMaxPlan | null {
-    if (opts.kind === 'minmax') return { source: 'batch', store: true };
-    if (opts.kind !== 'ema') return null;
-    // Before any training call, eval calls use the batch range and leave the state alone.
-    if (!training) return { source: calls === 0 ? 'batch' : 'stored', store: false };
-    return { source: calls === 0 ? 'batch' : 'blend', store: true };
-  }
+  const state: RangeState = {
+    opts,
+    get calls() {
+      return calls;
+    },
+    store,
+    blend,
+    copy,
+  };
+
+  /** The min-max based rules' plan for this call; null for the other estimators. */
+  const minMaxPlan = (training: boolean): MinMaxPlan | null =>
+    'plan' in rule ? rule.plan(training, calls) : null;
 
   function runPlan(plan: MinMaxPlan, x: tf.Tensor): Range {
     if (plan.source === 'stored') return copy();
@@ -121,38 +133,20 @@ export function createRangeTracker(opts: RangeTrackerOptions): RangeTracker {
     return plan.store ? store(r) : r;
   }
 
-  function resolveTraining(x: tf.Tensor): Range {
-    const first = calls === 0;
+  function resolveFree(x: tf.Tensor, training: boolean): Range {
+    if ('plan' in rule) throw new Error('unreachable: min-max based estimators follow their plan');
+    if (!training)
+      return rule.eval ? rule.eval(x, state) : calls === 0 ? channelMinMax(x, opts.axis) : copy();
+    // The rule sees the calls before this one; the count includes this call afterwards.
+    const r = rule.train(x, state);
     calls++;
-    switch (opts.kind) {
-      case 'minmax':
-      case 'ema':
-        throw new Error('unreachable: min-max based estimators follow minMaxPlan');
-      case 'percentile':
-        return store(batchStat(x));
-      case 'hindsight': {
-        if (first) return store(batchStat(x));
-        // Quantize with the range of earlier iterations, then fold this batch in (docs/science.md §6).
-        const previous = copy();
-        store(blend(batchStat(x)));
-        return previous;
-      }
-      case 'mse': {
-        const due = first || (opts.recalibrateEvery > 0 && (calls - 1) % opts.recalibrateEvery === 0);
-        return due ? store(mseRange(x, opts.axis, opts.grid, opts.symmetric)) : copy();
-      }
-    }
-  }
-
-  function resolveEval(x: tf.Tensor): Range {
-    if (opts.kind === 'percentile') return store(batchStat(x));
-    return calls === 0 ? channelMinMax(x, opts.axis) : copy();
+    return r;
   }
 
   return {
     resolve(x, training) {
       const plan = minMaxPlan(training);
-      if (!plan) return training ? resolveTraining(x) : resolveEval(x);
+      if (!plan) return resolveFree(x, training);
       if (training) calls++;
       return runPlan(plan, x);
     },
