@@ -5,15 +5,10 @@
  */
 import type { Experiment } from '../../src/experiment/schema';
 
-/** Experiment sections that can only change with a fresh trainer. */
-const RESET_KEYS = ['model', 'data', 'seed', 'twin'] as const;
+/** Which reset-only sections differ (empty: the change can be applied live); the trainer's own rule. */
+export { resetReasons } from '../../src/train/update';
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** Which reset-only sections differ (empty: the change can be applied live). */
-export function resetReasons(prev: Experiment, next: Experiment): string[] {
-  return RESET_KEYS.filter((k) => !same(prev[k], next[k]));
-}
 
 const bitsLabel = (b: number): string => (b >= 32 ? 'float' : `${b}`);
 

@@ -6,9 +6,10 @@
 import type { Experiment } from '../../src/experiment/schema';
 import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
 
-/** tfjs backends the lab can run on, fastest first on a CPU-only machine (docs/performance.md §1). */
-export const BACKEND_NAMES = ['wasm', 'webgl', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+/** tfjs backends the worker can run on, fastest first on a CPU-only machine (the core's one list). */
+import type { ConcreteBackend } from '../../src/tensor/backendNames';
+export { CONCRETE_BACKENDS as BACKEND_NAMES } from '../../src/tensor/backendNames';
+export type BackendName = ConcreteBackend;
 
 /** What the worker picked, shown in the header. */
 export interface BackendInfo {

@@ -18,13 +18,12 @@ import {
   pointwiseConv,
 } from './ops';
 
-/** Backends the lab can run on; `auto` picks the fastest available. */
-export const BACKEND_NAMES = ['wasm', 'cpu', 'webgl', 'auto'] as const;
-/** One of {@link BACKEND_NAMES}. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { type BackendName, CONCRETE_BACKENDS } from './backendNames';
+
+export { BACKEND_NAMES, type BackendName } from './backendNames';
 
 /** Fallback order of `auto`: wasm is the fastest CPU backend; webgl is software-rendered here. */
-const AUTO_ORDER = ['wasm', 'webgl', 'cpu'] as const;
+const AUTO_ORDER = CONCRETE_BACKENDS;
 
 /**
  * Activates a tfjs backend and waits until it is ready. `auto` tries wasm, webgl, then cpu.

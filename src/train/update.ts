@@ -18,15 +18,18 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Experiment sections that can only change with a fresh trainer (the UI says so before applying). */
+export const RESET_KEYS = ['model', 'data', 'seed', 'twin'] as const;
+
+/** Which reset-only sections differ between two experiments (empty: the change can be applied live). */
+export function resetReasons(prev: Experiment, next: Experiment): string[] {
+  return RESET_KEYS.filter((k) => !same(prev[k], next[k]));
+}
+
 /** Compares two resolved experiments (see {@link ChangeKind}). */
 export function changeKind(prev: Experiment, next: Experiment): ChangeKind {
-  const needsNewTrainer =
-    prev.seed !== next.seed ||
-    !same(prev.model, next.model) ||
-    !same(prev.data, next.data) ||
-    !same(prev.twin, next.twin);
   return {
-    needsNewTrainer,
+    needsNewTrainer: resetReasons(prev, next).length > 0,
     quantizers: !same(prev.quant, next.quant) || !same(prev.estimator, next.estimator),
     optimizer: prev.train.optimizer !== next.train.optimizer,
   };
