@@ -7,7 +7,7 @@
  * this state and the run (claimSelectors.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { type ClaimRun, lessonExperiments } from '../../src/experiment/claims';
+import { type ClaimRun, experimentKey, lessonExperiments } from '../../src/experiment/claims';
 import { getPreset } from '../../src/experiment/presets';
 import type { Experiment } from '../../src/experiment/schema';
 import type { RunResult } from '../../src/train/types';
@@ -56,9 +56,6 @@ export interface LessonSlice {
   cancelLessons: () => void;
 }
 
-/** Key of an experiment for reusing a compare result (the name is only a label). */
-const keyOf = (e: Experiment) => JSON.stringify({ ...e, name: '' });
-
 export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [], [], LessonSlice> {
   return (set, get) => {
     let controller = new AbortController();
@@ -75,10 +72,10 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
 
     /** A finished result for `e`: an earlier compare run, or a training run that completed. */
     const known = (e: Experiment): ClaimRun | undefined => {
-      const key = keyOf(e);
+      const key = experimentKey(e);
       if (done.has(key)) return done.get(key);
       const run = Object.values(get().runs).find(
-        (r) => r.phase === 'completed' && r.result && keyOf(r.experiment) === key,
+        (r) => r.phase === 'completed' && r.result && experimentKey(r.experiment) === key,
       );
       return run && claimRunOfState(run);
     };
@@ -100,7 +97,7 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
           twin: r.twin,
           final: true,
         };
-        done.set(keyOf(c.experiment), result);
+        done.set(experimentKey(c.experiment), result);
         patchCompare(runId, c.role, { status: 'done', fraction: 1, result });
       } catch (err) {
         if (signal.aborted) return;

@@ -59,6 +59,11 @@ export interface ClaimResult {
   final: boolean;
 }
 
+/** Identity of an experiment for reusing a finished run of it (the name is only a label). */
+export function experimentKey(e: Experiment): string {
+  return JSON.stringify({ ...e, name: '' });
+}
+
 /** Deep merge of plain objects; arrays and other values replace. */
 export function mergePatch<T extends Record<string, unknown>>(base: T, patch: ExperimentPatch): T {
   const out: Record<string, unknown> = { ...base };

@@ -7,6 +7,7 @@ import {
   checkClaim,
   type ClaimResult,
   type ClaimRun,
+  experimentKey,
   lessonExperiments,
 } from '../../../src/experiment/claims';
 import type { Preset } from '../../../src/experiment/presets';
@@ -31,7 +32,7 @@ export async function checkLessons(
   const data = loadMnistNode();
   const cache = new Map<string, Promise<ClaimRun>>();
   const train = (exp: Experiment) => {
-    const key = JSON.stringify({ ...exp, name: '' });
+    const key = experimentKey(exp);
     if (!cache.has(key)) cache.set(key, runExperiment(exp, data).then(claimRunOf));
     return cache.get(key)!;
   };
