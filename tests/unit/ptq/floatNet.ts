@@ -1,11 +1,12 @@
 /**
  * Test fixtures for the post-training passes: random float layers for an architecture, BN
- * statistics, and a plain float forward pass over PtqLayer records (dense / conv / depthwise,
- * bias, ReLU, pooling, flatten), written directly on tfjs ops as the reference.
+ * and the float forward pass of the inference graph (checked against the training forward in
+ * extract.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { experimentSchema } from '../../../src/experiment/schema';
 import { describeModel } from '../../../src/models/spec';
+import { networkInput, ptqForward } from '../../../src/ptq/inference';
 import type { PtqLayer } from '../../../src/ptq/types';
 import { createRng, normalArray, uniformArray } from '../../../src/tensor/rng';
 
@@ -31,20 +32,7 @@ export function randomLayers(arch: 'mlp' | 'cnn' | 'dscnn', seed = 1): PtqLayer[
 
 /** The float network's logits for x [N, 784]. */
 export function floatForward(layers: PtqLayer[], x: tf.Tensor2D): tf.Tensor {
-  return tf.tidy(() => {
-    let h: tf.Tensor = layers[0]!.spec.kind === 'dense' ? x : x.reshape([-1, 28, 28, 1]);
-    for (const { spec, weight, bias } of layers) {
-      if (spec.kind === 'dense') h = tf.matMul(h as tf.Tensor2D, weight as tf.Tensor2D);
-      else if (spec.kind === 'conv') h = tf.conv2d(h as tf.Tensor4D, weight as tf.Tensor4D, 1, 'same');
-      else h = tf.depthwiseConv2d(h as tf.Tensor4D, weight as tf.Tensor4D, 1, 'same');
-      h = h.add(bias);
-      if (spec.activation === 'relu') h = tf.relu(h);
-      if (spec.pool === 'max2') h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
-      if (spec.pool === 'gap') h = h.mean([1, 2], true);
-      if (spec.flatten) h = h.reshape([h.shape[0]!, -1]);
-    }
-    return h;
-  });
+  return tf.tidy(() => ptqForward(layers, networkInput(layers, x)));
 }
 
 /** n random images in [0, 1]. */
