@@ -17,6 +17,8 @@ import type { PtqLayer } from './types';
 export interface LayerQuantization {
   /** The weight to use instead of the layer's float weight. */
   weight?: tf.Tensor;
+  /** The bias to use instead of the layer's (bias correction). */
+  bias?: tf.Tensor1D;
   /** Fake-quantizes the layer's input. */
   act?: (x: tf.Tensor) => tf.Tensor;
 }
@@ -67,7 +69,7 @@ export function ptqForward(
     const q = quant[i];
     taps.input?.(i, h);
     const x = q?.act ? q.act(h) : h;
-    const y = tf.add(linearOp(layer.spec, x, q?.weight ?? layer.weight), layer.bias);
+    const y = tf.add(linearOp(layer.spec, x, q?.weight ?? layer.weight), q?.bias ?? layer.bias);
     taps.pre?.(i, y);
     h = afterLinear(layer.spec, y);
   }

@@ -37,14 +37,13 @@ export interface EvalResult {
 }
 
 /**
- * Evaluates the model on the first `count` samples of `split` in evaluation mode (running BN
- * statistics, or `bnStats` when given). Reads back once per chunk.
+ * Accuracy and loss of any classifier `logitsOf` (images [n, 784] → logits [n, 10], called inside
+ * tf.tidy) on the first `count` samples of `split`. Reads back once per chunk.
  */
-export async function evaluateSplit(
-  model: QuantModel,
+export async function evaluateLogits(
   split: MnistSplit,
   count: number,
-  bnStats?: BnStatsMap,
+  logitsOf: (images: tf.Tensor2D) => tf.Tensor2D,
 ): Promise<EvalResult> {
   let correct = 0;
   let lossSum = 0;
@@ -52,7 +51,7 @@ export async function evaluateSplit(
   for (const indices of chunks(n, EVAL_CHUNK)) {
     const sums = tf.tidy(() => {
       const labels = labelBatch(split, indices);
-      const logits = forward(model, imageBatch(split, indices), { training: false, bnStats });
+      const logits = logitsOf(imageBatch(split, indices));
       return tf.stack([correctCount(labels, logits), tf.mul(crossEntropy(labels, logits), indices.length)]);
     });
     const [c, l] = await sums.data();
@@ -61,6 +60,19 @@ export async function evaluateSplit(
     lossSum += l;
   }
   return { accuracy: correct / n, loss: lossSum / n };
+}
+
+/**
+ * Evaluates the model on the first `count` samples of `split` in evaluation mode (running BN
+ * statistics, or `bnStats` when given).
+ */
+export function evaluateSplit(
+  model: QuantModel,
+  split: MnistSplit,
+  count: number,
+  bnStats?: BnStatsMap,
+): Promise<EvalResult> {
+  return evaluateLogits(split, count, (x) => forward(model, x, { training: false, bnStats }));
 }
 
 /** A test evaluation's fields of a history point. */
