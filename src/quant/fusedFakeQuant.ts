@@ -17,6 +17,9 @@
  * size is a multiple of 4. Everything else (other channel layouts, LSQ, percentile / mse /
  * hindsight, double quantization, other backends, odd sizes) takes the op path.
  *
+ * Whether a quantizer uses these kernels at all is fixed when it is built (QuantizerOptions
+ * `fusedKernels`, quantizer.ts); the functions here only check that the kernel covers the call.
+ *
  * {@link fusedCodeParams} is the range part alone (an eval call: min-max stores the batch range),
  * for Quantizer.codeParams.
  */
@@ -32,19 +35,13 @@ import { RANGE_EPS } from './grid';
 import type { ChannelLayout, ScaleSource } from './scaleSource';
 import type { Grid } from './types';
 
-/**
- * Whether quantizers may use the fused kernel where it applies. Off only to compare it with the
- * op-by-op path (tests, benchmarks).
- */
-export const FQ_FUSION = { enabled: true };
-
 /** Whether the kernels cover x under this layout (see the header). */
 function covered(
   x: tf.Tensor,
   source: ScaleSource,
   layout: Pick<ChannelLayout, 'axis' | 'channels'>,
 ): boolean {
-  if (!FQ_FUSION.enabled || x.dtype !== 'float32' || source.learnedGradScale !== null) return false;
+  if (x.dtype !== 'float32' || source.learnedGradScale !== null) return false;
   const { axis, channels } = layout;
   if (axis !== null && (x.shape[axis] !== channels || x.shape.slice(axis + 1).some((d) => d !== 1)))
     return false;

@@ -82,6 +82,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
   const exactMinMax = rangeEstimatorDef(opts.config.range).exactMinMax;
   // Min-max weights clip nothing by construction: skip the 3 full-size ops of the clip fraction.
   const trackClip = opts.trackClip ?? !(opts.role === 'weight' && exactMinMax);
+  const kernels = opts.fusedKernels ?? true;
 
   const params = (z: tf.Tensor | null, withClip: boolean): FakeQuantParams => ({
     grid,
@@ -110,7 +111,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     preset = null;
   };
   const acceptsPreset = (x: tf.Tensor) =>
-    exactMinMax && !estimator.usesInput && !trackClip && presetCovered(x, source, layout);
+    kernels && exactMinMax && !estimator.usesInput && !trackClip && presetCovered(x, source, layout);
   /** The preset x̂ for x, if it is x's and made with the current frozen set; drops a stale one. */
   const presetFor = (x: tf.Tensor): tf.Tensor | null => {
     if (!preset) return null;
@@ -127,14 +128,16 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
       const y = presetFor(x);
       if (y) return presetFakeQuant(x, y, params(null, false));
       // minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
-      const fused = fusedFakeQuant(
-        x,
-        training,
-        source,
-        layout,
-        opts.config.symmetric,
-        params(null, trackClip && recordClip),
-      );
+      const fused =
+        kernels &&
+        fusedFakeQuant(
+          x,
+          training,
+          source,
+          layout,
+          opts.config.symmetric,
+          params(null, trackClip && recordClip),
+        );
       if (fused) return fused;
       const { s, z } = source.channelScale(x, training);
       const p = params(z, trackClip && recordClip);
@@ -155,7 +158,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
     codeParams: (x) => {
-      const fused = fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
+      const fused = kernels && fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
       return fused ? { ...fused, axis: layout.axis } : opCodeParams(x);
     },
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),

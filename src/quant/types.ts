@@ -46,6 +46,11 @@ export interface QuantizerOptions {
    * with the `minmax` range, which clip nothing by construction (clipFraction() then stays 0).
    */
   trackClip?: boolean;
+  /**
+   * Use the lab's fused fake-quant kernels where they cover a call (fusedFakeQuant.ts); default
+   * true. False keeps the op path everywhere, to compare the two (tests). Fixed for the quantizer's life.
+   */
+  fusedKernels?: boolean;
 }
 
 /**

@@ -23,7 +23,7 @@
  *   shift a min-max scale and the sample charts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { clearPin, pinOf, setPin } from './pins';
+import type { WeightPin } from './fusedAdam';
 
 /**
  * What the weight quantizer's freeze hook takes (structurally `FrozenCodes` of
@@ -57,8 +57,6 @@ export class WeightFreezer {
   private readonly pinned: tf.Variable;
   private readonly codeEma: tf.Variable;
   private primed = false;
-  /** The weight {@link restore} pins (registered with ./pins.ts so an optimizer may pin it). */
-  private weight: tf.Variable | null = null;
 
   constructor(shape: number[], options: FreezerOptions) {
     this.momentum = options.momentum;
@@ -113,6 +111,14 @@ export class WeightFreezer {
     });
   }
 
+  /**
+   * What an optimizer needs to pin the weight in its own update instead of {@link restore}
+   * (fused Adam: w'·keep + pinned in the same pass). The tensors are variables: do not dispose.
+   */
+  get pin(): WeightPin {
+    return { keep: this.keep, pinned: this.pinned };
+  }
+
   /** The state the fused step (src/tensor/kernels/oscStep.ts) reads. Do not dispose. */
   fusedState(): {
     keep: tf.Tensor;
@@ -152,22 +158,10 @@ export class WeightFreezer {
 
   /**
    * Writes the pinned values back into the frozen entries of `weight` (w·keep + pinned, exact for
-   * finite w); call right after each optimizer step so no optimizer (SGD, momentum, Adam, weight
-   * decay) moves a frozen weight. Registers the pin (./pins.ts): from the next step on, an optimizer
-   * that applies it in its own update (fused Adam on wasm) spares these two ops.
+   * finite w); call right after each optimizer step that did not pin the weight itself (see
+   * {@link pin}), so no optimizer (SGD, momentum, Adam, weight decay) moves a frozen weight.
    */
   restore(weight: tf.Variable): void {
-    if (this.weight !== weight) {
-      if (this.weight) clearPin(this.weight);
-      this.weight = weight;
-    }
-    setPin(weight, this.keep, this.pinned);
-    const pin = pinOf(weight)!;
-    // The optimizer's own update already wrote w·keep + pinned (fused Adam): nothing to do.
-    if (pin.applied) {
-      pin.applied = false;
-      return;
-    }
     tf.tidy(() => {
       weight.assign(tf.add(tf.mul(weight, this.keep), this.pinned));
     });
@@ -189,7 +183,6 @@ export class WeightFreezer {
   }
 
   dispose(): void {
-    if (this.weight) clearPin(this.weight);
     for (const v of [this.keep, this.codes, this.pinned, this.codeEma]) v.dispose();
   }
 }

@@ -2,15 +2,31 @@
  * Adam whose per-parameter update is one wasm kernel (src/tensor/kernels/adamStep.ts) instead of
  * tfjs-core's 14, bit-identical to tf.train.adam (tests/unit/perf/fusedAdam.test.ts). It subclasses
  * tfjs' AdamOptimizer and keeps its state in the same fields (moments, β^t variables, iterations),
- * so getWeights/setWeights/dispose are the stock ones; off wasm it is the stock optimizer. A weight
- * with a freezer's pin (./pins.ts) is pinned in the same kernel pass.
+ * so getWeights/setWeights/dispose are the stock ones; off wasm (or built with `fused` false, to
+ * compare with the stock update) it is the stock optimizer. {@link FusedAdamOptimizer.applyPinned}
+ * also pins the frozen weights it is handed in the same kernel pass (docs/architecture.md, "The
+ * oscillation controller").
  */
 import * as tf from '@tensorflow/tfjs';
 import { adamStep, adamStepAvailable } from '../tensor/kernels/adamStep';
-import { pinOf } from './pins';
 
-/** Whether Adam may use the fused kernel. Off only to compare it with the stock update (tests, benchmarks). */
-export const ADAM_FUSION = { enabled: true };
+/**
+ * A frozen weight the optimizer may pin in its own update: w ← w'·keep + pinned (keep 1 on free
+ * entries, pinned 0 there), the freezer's restore done in the same pass. Read at each update.
+ */
+export interface WeightPin {
+  keep: tf.Tensor;
+  pinned: tf.Tensor;
+}
+
+/** The pins of one step, by weight variable (handed over by the oscillation controller). */
+export type WeightPins = ReadonlyMap<tf.Variable, WeightPin>;
+
+/** No pins (SGD, momentum, quantizer parameters). */
+export const NO_PINS: WeightPins = new Map();
+
+/** Nothing pinned. */
+export const NO_PINNED: ReadonlySet<tf.Variable> = new Set();
 
 /** AdamOptimizer's private state (tfjs-core 4.22 adam_optimizer.js), which the override updates. */
 interface AdamState {
@@ -22,16 +38,35 @@ interface AdamState {
 
 /** tf.train.adam with the fused update on wasm. */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  constructor(learningRate: number) {
+  /**
+   * @param fused use the kernel where the backend has it (default); false keeps the stock update,
+   *   to compare the two (tests)
+   */
+  constructor(
+    learningRate: number,
+    private readonly fused = true,
+  ) {
     // tf.train.adam's defaults.
     super(learningRate, 0.9, 0.999);
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    if (!ADAM_FUSION.enabled || !adamStepAvailable()) {
+    this.applyPinned(variableGradients, NO_PINS);
+  }
+
+  /**
+   * applyGradients, pinning the weights of `pins` in the same pass where the kernel runs. Returns
+   * the weights it pinned (their freezer's restore is then already done); empty on the stock path.
+   */
+  applyPinned(
+    variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0],
+    pins: WeightPins,
+  ): ReadonlySet<tf.Variable> {
+    if (!this.fused || !adamStepAvailable()) {
       super.applyGradients(variableGradients);
-      return;
+      return NO_PINNED;
     }
+    const pinnedNow = new Set<tf.Variable>();
     const list = Array.isArray(variableGradients)
       ? variableGradients
       : Object.keys(variableGradients).map((name) => ({
@@ -56,7 +91,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const firstMoment = state.accumulatedFirstMoment[i]!.variable;
         const secondMoment = state.accumulatedSecondMoment[i]!.variable;
-        const pin = pinOf(value);
+        const pin = pins.get(value);
         const [w, m, v] = adamStep(
           {
             value,
@@ -73,12 +108,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         firstMoment.assign(m);
         secondMoment.assign(v);
         value.assign(w);
-        if (pin) pin.applied = true;
+        if (pin) pinnedNow.add(value);
       });
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
     });
     this.incrementIterations();
+    return pinnedNow;
   }
 }
 

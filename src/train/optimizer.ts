@@ -4,10 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../experiment/schema';
-import { FusedAdamOptimizer } from './fusedAdam';
+import { FusedAdamOptimizer, NO_PINNED, NO_PINS, type WeightPins } from './fusedAdam';
 
 /** Momentum coefficient of the 'momentum' optimizer (classic heavy ball, no Nesterov). */
 export const MOMENTUM = 0.9;
+
+/** Gradients in the optimizer's list form (name of the variable, its gradient). */
+export type NamedGradients = { name: string; tensor: tf.Tensor }[];
 
 /** A tf.train optimizer plus a learning-rate setter. Owns the optimizer's slot variables. */
 export interface ManagedOptimizer {
@@ -17,21 +20,23 @@ export interface ManagedOptimizer {
   readonly learningRate: number;
   /** Sets the learning rate used by the next applyGradients (no-op when unchanged). */
   setLearningRate(lr: number): void;
+  /**
+   * One update. An optimizer that can pins the weights of `pins` in the same pass (fused Adam on
+   * wasm) and returns them; the others return an empty set and the caller restores them itself.
+   */
+  apply(grads: NamedGradients, pins?: WeightPins): ReadonlySet<tf.Variable>;
   dispose(): void;
 }
 
 /**
  * Creates an optimizer (Adam: tf.train.adam's update, fused into one wasm kernel per parameter on
- * wasm; see fusedAdam.ts). SGD and momentum expose setLearningRate; Adam reads its `learningRate`
- * field on every update (tfjs-core 4.22 adam_optimizer.js), so setting the field is enough.
+ * wasm unless `fusedAdam` is false; see fusedAdam.ts). SGD and momentum expose setLearningRate;
+ * Adam reads its `learningRate` field on every update (tfjs-core 4.22 adam_optimizer.js), so
+ * setting the field is enough.
  */
-export function createOptimizer(name: OptimizerName, lr: number): ManagedOptimizer {
-  const optimizer =
-    name === 'sgd'
-      ? tf.train.sgd(lr)
-      : name === 'momentum'
-        ? tf.train.momentum(lr, MOMENTUM)
-        : new FusedAdamOptimizer(lr);
+export function createOptimizer(name: OptimizerName, lr: number, fusedAdam = true): ManagedOptimizer {
+  const adam = name === 'adam' ? new FusedAdamOptimizer(lr, fusedAdam) : null;
+  const optimizer = adam ?? (name === 'sgd' ? tf.train.sgd(lr) : tf.train.momentum(lr, MOMENTUM));
   let current = lr;
   return {
     name,
@@ -43,8 +48,13 @@ export function createOptimizer(name: OptimizerName, lr: number): ManagedOptimiz
       if (next === current) return;
       current = next;
       // Not `instanceof`: tfjs' Optimizer[Symbol.hasInstance] accepts any optimizer.
-      if (name === 'adam') (optimizer as unknown as { learningRate: number }).learningRate = next;
+      if (adam) (adam as unknown as { learningRate: number }).learningRate = next;
       else (optimizer as tf.SGDOptimizer).setLearningRate(next);
+    },
+    apply(grads, pins = NO_PINS) {
+      if (adam) return adam.applyPinned(grads, pins);
+      optimizer.applyGradients(grads);
+      return NO_PINNED;
     },
     dispose() {
       optimizer.dispose();

@@ -11,8 +11,8 @@
  *
  * On wasm each block is one kernel (src/tensor/kernels/oscReport.ts), ~20 fewer tfjs kernels per
  * layer; the sampled codes are quantized from the gathered entries with Quantizer.codeParams
- * instead of a whole-weight toInt. Elsewhere (other backends, sizes not multiples of 4,
- * REPORT_FUSION off) the op path below builds the same block: counts, histogram, flips, frozen
+ * instead of a whole-weight toInt. Elsewhere (other backends, sizes not multiples of 4, or
+ * a controller built without the report kernel, KernelChoice.oscReport) the op path below builds the same block: counts, histogram, flips, frozen
  * fraction and samples identical. The mean frequency differs slightly: the kernel's is the exact
  * mean rounded once (float64 sum), tf.mean's running float32 sum drifts by up to ~1e-4 relative
  * over a layer's small frequencies (tests/unit/perf/oscReport.test.ts).
@@ -28,13 +28,7 @@ import {
   statsFromArray,
   type OscillationTracker,
 } from './oscillation';
-import type { LayerReport, OscillationSummary, StepReport, WeightSample } from './types';
-
-/**
- * Whether reports may use the fused kernel where it applies. Off only to compare it with the
- * op-by-op path (tests, benchmarks).
- */
-export const REPORT_FUSION = { enabled: true };
+import type { LayerReport, StepReport, WeightSample } from './types';
 
 /** Histogram bins of f; the range is 10× the report threshold so the threshold sits at bin 2. */
 export const HISTOGRAM_BINS = 20;
@@ -44,18 +38,15 @@ const LAYER_FIELDS = STATS_FIELDS.length + 1;
 /** Rows of the per-layer sample block: latent, code, frozen, flips. */
 const SAMPLE_ROWS = 4;
 
-/** One tracked layer of a run (owned by OscillationHooks). */
+/** What a report reads of one tracked layer (an OscLayer of the controller, oscLayer.ts). */
 export interface TrackedLayer {
-  layer: ModelLayer;
-  tracker: OscillationTracker;
-  freezer: WeightFreezer | null;
-  /** The weight quantizer reads the freezer's set by reference (shareFrozen) since freezing began. */
-  shared: boolean;
-  sampleIndices: number[];
-  history: OscillationSummary['history'];
+  readonly layer: ModelLayer;
+  readonly tracker: OscillationTracker;
+  readonly freezer: WeightFreezer | null;
+  readonly sampleIndices: readonly number[];
 }
 
-/** What {@link OscillationHooks.report} adds to a step report. */
+/** What a report adds to a step report (OscillationController.report). */
 export type OscillationReport = Pick<StepReport, 'samples' | 'frequencyHistogram'> & {
   layers: Map<
     string,
@@ -68,18 +59,38 @@ export function histogramEdges(reportThreshold: number): number[] {
   return frequencyEdges(Math.min(1, HISTOGRAM_RANGE_FACTOR * reportThreshold), HISTOGRAM_BINS);
 }
 
-/** Every statistic of every tracked layer as one flat tensor in the layout above. Caller owns it. */
+/**
+ * Every statistic of every tracked layer as one flat tensor in the layout above. Caller owns it.
+ * @param fused use the report kernel on the layers it covers (the controller's KernelChoice.oscReport)
+ */
 export function reportTensor(
   tracked: readonly TrackedLayer[],
   reportThreshold: number,
   edges: number[],
+  fused: boolean,
 ): tf.Tensor1D {
   return tf.tidy(() => {
     const parts = tracked.flatMap(
-      (t) => fusedLayerBlock(t, reportThreshold, edges) ?? layerBlockOps(t, reportThreshold, edges),
+      (t) =>
+        (fused ? fusedLayerBlock(t, reportThreshold, edges) : null) ??
+        layerBlockOps(t, reportThreshold, edges),
     );
     return (parts.length ? tf.concat(parts) : tf.zeros([0])) as tf.Tensor1D;
   });
+}
+
+/** One report of `tracked`: builds {@link reportTensor}, reads it back once, decodes it. */
+export async function readReport(
+  tracked: readonly TrackedLayer[],
+  reportThreshold: number,
+  fused: boolean,
+): Promise<OscillationReport> {
+  if (tracked.length === 0) return { layers: new Map(), samples: [] };
+  const edges = histogramEdges(reportThreshold);
+  const t = reportTensor(tracked, reportThreshold, edges, fused);
+  const v = await t.data();
+  t.dispose();
+  return decodeReport(v, tracked, edges);
 }
 
 /** One layer's block through the op path, as the parts to concatenate (inside a tidy). */
@@ -101,8 +112,7 @@ function layerBlockOps(t: TrackedLayer, reportThreshold: number, edges: number[]
 }
 
 /**
- * One layer's block as the fused kernel (inside a tidy), or null where it does not apply: fusion
- * off, not wasm, a size not a multiple of 4, or samples from a quantizer without codeParams. The
+ * One layer's block as the fused kernel (inside a tidy), or null where it does not apply: not wasm, a size not a multiple of 4, or samples from a quantizer without codeParams. The
  * sample codes are toInt's: the quantizer's scale and zero point for the weight (codeParams moves
  * the range state exactly as toInt would) and, with a freeze hook, the freezer's frozen codes, which
  * the quantizer holds (by reference or as a copy) or which are still all free (keep 1, codes 0).
@@ -110,7 +120,7 @@ function layerBlockOps(t: TrackedLayer, reportThreshold: number, edges: number[]
 function fusedLayerBlock(t: TrackedLayer, reportThreshold: number, edges: number[]): tf.Tensor[] | null {
   const bins = edges.length - 1;
   const width = (edges[bins] - edges[0]) / bins;
-  if (!REPORT_FUSION.enabled || !(width > 0) || !oscReportAvailable(t.tracker.size)) return null;
+  if (!(width > 0) || !oscReportAvailable(t.tracker.size)) return null;
   const { weight, quantizers } = t.layer;
   const q = quantizers.weight;
   const { freq, flipTotal, reversalTotal, samples } = t.tracker.fusedState();

@@ -4,15 +4,40 @@
  * calls each hook at a fixed place of the step, in registration order, and knows nothing else
  * about them. Add a default plugin by appending its factory to {@link DEFAULT_PLUGINS}.
  *
- * Step anatomy (trainer.ts):
- *   beforeStep → [tape: forward → task loss + Σ lossTerm → gradients] → apply → afterStep
- *   → (report step) report → (eval step) evaluation
+ * Step anatomy (trainer.ts, step.ts):
+ *   beforeStep → [tape: forward → task loss + Σ lossTerm → gradients] → apply (with Σ pins)
+ *   → afterStep (told which weights the optimizer pinned) → (report step) report → (eval step) evaluation
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
-import { oscillationPlugin } from './oscPlugin';
+import type { WeightPins } from './fusedAdam';
+import { oscillationPlugin } from './oscController';
 import type { RunResult, StepReport } from './types';
+
+/**
+ * Which of the lab's fused wasm kernels a trainer may use where they cover a call (docs/performance.md
+ * §6), fixed when the trainer is built. All on by default; tests turn one off to compare it with
+ * the op path it replaces.
+ */
+export interface KernelChoice {
+  /** Fake quantization of minmax / ema quantizers (src/quant/fusedFakeQuant.ts). */
+  fakeQuant: boolean;
+  /** Adam's update, with frozen weights pinned in the same pass (fusedAdam.ts). */
+  adam: boolean;
+  /** The oscillation step: quantize, track, freeze (oscLayer.ts). */
+  oscStep: boolean;
+  /** The oscillation report block (oscReport.ts). */
+  oscReport: boolean;
+}
+
+/** Every kernel on: what the app, the runner and the bench use. */
+export const ALL_KERNELS: Readonly<KernelChoice> = {
+  fakeQuant: true,
+  adam: true,
+  oscStep: true,
+  oscReport: true,
+};
 
 /** What a plugin may read about the run. Live values: read them when a hook runs. */
 export interface TrainerContext {
@@ -22,6 +47,8 @@ export interface TrainerContext {
   readonly stepsDone: number;
   /** Learning rate of the current step. */
   readonly lr: number;
+  /** The fused kernels this trainer may use (fixed at construction). */
+  readonly kernels: Readonly<KernelChoice>;
 }
 
 /** One plugin. Every hook is optional; tensors it allocates in hooks are tidied by the trainer. */
@@ -34,8 +61,16 @@ export interface TrainerPlugin {
    * λ(t)·L_damp), or null for none this step.
    */
   lossTerm?(ctx: TrainerContext): tf.Scalar | null;
-  /** After the optimizer update, inside a tf.tidy (e.g. oscillation tracking, freezing). */
-  afterStep?(ctx: TrainerContext): void;
+  /**
+   * Weights the optimizer should pin in its own update (frozen entries keep their value), or null.
+   * Asked once per step, before the update; an optimizer that cannot pin ignores them.
+   */
+  pins?(ctx: TrainerContext): WeightPins | null;
+  /**
+   * After the optimizer update, inside a tf.tidy (e.g. oscillation tracking, freezing). `pinned`:
+   * the weights of {@link pins} the optimizer did pin (their restore is done).
+   */
+  afterStep?(ctx: TrainerContext, pinned: ReadonlySet<tf.Variable>): void;
   /** A multiplier of the learning rate (e.g. the SGD mapping factor α of docs/science.md §1). */
   learningRateScale?(ctx: TrainerContext): number;
   /** At a report step: fill report fields (layer oscillation stats, samples, histogram). May read back. */

@@ -8,6 +8,7 @@ import { labelBatch, type ImageBatcher } from '../data/batches';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
 import { correctCount, crossEntropy } from './metrics';
+import type { WeightPins } from './fusedAdam';
 import type { ManagedOptimizer } from './optimizer';
 import type { TrainerContext, TrainerPlugin } from './plugins';
 
@@ -60,6 +61,17 @@ function namedGrads(vars: tf.Variable[], grads: tf.NamedTensorMap): { name: stri
   return vars.filter((v) => grads[v.name]).map((v) => ({ name: v.name, tensor: grads[v.name] }));
 }
 
+/** The plugins' pins of this step (usually one plugin has any: its table, unmerged). */
+function stepPins(input: StepInput): WeightPins | undefined {
+  let found: WeightPins | undefined;
+  for (const plugin of input.plugins) {
+    const pins = plugin.pins?.(input.ctx);
+    if (!pins || pins.size === 0) continue;
+    found = found ? new Map([...found, ...pins]) : pins;
+  }
+  return found;
+}
+
 /**
  * Runs one training step (inside its own tidy, so only variables and the kept metrics survive).
  * Equivalent to optimizer.minimize over all parameters, split over two optimizers so that
@@ -69,6 +81,7 @@ export function trainStep(input: StepInput): StepTensors | null {
   const params = input.model.parameters();
   const quantParams = input.model.quantizerParameters();
   let kept: StepTensors | null = null;
+  let pinned: ReadonlySet<tf.Variable> = new Set();
   tf.tidy(() => {
     for (const plugin of input.plugins) plugin.beforeStep?.(input.ctx);
     const x = input.images.batch(input.indices);
@@ -81,12 +94,12 @@ export function trainStep(input: StepInput): StepTensors | null {
         kept = { loss: tf.keep(tf.clone(task)), correct: tf.keep(correctCount(labels, logits)) };
       return totalLoss(task, input);
     }, [...params, ...quantParams]);
-    input.optimizer.optimizer.applyGradients(namedGrads(params, grads));
+    pinned = input.optimizer.apply(namedGrads(params, grads), stepPins(input));
     if (input.quantOptimizer && quantParams.length)
-      input.quantOptimizer.optimizer.applyGradients(namedGrads(quantParams, grads));
+      input.quantOptimizer.apply(namedGrads(quantParams, grads));
   });
   tf.tidy(() => {
-    for (const plugin of input.plugins) plugin.afterStep?.(input.ctx);
+    for (const plugin of input.plugins) plugin.afterStep?.(input.ctx, pinned);
   });
   return kept;
 }

@@ -16,7 +16,9 @@ import { createRng } from '../tensor/rng';
 import { appendHistory, divergenceReason, evaluateTest } from './metrics';
 import { createOptimizer, type ManagedOptimizer } from './optimizer';
 import {
+  ALL_KERNELS,
   DEFAULT_PLUGINS,
+  type KernelChoice,
   type TrainerContext,
   type TrainerPlugin,
   type TrainerPluginFactory,
@@ -35,6 +37,8 @@ export interface TrainerOptions {
   plugins?: TrainerPluginFactory[];
   /** Quantizer factory; default src/quant/quantizer.ts createQuantizer. */
   createQuantizer?: QuantizerFactory;
+  /** The fused kernels it may use; default all ({@link ALL_KERNELS}). Tests turn one off to compare. */
+  kernels?: Partial<KernelChoice>;
 }
 
 /**
@@ -69,6 +73,7 @@ export class QuantTrainer implements Trainer {
   private readonly sampler: BatchSampler;
   private readonly plugins: TrainerPlugin[];
   private readonly ctx: TrainerContext;
+  private readonly kernels: Readonly<KernelChoice>;
   private steps = 0;
   private state: RunStatus | 'running' = 'running';
   private reason?: string;
@@ -82,10 +87,15 @@ export class QuantTrainer implements Trainer {
     this.exp = exp;
     this.data = data;
     this.images = new ImageBatcher(data.train);
-    this.model = QuantModel.build(exp, options.createQuantizer ?? createQuantizer);
+    this.kernels = { ...ALL_KERNELS, ...options.kernels };
+    const makeQuantizer = options.createQuantizer ?? createQuantizer;
+    this.model = QuantModel.build(
+      exp,
+      this.kernels.fakeQuant ? makeQuantizer : (o) => makeQuantizer({ ...o, fusedKernels: false }),
+    );
     this.lr = exp.train.lr;
-    this.optimizer = createOptimizer(exp.train.optimizer, this.lr);
-    this.quantOptimizer = createOptimizer(exp.train.optimizer, this.lr);
+    this.optimizer = this.createOptimizer(exp);
+    this.quantOptimizer = this.createOptimizer(exp);
     this.sampler = new BatchSampler(
       Math.min(exp.data.trainSize, data.train.count),
       createRng(exp.seed, 'data'),
@@ -104,10 +114,15 @@ export class QuantTrainer implements Trainer {
     }
   }
 
+  private createOptimizer(exp: Experiment): ManagedOptimizer {
+    return createOptimizer(exp.train.optimizer, this.lr, this.kernels.adam);
+  }
+
   /** A live view of the run for plugins (getters read the current values). */
   private makeContext(): TrainerContext {
     const read = () => ({ exp: this.exp, steps: this.steps, lr: this.lr });
     return {
+      kernels: this.kernels,
       get experiment() {
         return read().exp;
       },
@@ -234,13 +249,13 @@ export class QuantTrainer implements Trainer {
       this.model.rebuildQuantizers(next);
       // Fresh quantizer variables: fresh optimizer slots for them.
       this.quantOptimizer.dispose();
-      this.quantOptimizer = createOptimizer(next.train.optimizer, this.lr);
+      this.quantOptimizer = this.createOptimizer(next);
     }
     if (kind.optimizer) {
       this.optimizer.dispose();
-      this.optimizer = createOptimizer(next.train.optimizer, this.lr);
+      this.optimizer = this.createOptimizer(next);
       this.quantOptimizer.dispose();
-      this.quantOptimizer = createOptimizer(next.train.optimizer, this.lr);
+      this.quantOptimizer = this.createOptimizer(next);
     }
     if (this.state === 'running' && this.steps >= next.train.steps) this.state = 'completed';
     if (this.state === 'completed' && this.steps < next.train.steps) this.state = 'running';

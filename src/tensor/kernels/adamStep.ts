@@ -2,7 +2,7 @@
  * The fused Adam update (adamStep.wat) as a tfjs kernel of the wasm backend: per parameter, one
  * pass instead of tfjs-core's 14 kernels (mul, mul, add, mul, square, mul, add, div, div, sqrt,
  * add, div, mul, add), bit-identical to them (tests/unit/perf/fusedAdam.test.ts); optionally it also
- * pins a frozen weight (src/train/pins.ts).
+ * pins a frozen weight (the pins handed to src/train/fusedAdam.ts by the oscillation controller).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, kernelExport, sizeOf, wasmKernelReady, type WasmBackendLike } from './wasmHeap';

@@ -6,7 +6,7 @@
 ;;   v' = v·β2 + (g·g)·(1−β2)
 ;;   w' = ((m' / c1) / (√(v' / c2) + ε))·(−lr) + w        c1 = 1 − β1^t, c2 = 1 − β2^t
 ;;
-;; With $pin = 1 the new value is then pinned as the weight freezer's restore does (src/train/pins.ts):
+;; With $pin = 1 the new value is then pinned as the weight freezer's restore does (src/train/fusedAdam.ts WeightPin):
 ;;   w'' = w'·keep + pinned     (keep 0/1, pinned 0 on free entries; the same two float32 ops)
 ;;
 ;; c1 and c2 are read from float32 scalars in the heap (tfjs keeps β^t in variables); the other

@@ -6,7 +6,7 @@
  * tfjs keeps them and writes fresh outputs made by the backend, so tensors stay immutable.
  *
  * Other backends, and shapes the kernel does not cover, use the op-by-op path
- * (src/train/oscHooks.ts decides); tests/unit/perf/oscFused.test.ts checks both give bit-identical
+ * (src/train/oscLayer.ts decides); tests/unit/perf/oscFused.test.ts checks both give bit-identical
  * training.
  */
 import * as tf from '@tensorflow/tfjs-core';

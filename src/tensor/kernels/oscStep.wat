@@ -1,4 +1,4 @@
-;; One oscillation step of one weight tensor in a single WebAssembly SIMD pass (src/train/oscFused.ts):
+;; One oscillation step of one weight tensor in a single WebAssembly SIMD pass (src/train/oscLayer.ts):
 ;; the weight's integer codes, the oscillation tracker and the weight freezer, exactly as the op-by-op
 ;; path computes them (src/quant/fakeQuant.ts forwardCodes, src/train/oscillation.ts update,
 ;; src/train/freezing.ts update), in float32 and in the same order of operations.

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
 import { createQuantizer } from '../../../src/quant/quantizer';
-import { oscillationPlugin } from '../../../src/train/oscPlugin';
+import { oscillationPlugin } from '../../../src/train/oscController';
 import { QuantTrainer, createTrainer } from '../../../src/train/trainer';
 import type { Trainer } from '../../../src/train/types';
 import { useCpu } from './setup';

@@ -8,10 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type ExperimentInput } from '../../../src/experiment/schema';
-import { ADAM_FUSION, FusedAdamOptimizer } from '../../../src/train/fusedAdam';
+import { FusedAdamOptimizer } from '../../../src/train/fusedAdam';
 import { WeightFreezer } from '../../../src/train/freezing';
-import { oscillationPlugin } from '../../../src/train/oscPlugin';
-import { pinOf } from '../../../src/train/pins';
+import { oscillationPlugin } from '../../../src/train/oscController';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { randn, useWasmBackend } from './helpers';
 
@@ -100,20 +99,23 @@ describe('fused Adam (wasm)', () => {
       keep.assign(tf.tensor1d([1, 0, 1, 0, 1]));
       pinned.assign(tf.tensor1d([0, -2, 0, 7, 0]));
     });
-    freezer.restore(w); // registers the pin and restores by itself
+    freezer.restore(w); // the op path's restore
     expect(Array.from(await w.data())).toEqual([1, -2, 3, 7, 5]);
     const g = tf.tensor1d([1, 1, 1, 1, 1]);
-    fused.applyGradients([{ name: w.name, tensor: g }]);
+    const pins = new Map([[w, freezer.pin]]);
+    const pinnedNow = fused.applyPinned([{ name: w.name, tensor: g }], pins);
     const after = Array.from(await w.data());
     expect(after[1]).toBe(-2);
     expect(after[3]).toBe(7);
     expect(after[0]).toBeLessThan(1);
-    expect(pinOf(w)?.applied).toBe(true);
-    freezer.restore(w); // nothing left to do: the mark is consumed, the value unchanged
-    expect(pinOf(w)?.applied).toBe(false);
+    expect(pinnedNow.has(w)).toBe(true);
+    freezer.restore(w); // nothing left to do: the optimizer pinned it, the value is unchanged
     expect(Array.from(await w.data())).toEqual(after);
+    // Without a pin (plain applyGradients) the frozen entries move: the pin did the work.
+    const free = fused.applyPinned([{ name: w.name, tensor: g }], new Map());
+    expect(free.has(w)).toBe(false);
+    expect((await w.data())[1]).not.toBe(-2);
     freezer.dispose();
-    expect(pinOf(w)).toBeUndefined();
     tf.dispose([w, g]);
     fused.dispose();
   });
@@ -146,9 +148,11 @@ describe('fused Adam (wasm)', () => {
     async (_name, input) => {
       const exp = experimentSchema.parse(input);
       const train = async (fusion: boolean) => {
-        ADAM_FUSION.enabled = fusion;
-        try {
-          const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
+        {
+          const trainer = new QuantTrainer(exp, loadMnistNode(), {
+            plugins: [oscillationPlugin],
+            kernels: { adam: fusion },
+          });
           const reports = await trainer.run(exp.train.steps);
           const weights = await Promise.all(trainer.model.parameters().map(async (w) => await w.data()));
           const oscillation = trainer.result().oscillation;
@@ -159,8 +163,6 @@ describe('fused Adam (wasm)', () => {
             weights,
             oscillation,
           };
-        } finally {
-          ADAM_FUSION.enabled = true;
         }
       };
       const stock = await train(false);

@@ -18,7 +18,7 @@ import {
   type ExperimentInput,
 } from '../../../src/experiment/schema';
 import { fakeQuant, type FakeQuantParams } from '../../../src/quant/fakeQuant';
-import { FQ_FUSION, fusedCodeParams, fusedFakeQuant } from '../../../src/quant/fusedFakeQuant';
+import { fusedCodeParams, fusedFakeQuant } from '../../../src/quant/fusedFakeQuant';
 import { gridFor } from '../../../src/quant/quantizer';
 import { createQuantizer } from '../../../src/quant/quantizer';
 import { createScaleSource, type ScaleSource } from '../../../src/quant/scaleSource';
@@ -30,7 +30,7 @@ import {
   QUANT_RANGE_KERNEL,
   fakeQuantKernelAvailable,
 } from '../../../src/tensor/kernels/fakeQuant';
-import { oscillationPlugin } from '../../../src/train/oscPlugin';
+import { oscillationPlugin } from '../../../src/train/oscController';
 import { QuantTrainer } from '../../../src/train/trainer';
 import { expectNoLeak } from '../../helpers/tf';
 import { maxAbs, randn, useWasmBackend } from './helpers';
@@ -63,18 +63,13 @@ function applyOnce(
   symmetric: boolean,
   p: FakeQuantParams,
 ): tf.Tensor {
-  FQ_FUSION.enabled = fused;
-  try {
-    return tf.tidy(() => {
-      const y = fusedFakeQuant(x, training, q.source, q.layout, symmetric, p);
-      if (y) return y;
-      const { s, z } = q.source.channelScale(x, training);
-      const b = q.layout.broadcast;
-      return fakeQuant(x, tf.reshape(s, b), { ...p, zeroPoint: z ? tf.reshape(z, b) : null });
-    });
-  } finally {
-    FQ_FUSION.enabled = true;
-  }
+  return tf.tidy(() => {
+    const y = fused ? fusedFakeQuant(x, training, q.source, q.layout, symmetric, p) : null;
+    if (y) return y;
+    const { s, z } = q.source.channelScale(x, training);
+    const b = q.layout.broadcast;
+    return fakeQuant(x, tf.reshape(s, b), { ...p, zeroPoint: z ? tf.reshape(z, b) : null });
+  });
 }
 
 /** The stored range [lo…, hi…] of a minmax / ema source (read without changing it). */
@@ -454,9 +449,11 @@ describe('fused fake quant (wasm)', () => {
   }
 
   async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
-    FQ_FUSION.enabled = fused;
-    try {
-      const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
+    {
+      const trainer = new QuantTrainer(exp, loadMnistNode(), {
+        plugins: [oscillationPlugin],
+        kernels: { fakeQuant: fused },
+      });
       let reports: Awaited<ReturnType<QuantTrainer['run']>> = [];
       const profile = await tf.profile(async () => {
         reports = await trainer.run(exp.train.steps);
@@ -468,8 +465,6 @@ describe('fused fake quant (wasm)', () => {
       const oscillation = trainer.result().oscillation;
       trainer.dispose();
       return { reports, weights, oscillation, kernelCalls };
-    } finally {
-      FQ_FUSION.enabled = true;
     }
   }
 

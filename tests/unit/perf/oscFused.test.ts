@@ -11,9 +11,8 @@ import { experimentSchema, type ExperimentInput } from '../../../src/experiment/
 import { useWasmBackend } from './helpers';
 import { oscStep, oscStepAvailable } from '../../../src/tensor/kernels/oscStep';
 import { WASM_KERNELS } from '../../../src/tensor/kernels/wasmModules';
-import { OSC_FUSION } from '../../../src/train/oscFused';
+import { oscillationPlugin } from '../../../src/train/oscController';
 import { QuantTrainer } from '../../../src/train/trainer';
-import { oscillationPlugin } from '../../../src/train/oscPlugin';
 
 function experiment(quant: ExperimentInput['quant'], useEma: boolean) {
   return experimentSchema.parse({
@@ -35,9 +34,11 @@ function experiment(quant: ExperimentInput['quant'], useEma: boolean) {
 }
 
 async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
-  OSC_FUSION.enabled = fused;
-  try {
-    const trainer = new QuantTrainer(exp, loadMnistNode(), { plugins: [oscillationPlugin] });
+  {
+    const trainer = new QuantTrainer(exp, loadMnistNode(), {
+      plugins: [oscillationPlugin],
+      kernels: { oscStep: fused },
+    });
     let reports: Awaited<ReturnType<QuantTrainer['run']>> = [];
     // Profiled so the test knows which path really ran.
     const profile = await tf.profile(async () => {
@@ -57,8 +58,6 @@ async function train(exp: ReturnType<typeof experiment>, fused: boolean) {
       fusedCalls,
       fakeQuantCalls,
     };
-  } finally {
-    OSC_FUSION.enabled = true;
   }
 }
 

@@ -12,11 +12,12 @@ import { experimentSchema, type ExperimentInput } from '../../../src/experiment/
 import { QuantModel } from '../../../src/models/build';
 import { createQuantizer } from '../../../src/quant/quantizer';
 import { OSC_REPORT_KERNEL, oscReportAvailable } from '../../../src/tensor/kernels/oscReport';
-import { OscillationHooks } from '../../../src/train/oscHooks';
-import { REPORT_FUSION, type OscillationReport, type TrackedLayer } from '../../../src/train/oscReport';
+import { OscillationController } from '../../../src/train/oscController';
+import { readReport, type OscillationReport } from '../../../src/train/oscReport';
 import { useWasmBackend } from './helpers';
 
 const STEPS = 40;
+const REPORT_THRESHOLD = 0.02;
 const MLP: ExperimentInput['model'] = { arch: 'mlp', hidden: [32] };
 
 function experiment(quant: ExperimentInput['quant'], freeze: boolean, model: ExperimentInput['model']) {
@@ -29,7 +30,7 @@ function experiment(quant: ExperimentInput['quant'], freeze: boolean, model: Exp
       track: true,
       trackAll: true,
       momentum: 0.2,
-      reportThreshold: 0.02,
+      reportThreshold: REPORT_THRESHOLD,
       freezeThreshold: freeze ? 0.1 : 0,
       sampleWeights: 24,
     },
@@ -48,30 +49,28 @@ function jitter(model: QuantModel, start: tf.Tensor[], step: number): void {
   );
 }
 
-/** One report through the chosen path, with the number of fused kernel calls and tensors left over. */
-async function report(hooks: OscillationHooks, step: number, fused: boolean) {
-  REPORT_FUSION.enabled = fused;
-  try {
-    const before = tf.memory().numTensors;
-    let out: OscillationReport | undefined;
-    const profile = await tf.profile(async () => {
-      out = await hooks.report(step);
-    });
-    return {
-      out: out!,
-      kernelCalls: profile.kernels.filter((k) => k.name === OSC_REPORT_KERNEL).length,
-      leaked: tf.memory().numTensors - before,
-    };
-  } finally {
-    REPORT_FUSION.enabled = true;
-  }
+/**
+ * One report of the controller's layers through the chosen path (the fused one as the controller
+ * itself reports, built with the report kernel on), with the number of fused kernel calls and
+ * tensors left over.
+ */
+async function report(osc: OscillationController, step: number, fused: boolean) {
+  const before = tf.memory().numTensors;
+  let out: OscillationReport | undefined;
+  const profile = await tf.profile(async () => {
+    out = fused ? await osc.report(step) : await readReport(osc.layers, REPORT_THRESHOLD, false);
+  });
+  return {
+    out: out!,
+    kernelCalls: profile.kernels.filter((k) => k.name === OSC_REPORT_KERNEL).length,
+    leaked: tf.memory().numTensors - before,
+  };
 }
 
 /** Σf / n of every tracked layer in float64, from a readback. */
-async function exactMeans(hooks: OscillationHooks): Promise<Map<string, number>> {
-  const tracked = (hooks as unknown as { tracked: TrackedLayer[] }).tracked;
+async function exactMeans(osc: OscillationController): Promise<Map<string, number>> {
   const means = new Map<string, number>();
-  for (const t of tracked) {
+  for (const t of osc.layers) {
     const f = await t.tracker.frequency.data();
     let sum = 0;
     for (const x of f) sum += x;
@@ -129,7 +128,10 @@ describe('fused oscillation report (wasm)', () => {
     async (_name, quant, freeze, arch) => {
       const exp = experiment(quant, freeze, arch);
       const model = QuantModel.build(exp, createQuantizer);
-      const hooks = new OscillationHooks(exp, model);
+      const hooks = new OscillationController(exp, model, {
+        kernels: { oscStep: true, oscReport: true },
+        stepsDone: 0,
+      });
       const start = model.layers.map((l) => l.weight.clone());
       let maxMeanRel = 0;
       let maxExactRel = 0;
@@ -141,7 +143,7 @@ describe('fused oscillation report (wasm)', () => {
       try {
         for (let step = 0; step < STEPS; step++) {
           jitter(model, start, step);
-          hooks.afterStep(step + 1);
+          hooks.afterStep(new Set());
           if ((step + 1) % 10 !== 0) continue;
           const ops = await report(hooks, step + 1, false);
           const fused = await report(hooks, step + 1, true);
