@@ -10,6 +10,8 @@ import { selectOps, type OpSet } from '../tensor/backend';
 import { createRng, type Rng } from '../tensor/rng';
 import { createBatchNorm, disposeBatchNorm, type BatchNormParams } from './batchnorm';
 import { initialWeights } from './init';
+import { layerKindDef } from './layers/registry';
+import type { LayerKindDef } from './layers/types';
 import {
   createLayerQuantizers,
   disposeLayerQuantizers,
@@ -19,9 +21,11 @@ import {
 } from './quantizers';
 import { describeModel, type LayerSpec } from './spec';
 
-/** One weight layer: its spec, its variables and its (replaceable) quantizers. */
+/** One weight layer: its spec, its kind, its variables and its (replaceable) quantizers. */
 export interface ModelLayer {
   readonly spec: LayerSpec;
+  /** The definition of spec.kind (looked up once, at build). */
+  readonly def: LayerKindDef;
   /** Latent (float) weights, spec.weightShape. */
   readonly weight: tf.Variable;
   /** [outChannels], when spec.bias. */
@@ -89,7 +93,7 @@ export class QuantModel {
         : undefined,
     }));
     const bn = spec.batchNorm ? createBatchNorm(name, spec.outChannels) : undefined;
-    return { spec, weight, bias, bn, quantizers };
+    return { spec, def: layerKindDef(spec.kind), weight, bias, bn, quantizers };
   }
 
   /** Layer specs, in forward order. */
