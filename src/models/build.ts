@@ -61,12 +61,24 @@ export class QuantModel {
    * BN at γ = 1, β = 0, and quantizers per the resolved bits.
    */
   static build(exp: Experiment, factory: QuantizerFactory, ops: OpSet = selectOps()): QuantModel {
+    return QuantModel.fromSpecs(exp, describeModel(exp), factory, ops);
+  }
+
+  /**
+   * Builds a model of the given layer list (e.g. from spec.ts describeLayers) with the
+   * experiment's seed and quantizer settings; {@link QuantModel.build} passes the experiment's own.
+   */
+  static fromSpecs(
+    exp: Experiment,
+    specs: LayerSpec[],
+    factory: QuantizerFactory,
+    ops: OpSet = selectOps(),
+  ): QuantModel {
     const prefix = `m${modelCount++}`;
     const rng = createRng(exp.seed, 'init');
     const layers: ModelLayer[] = [];
     try {
-      for (const spec of describeModel(exp))
-        layers.push(QuantModel.buildLayer(exp, spec, prefix, rng, factory));
+      for (const spec of specs) layers.push(QuantModel.buildLayer(exp, spec, prefix, rng, factory));
     } catch (error) {
       // E.g. an invalid estimator parameter: release what was built so far.
       new QuantModel(layers, ops, prefix, factory).dispose();

@@ -15,8 +15,8 @@ import type { EstimatorSpec } from '../../../src/estimators/types';
 import { FLOAT_BITS, type Experiment } from '../../../src/experiment/schema';
 import { layerKindDef } from '../../../src/models/layers/registry';
 import { describeModel, type LayerSpec } from '../../../src/models/spec';
-import { makeGrid } from '../../../src/quant/grid';
-import type { Grid } from '../../../src/quant/types';
+import { roleGrid } from '../../../src/quant/grid';
+import type { Grid, QuantRole } from '../../../src/quant/types';
 import type { TwinPoint } from '../../../src/train/types';
 
 /** One formula: what it computes, the general form, and the same with the live values filled in. */
@@ -48,8 +48,8 @@ export const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
  * (src/quant/quantizer.ts gridFor): weights signed, activations unsigned when symmetric, every
  * asymmetric grid [0, 2^b − 1]; the lab never asks for the narrow range.
  */
-export function gridOf(bits: number, symmetric: boolean, role: 'weight' | 'act'): Grid {
-  return makeGrid(bits, { symmetric, signed: role === 'weight' });
+export function gridOf(bits: number, symmetric: boolean, role: QuantRole): Grid {
+  return roleGrid(bits, symmetric, role);
 }
 
 /** "3-bit signed symmetric grid [−4, 3]". */

@@ -43,7 +43,9 @@ export function registerLayerKind(name: string, def: LayerKindDef): () => void {
  * @throws Error for an unknown kind
  */
 export function layerKindDef(kind: LayerKind): LayerKindDef {
-  const def = Object.hasOwn(LAYER_KIND_DEFS, kind) ? LAYER_KIND_DEFS[kind as BuiltinLayerKind] : extra.get(kind);
+  const def = Object.hasOwn(LAYER_KIND_DEFS, kind)
+    ? LAYER_KIND_DEFS[kind as BuiltinLayerKind]
+    : extra.get(kind);
   if (!def) throw new Error(`unknown layer kind ${kind}`);
   return def;
 }
