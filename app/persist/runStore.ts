@@ -24,7 +24,8 @@ import {
   type UseStore,
 } from 'idb-keyval';
 import { z } from 'zod';
-import { historyPointSchema, parseRunFile } from '../../src/experiment/export';
+import { parseRunFile } from '../../src/experiment/export';
+import { historyPointSchema } from '../../src/experiment/result';
 import { loadExperiment } from '../../src/experiment/load';
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, RunResult } from '../../src/train/types';

@@ -6,6 +6,8 @@
  * whatever the layer's scale (per-channel scales are applied per channel: channel = i mod C, which is
  * the last axis for dense/conv [.., outC] and axis 2 for depthwise [kh, kw, C, 1]).
  */
+import { FLOAT_BITS } from '../../src/experiment/schema';
+import { roleGrid } from '../../src/quant/grid';
 import type { WeightHistogram } from './protocol';
 
 /** What the trainer gives for one layer (src/train/types.ts RunResult.weights, plus latent values when available). */
@@ -20,12 +22,14 @@ export interface LayerWeights {
 /** Bins at most this many per histogram. */
 export const MAX_BINS = 96;
 
-/** Integer grid of `bits` (32 = float: no grid). Signed for symmetric, unsigned for asymmetric. */
+/**
+ * Integer limits of a weight grid of `bits`, as the quantizer builds it (src/quant/grid.ts
+ * roleGrid: signed when symmetric, unsigned when asymmetric); 32 = float: no grid, [0, 0].
+ */
 export function gridLimits(bits: number, symmetric: boolean): { qmin: number; qmax: number } {
-  if (bits >= 32) return { qmin: 0, qmax: 0 };
-  return symmetric
-    ? { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 }
-    : { qmin: 0, qmax: 2 ** bits - 1 };
+  if (bits >= FLOAT_BITS) return { qmin: 0, qmax: 0 };
+  const { qmin, qmax } = roleGrid(bits, symmetric, 'weight');
+  return { qmin, qmax };
 }
 
 /** Histogram of one layer: latent values in grid units when given, else the integer codes. */
@@ -38,14 +42,14 @@ export function layerHistogram(layer: string, w: LayerWeights, symmetric: boolea
     for (let i = 0; i < values.length; i++) {
       const c = i % channels;
       const s = w.scale[c] || 1;
-      values[i] = w.bits >= 32 ? w.latent[i] : w.latent[i] / s + (w.zeroPoint[c] ?? 0);
+      values[i] = w.bits >= FLOAT_BITS ? w.latent[i] : w.latent[i] / s + (w.zeroPoint[c] ?? 0);
     }
   } else {
     for (let i = 0; i < n; i++) values[i] = w.codes[i];
   }
   let lo: number;
   let hi: number;
-  if (w.bits >= 32) {
+  if (w.bits >= FLOAT_BITS) {
     lo = Infinity;
     hi = -Infinity;
     for (const v of values) {
@@ -63,8 +67,8 @@ export function layerHistogram(layer: string, w: LayerWeights, symmetric: boolea
     lo = qmin - 0.5;
     hi = qmax + 0.5;
   }
-  const perStep = w.bits >= 32 ? 0 : w.latent ? Math.max(1, Math.floor(MAX_BINS / (hi - lo))) : 1;
-  const bins = w.bits >= 32 ? MAX_BINS : Math.min(MAX_BINS, Math.round((hi - lo) * perStep));
+  const perStep = w.bits >= FLOAT_BITS ? 0 : w.latent ? Math.max(1, Math.floor(MAX_BINS / (hi - lo))) : 1;
+  const bins = w.bits >= FLOAT_BITS ? MAX_BINS : Math.min(MAX_BINS, Math.round((hi - lo) * perStep));
   const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) {

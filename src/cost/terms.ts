@@ -10,6 +10,7 @@
  * Max-pool commutes with the monotone quantizer, so it also runs at the output bits; global
  * average pooling sums values, so it runs on the accumulator. Pure (no tfjs).
  */
+import { layerKindDef } from '../models/layers/registry';
 import type { LayerSpec } from '../models/spec';
 import { ACC_BITS, BIAS_BITS, type OperandBits, type ScalarOp } from './opCosts';
 
@@ -25,10 +26,9 @@ export interface CostTermDef {
   ops(b: OperandBits, layer: LayerSpec): ScalarOp[];
 }
 
-/** Output elements of the conv/dense itself, before pooling (stride 1, 'same' padding). */
+/** Output elements of the layer's op itself, before pooling, as its kind declares them (src/models/layers). */
 export function prePoolElements(layer: LayerSpec): number {
-  if (layer.kind === 'dense') return layer.outChannels;
-  return layer.inShape[0] * layer.inShape[1] * layer.outChannels;
+  return layerKindDef(layer.kind).prePoolElements(layer);
 }
 
 /** Pooling window: 4 for max 2×2, h·w for global average, 0 without pooling. */

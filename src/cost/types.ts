@@ -2,7 +2,7 @@
  * Cost report types: plain data (crosses the worker boundary, written into run and sweep JSON).
  * Every cost is per sample (one image through the network); see src/cost/opCosts.ts for units.
  */
-import type { LayerKind } from '../models/spec';
+import type { LayerKind } from '../models/layers/registry';
 import type { ElementwiseKind } from './terms';
 
 /** Stacked-bar segments of ACEv2: the MAC term and each elementwise kind. */

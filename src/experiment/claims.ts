@@ -8,7 +8,7 @@
  * final or so far, and call {@link checkClaim}. A claim is provisional until every run has finished.
  */
 import { costOfExperiment } from '../cost/report';
-import type { OscillationSummary } from '../train/types';
+import type { OscillationSummary } from './result';
 import { type Experiment, experimentSchema } from './schema';
 
 /** What a claim may read of one run: final, or so far while it trains. */

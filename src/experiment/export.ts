@@ -1,10 +1,11 @@
 /**
  * Runs out of the app and files into it, pure: CSV of all histories (one row per history point),
  * JSON files the `quant-lab` runner reads and writes, and the reverse — {@link parseRunFile} opens a
- * runner result or an experiment file. Also flattening/diffing of experiments for the run table.
+ * runner result or an experiment file (read with the schema in ./result.ts). Also flattening/diffing
+ * of experiments for the run table.
  */
-import { z } from 'zod';
-import type { HistoryPoint, RunResult, RunStatus } from '../train/types';
+
+import { type HistoryPoint, type RunResult, runResultSchema } from './result';
 import { loadExperiment } from './load';
 import type { Experiment, ParseResult } from './schema';
 
@@ -155,83 +156,6 @@ export function exportFileName(name: string, ext: 'csv' | 'json' | 'png'): strin
 }
 
 // ---- Import ----------------------------------------------------------------------------------
-
-/**
- * A measured number. JSON turns NaN and ±∞ into null, so a diverged run's file holds nulls, read
- * back as NaN; IndexedDB keeps NaN and ±∞ as they are (z.number() would refuse them).
- */
-const num = z
-  .custom<number | null>((v) => v === null || typeof v === 'number', { message: 'expected a number' })
-  .transform((v) => v ?? NaN);
-const optNum = num.optional();
-
-/** One history point as read back from a file or IndexedDB (null → NaN). */
-export const historyPointSchema = z.object({
-  step: z.number().int().min(0),
-  loss: num,
-  trainAccuracy: num,
-  lr: num,
-  testAccuracy: optNum,
-  testLoss: optNum,
-  testAccuracyBnReestimated: optNum,
-});
-const fractionPoint = z.object({ step: z.number(), fraction: num, frozenFraction: num });
-const twinPointSchema = z.object({
-  step: z.number(),
-  agreement: num,
-  alignmentError: num,
-  signAgreement: num,
-  accuracyGap: optNum,
-});
-
-/** Final statuses of a run (src/train/types.ts `RunStatus`). */
-export const RUN_STATUSES = ['completed', 'diverged', 'stopped'] as const satisfies readonly RunStatus[];
-
-/** The runner's result file (src/train/types.ts `RunResult`); unknown extra fields are kept. */
-export const runResultSchema = z.looseObject({
-  experiment: z.unknown(),
-  status: z.enum(RUN_STATUSES),
-  reason: z.string().optional(),
-  testAccuracy: num,
-  testAccuracyBnReestimated: optNum,
-  history: z.array(historyPointSchema),
-  backend: z.string(),
-  wallTimeMs: num,
-  stepsPerSec: num,
-  oscillation: z
-    .looseObject({
-      fraction: num,
-      frozenFraction: num,
-      history: z.array(fractionPoint),
-      layers: z.record(
-        z.string(),
-        z.looseObject({ fraction: num, frozenFraction: num, history: z.array(fractionPoint) }),
-      ),
-    })
-    .optional(),
-  twin: z
-    .looseObject({
-      estimator: z.string(),
-      agreement: num,
-      alpha: optNum,
-      history: z.array(twinPointSchema),
-      testAccuracy: num,
-    })
-    .optional(),
-  cost: z.unknown().optional(),
-  weights: z
-    .record(
-      z.string(),
-      z.looseObject({
-        shape: z.array(z.number()),
-        codes: z.array(z.number()),
-        scale: z.array(num),
-        zeroPoint: z.array(num),
-        bits: z.number(),
-      }),
-    )
-    .optional(),
-});
 
 /** A file the app can open. */
 export type RunFile =

@@ -6,6 +6,7 @@
  * Every field has a default, so `{}` parses to the default experiment and a partial file is completed.
  */
 import { z } from 'zod';
+import { MODEL_ARCH_NAMES, type ModelArch } from '../models/archs';
 import { RANGE_ESTIMATOR_NAMES, type RangeEstimatorName } from '../quant/range/registry';
 
 /** Current schema version. Links and files of older versions are migrated in `migrate.ts`. */
@@ -31,8 +32,9 @@ export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
 export const RANGE_ESTIMATORS = RANGE_ESTIMATOR_NAMES;
 export type { RangeEstimatorName };
 
-export const MODEL_ARCHS = ['mlp', 'cnn', 'dscnn'] as const;
-export type ModelArch = (typeof MODEL_ARCHS)[number];
+/** Model architectures: the keys of the table in src/models/archs.ts, in its order. */
+export const MODEL_ARCHS = MODEL_ARCH_NAMES;
+export type { ModelArch };
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

@@ -14,9 +14,8 @@
  * cap), JSON nesting is capped, prototype keys are refused, and the experiment is validated by zod.
  */
 import { z } from 'zod';
-import type { RunResult } from '../train/types';
+import { RUN_STATUSES, type RunResult } from './result';
 import { layerNames } from '../models/spec';
-import { RUN_STATUSES } from './export';
 import { compress, decompressBounded } from './lzw';
 import { loadExperiment } from './load';
 import { detectExperimentVersion, newerVersionMessage } from './migrate';

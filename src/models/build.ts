@@ -10,6 +10,8 @@ import { selectOps, type OpSet } from '../tensor/backend';
 import { createRng, type Rng } from '../tensor/rng';
 import { createBatchNorm, disposeBatchNorm, type BatchNormParams } from './batchnorm';
 import { initialWeights } from './init';
+import { layerKindDef } from './layers/registry';
+import type { LayerKindDef } from './layers/types';
 import {
   createLayerQuantizers,
   disposeLayerQuantizers,
@@ -19,9 +21,11 @@ import {
 } from './quantizers';
 import { describeModel, type LayerSpec } from './spec';
 
-/** One weight layer: its spec, its variables and its (replaceable) quantizers. */
+/** One weight layer: its spec, its kind, its variables and its (replaceable) quantizers. */
 export interface ModelLayer {
   readonly spec: LayerSpec;
+  /** The definition of spec.kind (looked up once, at build). */
+  readonly def: LayerKindDef;
   /** Latent (float) weights, spec.weightShape. */
   readonly weight: tf.Variable;
   /** [outChannels], when spec.bias. */
@@ -57,12 +61,24 @@ export class QuantModel {
    * BN at γ = 1, β = 0, and quantizers per the resolved bits.
    */
   static build(exp: Experiment, factory: QuantizerFactory, ops: OpSet = selectOps()): QuantModel {
+    return QuantModel.fromSpecs(exp, describeModel(exp), factory, ops);
+  }
+
+  /**
+   * Builds a model of the given layer list (e.g. from spec.ts describeLayers) with the
+   * experiment's seed and quantizer settings; {@link QuantModel.build} passes the experiment's own.
+   */
+  static fromSpecs(
+    exp: Experiment,
+    specs: LayerSpec[],
+    factory: QuantizerFactory,
+    ops: OpSet = selectOps(),
+  ): QuantModel {
     const prefix = `m${modelCount++}`;
     const rng = createRng(exp.seed, 'init');
     const layers: ModelLayer[] = [];
     try {
-      for (const spec of describeModel(exp))
-        layers.push(QuantModel.buildLayer(exp, spec, prefix, rng, factory));
+      for (const spec of specs) layers.push(QuantModel.buildLayer(exp, spec, prefix, rng, factory));
     } catch (error) {
       // E.g. an invalid estimator parameter: release what was built so far.
       new QuantModel(layers, ops, prefix, factory).dispose();
@@ -89,7 +105,7 @@ export class QuantModel {
         : undefined,
     }));
     const bn = spec.batchNorm ? createBatchNorm(name, spec.outChannels) : undefined;
-    return { spec, weight, bias, bn, quantizers };
+    return { spec, def: layerKindDef(spec.kind), weight, bias, bn, quantizers };
   }
 
   /** Layer specs, in forward order. */

@@ -3,11 +3,11 @@
  *
  *   x̂ = Q_act(x) → ŵ = Q_w(w) → y = op(x̂, ŵ) (+ b) → BN → ReLU → pool → flatten
  *
- * with op = dense / 3×3 or 1×1 conv / depthwise conv from the model's backend-specific op set.
+ * with op the layer kind's (src/models/layers: dense, 3×3 or 1×1 conv, depthwise conv), run with
+ * the model's backend-specific op set.
  * Call inside tf.tidy or optimizer.minimize: it returns a new tensor and allocates intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_SIDE } from '../data/mnist';
 import { batchNormTrain } from '../tensor/batchNormOp';
 import { applyBatchNorm, BN_EPSILON, batchStats, updateRunningStats, type BnStats } from './batchnorm';
 import type { ModelLayer, QuantModel } from './build';
@@ -73,17 +73,6 @@ function batchNorm(
   return batchNormTrain(y, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, onMoments, relu);
 }
 
-/** The linear part of a layer: dense, conv or depthwise conv on quantized input and weights. */
-function linear(model: QuantModel, layer: ModelLayer, x: tf.Tensor, w: tf.Tensor, first: boolean): tf.Tensor {
-  const { spec } = layer;
-  // The first layer's input is data: its gradient is never needed (saves a conv on wasm).
-  const inputGrad = !first;
-  if (spec.kind === 'dense') return model.ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, inputGrad);
-  if (spec.kind === 'depthwise')
-    return model.ops.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
-  return model.ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, inputGrad);
-}
-
 /** Runs one layer on x (shape [N, ...spec.inShape]). */
 export function layerForward(
   model: QuantModel,
@@ -97,7 +86,8 @@ export function layerForward(
   const recordClip = opts.recordClip ?? true;
   const xq = quantizers.act.apply(x, training, recordClip);
   const wq = quantizers.weight.apply(layer.weight, training, recordClip);
-  let y = linear(model, layer, xq, wq, first);
+  // The first layer's input is data: its gradient is never needed (saves a conv on wasm).
+  let y = layer.def.op(xq, wq, !first, model.ops, tf);
   if (layer.bias) y = tf.add(y, layer.bias);
   const relu = spec.activation === 'relu';
   if (layer.bn) y = batchNorm(model, layer, y, opts, relu);
@@ -109,12 +99,12 @@ export function layerForward(
 }
 
 /**
- * Logits [N, 10] for images x [N, 784] with pixels in [0, 1] (reshaped to [N, 28, 28, 1] for
- * convolutional models).
+ * Logits [N, 10] for images x [N, 784] with pixels in [0, 1] (reshaped to the first layer's input
+ * shape, [N, 28, 28, 1], when it takes images).
  */
 export function forward(model: QuantModel, x: tf.Tensor2D, opts: ForwardOptions): tf.Tensor2D {
   const first = model.layers[0].spec;
-  let h: tf.Tensor = first.kind === 'dense' ? x : tf.reshape(x, [x.shape[0], MNIST_SIDE, MNIST_SIDE, 1]);
+  let h: tf.Tensor = first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
   model.layers.forEach((layer, i) => {
     h = layerForward(model, layer, h, opts, i === 0);
   });

@@ -6,6 +6,7 @@
 import type { Experiment } from '../experiment/schema';
 import type { Quantizer, QuantizerOptions } from '../quant/types';
 import type { BnQuantizers } from './batchnorm';
+import { layerKindDef } from './layers/registry';
 import type { LayerSpec } from './spec';
 
 /** Creates one quantizer (src/quant/quantizer.ts `createQuantizer`, injectable for tests). */
@@ -21,11 +22,12 @@ export interface LayerQuantizers {
 }
 
 /**
- * Per-channel axis of a weight tensor: the output channels, i.e. the last axis for dense
- * [inD, outD] and conv [k, k, inC, outC], axis 2 (the channel) for depthwise [k, k, C, 1].
+ * Per-channel axis of a weight tensor, as the layer's kind declares it: the output channels, i.e.
+ * the last axis for dense [inD, outD] and conv [k, k, inC, outC], axis 2 (the channel) for
+ * depthwise [k, k, C, 1].
  */
 export function weightChannelAxis(spec: LayerSpec): number {
-  return spec.kind === 'depthwise' ? 2 : spec.weightShape.length - 1;
+  return layerKindDef(spec.kind).weightChannelAxis(spec);
 }
 
 /** Options of the weight quantizer of `spec`. */

@@ -1,37 +1,27 @@
 /**
- * Model specs: the layer list of each architecture as plain data, resolved from an experiment.
- * Pure (no tfjs): the cost models, the UI's per-layer table and the tfjs model builder all read it.
+ * Model specs: the layer list of an experiment's architecture (./archs.ts) as plain data, with
+ * shapes and MACs from each layer's kind (./layers) and resolved bitwidths. Pure (no tfjs): the
+ * cost models, the UI's per-layer table and the tfjs model builder all read it.
  *
  * Shapes are NHWC for images ([h, w, c]) and [d] for vectors. Weight shapes:
  * dense [inD, outD]; conv [kh, kw, inC, outC]; depthwise [kh, kw, C, 1].
  */
-import type { Experiment, ModelArch } from '../experiment/schema';
+import type { Experiment } from '../experiment/schema';
+import { MODEL_ARCH_DEFS, type LayerDraft } from './archs';
+import { layerKindDef, type LayerKind } from './layers/registry';
 
-export type LayerKind = 'dense' | 'conv' | 'depthwise';
+export { NUM_CLASSES } from './archs';
+export type { LayerKind } from './layers/registry';
 
-/** One weight layer with what follows it (BN, activation, pooling), as the forward pass runs it. */
-export interface LayerSpec {
-  /** Stable name, used for per-layer overrides, reports and charts (e.g. `conv1`, `fc3`). */
-  name: string;
+/** One layer with what follows its op (BN, activation, pooling), as the forward pass runs it. */
+export interface LayerSpec extends LayerDraft {
   kind: LayerKind;
   /** Input shape of one sample: [h, w, c] or [d]. */
   inShape: number[];
   /** Output shape of one sample after BN/activation/pooling: [h, w, c] or [d]. */
   outShape: number[];
-  /** Weight tensor shape (see file header). */
+  /** Weight tensor shape (see the kind's file in ./layers). */
   weightShape: number[];
-  /** Square kernel size (1 for dense). */
-  kernel: number;
-  /** Output channels (dense: output features); the per-channel quantization axis. */
-  outChannels: number;
-  /** Whether the layer has a bias (false when BN follows: BN's shift plays that role). */
-  bias: boolean;
-  batchNorm: boolean;
-  activation: 'relu' | 'none';
-  /** Pooling after the activation: 2×2 max pooling, global average pooling, or none. */
-  pool: 'max2' | 'gap' | 'none';
-  /** Reshape the (pooled) output to a vector before the next layer. */
-  flatten: boolean;
   /** Resolved bitwidths of this layer's weights and of its input activations (32 = float). */
   weightBits: number;
   actBits: number;
@@ -42,82 +32,6 @@ export interface LayerSpec {
 }
 
 const INPUT_SHAPE = [28, 28, 1];
-export const NUM_CLASSES = 10;
-
-type Draft = Omit<
-  LayerSpec,
-  'inShape' | 'outShape' | 'weightShape' | 'macs' | 'weightCount' | 'weightBits' | 'actBits'
->;
-
-function scaled(width: number, multiplier: number): number {
-  return Math.max(1, Math.round(width * multiplier));
-}
-
-function dense(name: string, out: number, last = false): Draft {
-  return {
-    name,
-    kind: 'dense',
-    kernel: 1,
-    outChannels: out,
-    bias: true,
-    batchNorm: false,
-    activation: last ? 'none' : 'relu',
-    pool: 'none',
-    flatten: false,
-  };
-}
-
-function conv(
-  name: string,
-  kind: 'conv' | 'depthwise',
-  out: number,
-  kernel: number,
-  pool: LayerSpec['pool'],
-): Draft {
-  return {
-    name,
-    kind,
-    kernel,
-    outChannels: out,
-    bias: false,
-    batchNorm: true,
-    activation: 'relu',
-    pool,
-    flatten: false,
-  };
-}
-
-function drafts(arch: ModelArch, hidden: number[], m: number): Draft[] {
-  switch (arch) {
-    case 'mlp':
-      return [
-        ...hidden.map((h, i) => dense(`fc${i + 1}`, scaled(h, m))),
-        dense(`fc${hidden.length + 1}`, NUM_CLASSES, true),
-      ];
-    case 'cnn': {
-      const c1 = scaled(16, m);
-      const c2 = scaled(32, m);
-      return [
-        conv('conv1', 'conv', c1, 3, 'max2'),
-        { ...conv('conv2', 'conv', c2, 3, 'max2'), flatten: true },
-        dense('fc', NUM_CLASSES, true),
-      ];
-    }
-    case 'dscnn': {
-      const c1 = scaled(16, m);
-      const c2 = scaled(32, m);
-      const c3 = scaled(64, m);
-      return [
-        conv('conv1', 'conv', c1, 3, 'max2'),
-        conv('dw2', 'depthwise', c1, 3, 'none'),
-        conv('pw2', 'conv', c2, 1, 'max2'),
-        conv('dw3', 'depthwise', c2, 3, 'none'),
-        { ...conv('pw3', 'conv', c3, 1, 'gap'), flatten: true },
-        dense('fc', NUM_CLASSES, true),
-      ];
-    }
-  }
-}
 
 /** Resolves the bitwidths of layer `index` of `count`: base → first/last at 8 → per-layer override. */
 export function resolveLayerBits(
@@ -140,32 +54,28 @@ export function resolveLayerBits(
 
 /** The layer list of an experiment's model, with shapes, MACs and resolved bitwidths. */
 export function describeModel(exp: Experiment): LayerSpec[] {
-  const list = drafts(exp.model.arch, exp.model.hidden, exp.model.widthMultiplier);
+  return describeLayers(MODEL_ARCH_DEFS[exp.model.arch].layers(exp.model), exp);
+}
+
+/**
+ * Resolves drafts into specs: each kind (./layers) gives its weight shape, MACs and pre-pool
+ * output; pooling and flattening are shared. The first layer's kind picks the input: the image
+ * flattened to a vector, or [28, 28, 1].
+ */
+export function describeLayers(list: LayerDraft[], exp: Experiment): LayerSpec[] {
   let shape =
-    exp.model.arch === 'mlp' ? [INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2]] : [...INPUT_SHAPE];
+    layerKindDef(list[0].kind).input === 'vector'
+      ? [INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2]]
+      : [...INPUT_SHAPE];
   return list.map((d, index) => {
     const inShape = shape;
-    let weightShape: number[];
-    let macs: number;
-    let out: number[];
-    if (d.kind === 'dense') {
-      const inD = inShape.reduce((a, b) => a * b, 1);
-      weightShape = [inD, d.outChannels];
-      macs = inD * d.outChannels;
-      out = [d.outChannels];
-    } else {
-      const [h, w, c] = inShape;
-      // 'same' padding, stride 1: spatial size is kept by the conv; pooling halves it.
-      if (d.kind === 'depthwise') {
-        weightShape = [d.kernel, d.kernel, c, 1];
-        macs = h * w * d.kernel * d.kernel * c;
-      } else {
-        weightShape = [d.kernel, d.kernel, c, d.outChannels];
-        macs = h * w * d.kernel * d.kernel * c * d.outChannels;
-      }
-      out = [h, w, d.outChannels];
-      if (d.pool === 'max2') out = [Math.floor(h / 2), Math.floor(w / 2), d.outChannels];
-      if (d.pool === 'gap') out = [1, 1, d.outChannels];
+    const { weightShape, macs, outShape } = layerKindDef(d.kind).shape(inShape, d.kernel, d.outChannels);
+    let out = outShape;
+    // 'same' padding, stride 1: spatial size is kept by the op; pooling halves it.
+    if (out.length === 3) {
+      const [h, w, c] = out;
+      if (d.pool === 'max2') out = [Math.floor(h / 2), Math.floor(w / 2), c];
+      if (d.pool === 'gap') out = [1, 1, c];
     }
     if (d.flatten) out = [out.reduce((a, b) => a * b, 1)];
     shape = out;

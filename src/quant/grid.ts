@@ -13,7 +13,7 @@
  * Truth table (4 bits): signed → [−8, 7]; narrow → [−7, 7]; unsigned/asymmetric → [0, 15].
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Grid } from './types';
+import type { Grid, QuantRole } from './types';
 
 /** Smallest allowed range maximum (docs/science.md §5: x_max ← max(x_max, eps)), in input units. */
 export const RANGE_EPS = 1e-8;
@@ -37,6 +37,20 @@ export function makeGrid(bits: number, kind: GridKind): Grid {
   if (!kind.symmetric || !kind.signed) return { bits, qmin: 0, qmax: 2 ** b - 1 };
   const half = 2 ** (b - 1);
   return { bits, qmin: kind.narrowRange ? -(half - 1) : -half, qmax: half - 1 };
+}
+
+/**
+ * The grid the lab gives a quantizer of `role` unless told otherwise: weights signed, activations
+ * unsigned (pixels and ReLU outputs are non-negative); every asymmetric grid is [0, 2^b−1] and the
+ * narrow range is never asked for. 4 bits: weight [−8, 7], act [0, 15].
+ */
+export function roleGrid(bits: number, symmetric: boolean, role: QuantRole): Grid {
+  return makeGrid(bits, { symmetric, signed: isSignedRole(role) });
+}
+
+/** Whether a symmetric grid of `role` is signed by default (see {@link roleGrid}). */
+export function isSignedRole(role: QuantRole): boolean {
+  return role === 'weight';
 }
 
 /** Number of representable codes minus one (the denominator of the asymmetric scale). */

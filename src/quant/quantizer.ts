@@ -15,7 +15,7 @@ import { FLOAT_BITS } from '../experiment/schema';
 import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
 import { createFrozenStore } from './frozen';
 import { fusedCodeParams, fusedFakeQuant, presetCovered, presetFakeQuant } from './fusedFakeQuant';
-import { makeGrid } from './grid';
+import { isSignedRole, makeGrid } from './grid';
 import { rangeEstimatorDef } from './range/registry';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
@@ -48,7 +48,7 @@ function resolveLayout(opts: QuantizerOptions): Layout {
 /** The grid a config asks for (see grid.ts for the table). */
 export function gridFor(opts: QuantizerOptions): Grid {
   const { bits, symmetric } = opts.config;
-  const signed = opts.signed ?? opts.role === 'weight';
+  const signed = opts.signed ?? isSignedRole(opts.role);
   return makeGrid(bits, { symmetric, signed, narrowRange: opts.narrowRange });
 }
 

@@ -14,11 +14,14 @@ export interface Grid {
   qmax: number;
 }
 
+/** What a quantizer quantizes: a layer's weights or its input activations. */
+export type QuantRole = 'weight' | 'act';
+
 /** What a quantizer needs to know about the tensor it quantizes. */
 export interface QuantizerOptions {
   config: QuantizerConfig;
   estimator: EstimatorSpec;
-  role: 'weight' | 'act';
+  role: QuantRole;
   /** Shape of the tensor quantized (weights: the weight shape; activations: one sample's shape). */
   shape: number[];
   /**

@@ -1,24 +1,28 @@
 /**
- * What a run reports while it trains and what it returns at the end. Plain data only: these cross
- * the worker boundary and are written by the runner as JSON.
+ * What a run reports while it trains, and the trainer's interface. Plain data only: these cross
+ * the worker boundary. What a run returns at the end (RunResult and its parts) lives one layer
+ * down, in src/experiment/result.ts, next to the schema that reads it back; re-exported here.
  */
-import type { CostReport } from '../cost/types';
-import type { ClaimResult } from '../experiment/claims';
+import type {
+  HistoryPoint,
+  OscillationPoint,
+  OscillationSummary,
+  RunResult,
+  RunStatus,
+  TwinPoint,
+  TwinSummary,
+} from '../experiment/result';
 import type { Experiment } from '../experiment/schema';
 
-/** One point of a training history (a report every `train.reportEvery` steps). */
-export interface HistoryPoint {
-  step: number;
-  loss: number;
-  /** Training-batch accuracy (0–1) of the reported step. */
-  trainAccuracy: number;
-  lr: number;
-  /** Test accuracy (0–1), on evaluation steps only. */
-  testAccuracy?: number;
-  testLoss?: number;
-  /** Test accuracy with BN statistics re-estimated, on evaluation steps when enabled. */
-  testAccuracyBnReestimated?: number;
-}
+export type {
+  HistoryPoint,
+  OscillationPoint,
+  OscillationSummary,
+  RunResult,
+  RunStatus,
+  TwinPoint,
+  TwinSummary,
+};
 
 /** Per-layer quantizer state at a report. */
 export interface LayerReport {
@@ -58,83 +62,6 @@ export interface StepReport {
   /** Histogram of oscillation frequencies over all tracked weights (fixed bin edges, 0..maxFreq). */
   frequencyHistogram?: { edges: number[]; counts: number[] };
   twin?: TwinPoint;
-}
-
-export interface TwinPoint {
-  step: number;
-  /** Fraction of identical integer weights between the twins. */
-  agreement: number;
-  /** ‖M(w_GE) − w_STE‖/‖w_STE‖ (mapped SGD) or ‖w_GE − w_STE‖/‖w_STE‖. */
-  alignmentError: number;
-  signAgreement: number;
-  /** testAccuracy(STE twin) − testAccuracy(other twin), on evaluation steps. */
-  accuracyGap?: number;
-}
-
-/** Oscillation state at one report. */
-export interface OscillationPoint {
-  step: number;
-  /** Fraction of weights whose EMA frequency exceeds the report threshold (frozen weights included until it decays). */
-  fraction: number;
-  frozenFraction: number;
-  /** Integer changes since tracking started, summed over the tracked weights (absent in older result files). */
-  flips?: number;
-  /** Of those, changes that reversed the previous change of the same weight. */
-  reversals?: number;
-}
-
-export interface OscillationSummary {
-  /** Fraction of tracked weights oscillating (frequency > reportThreshold) at the end. */
-  fraction: number;
-  frozenFraction: number;
-  /** Number of tracked weights, the denominator of the fractions and rates (absent in older result files). */
-  weights?: number;
-  history: OscillationPoint[];
-  layers: Record<
-    string,
-    { fraction: number; frozenFraction: number; weights?: number; history: OscillationPoint[] }
-  >;
-}
-
-export interface TwinSummary {
-  estimator: string;
-  /** Final fraction of identical integer weights. */
-  agreement: number;
-  /** SGD mapping learning-rate factor α, when `--twin-map` was applied. */
-  alpha?: number;
-  history: TwinPoint[];
-  testAccuracy: number;
-}
-
-export type RunStatus = 'completed' | 'diverged' | 'stopped';
-
-/** A finished run: the resolved experiment plus what was measured (the runner's result JSON). */
-export interface RunResult {
-  experiment: Experiment;
-  status: RunStatus;
-  /** Why the run stopped early (divergence), in words a user can act on. */
-  reason?: string;
-  /** Final test accuracy, 0–1. */
-  testAccuracy: number;
-  /** Final test accuracy with BN re-estimation (when enabled). */
-  testAccuracyBnReestimated?: number;
-  history: HistoryPoint[];
-  backend: string;
-  wallTimeMs: number;
-  stepsPerSec: number;
-  oscillation?: OscillationSummary;
-  twin?: TwinSummary;
-  /** Per-layer and total cost (src/cost). */
-  cost?: CostReport;
-  /** A lesson's run (`--preset`): the lesson id, its claim checked on all its runs, and those other runs. */
-  lesson?: string;
-  claim?: ClaimResult;
-  compare?: Record<string, Omit<RunResult, 'weights'>>;
-  /** With --save-weights: each layer's integer codes and scales. */
-  weights?: Record<
-    string,
-    { shape: number[]; codes: number[]; scale: number[]; zeroPoint: number[]; bits: number }
-  >;
 }
 
 /**

@@ -1,13 +1,9 @@
 /** Data and model: changing any of these needs a fresh model, so a live run resets (visibly). */
-import { MODEL_ARCHS, type ModelArch } from '../../../src/experiment/schema';
+import { MODEL_ARCHS } from '../../../src/experiment/schema';
+import { MODEL_ARCH_DEFS } from '../../../src/models/archs';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField } from './fields';
 
-const ARCH_LABEL: Record<ModelArch, string> = {
-  mlp: 'MLP',
-  cnn: 'CNN + BN',
-  dscnn: 'depthwise-separable CNN',
-};
 const WIDTHS = [0.25, 0.5, 1, 2] as const;
 const TRAIN_SIZES = [512, 1000, 2000, 4000, 8000] as const;
 
@@ -35,7 +31,7 @@ export function ModelControls() {
         label="model"
         testId="controls.arch"
         value={model.arch}
-        options={optionsOf(MODEL_ARCHS, (a) => ARCH_LABEL[a])}
+        options={optionsOf(MODEL_ARCHS, (a) => MODEL_ARCH_DEFS[a].label)}
         onChange={(arch) =>
           update((e) => ({ ...e, model: { ...e.model, arch }, quant: { ...e.quant, layers: {} } }))
         }

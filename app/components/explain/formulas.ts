@@ -13,9 +13,10 @@ import { estimatorDerivative, resolveParam } from '../../../src/estimators/regis
 import { roundHalfEven } from '../../../src/estimators/periodic';
 import type { EstimatorSpec } from '../../../src/estimators/types';
 import { FLOAT_BITS, type Experiment } from '../../../src/experiment/schema';
+import { layerKindDef } from '../../../src/models/layers/registry';
 import { describeModel, type LayerSpec } from '../../../src/models/spec';
-import { makeGrid } from '../../../src/quant/grid';
-import type { Grid } from '../../../src/quant/types';
+import { roleGrid } from '../../../src/quant/grid';
+import type { Grid, QuantRole } from '../../../src/quant/types';
 import type { TwinPoint } from '../../../src/train/types';
 
 /** One formula: what it computes, the general form, and the same with the live values filled in. */
@@ -47,8 +48,8 @@ export const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
  * (src/quant/quantizer.ts gridFor): weights signed, activations unsigned when symmetric, every
  * asymmetric grid [0, 2^b − 1]; the lab never asks for the narrow range.
  */
-export function gridOf(bits: number, symmetric: boolean, role: 'weight' | 'act'): Grid {
-  return makeGrid(bits, { symmetric, signed: role === 'weight' });
+export function gridOf(bits: number, symmetric: boolean, role: QuantRole): Grid {
+  return roleGrid(bits, symmetric, role);
 }
 
 /** "3-bit signed symmetric grid [−4, 3]". */
@@ -372,22 +373,9 @@ export function explainTwin(p: TwinPoint): Explanation {
 // ---------------------------------------------------------------------------------------------
 // Cost of one layer
 
-/** MACs of a layer from its shapes (src/models/spec.ts describeModel). */
+/** MACs of a layer from its shapes, as its kind spells them out (src/models/layers). */
 export function macsLine(spec: LayerSpec): FormulaLine {
-  const label = 'MACs per image';
-  if (spec.kind === 'dense') {
-    const [inD, outD] = spec.weightShape;
-    return { label, formula: 'd_in·d_out', filled: `${inD}·${outD} = ${spec.macs}` };
-  }
-  const [h, w, c] = spec.inShape;
-  const k = spec.kernel;
-  if (spec.kind === 'depthwise')
-    return { label, formula: 'H·W·k·k·C (depthwise)', filled: `${h}·${w}·${k}·${k}·${c} = ${spec.macs}` };
-  return {
-    label,
-    formula: 'H·W·k·k·C_in·C_out',
-    filled: `${h}·${w}·${k}·${k}·${c}·${spec.outChannels} = ${spec.macs}`,
-  };
+  return { label: 'MACs per image', ...layerKindDef(spec.kind).macsFormula(spec) };
 }
 
 const bitsText = (b: number, floatBits: number) => (b >= FLOAT_BITS ? `${floatBits} (float)` : String(b));
