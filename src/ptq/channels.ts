@@ -6,7 +6,10 @@
  * (NHWC flattening), so its input channels are strided rows of W.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerKind } from '../models/spec';
+import type { LayerKind } from '../models/layers/registry';
+
+/** The kinds whose weight layout this file knows (see the header). */
+const WEIGHT_LAYOUTS = new Set<string>(['dense', 'conv', 'depthwise']);
 
 /** Which side of a weight tensor a per-channel operation acts on. */
 export type ChannelSide = 'out' | 'in';
@@ -16,6 +19,10 @@ export type ChannelSide = 'out' | 'in';
  * @param channels channel count of that side (for a dense input: the channels of the map it flattens)
  */
 function channelView(w: tf.Tensor, kind: LayerKind, side: ChannelSide, channels: number): tf.Tensor3D {
+  if (!WEIGHT_LAYOUTS.has(kind))
+    throw new Error(
+      `post-training passes know the weight layouts of dense, conv and depthwise layers, not '${kind}'`,
+    );
   const size = w.size;
   if (kind === 'depthwise' || side === 'out') return w.reshape([size / channels, channels, 1]);
   if (kind === 'conv') {

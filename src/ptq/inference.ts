@@ -4,13 +4,15 @@
  *   x̂ = A(x) → y = op(x̂, W̃) + b → ReLU → pool → flatten,
  *
  * where A is an optional activation fake-quantizer and W̃ an optional replacement weight (the
- * quantized-dequantized one). Stride 1, 'same' padding and 2×2 max pooling, as the training
- * forward (src/models/forward.ts); no BN, no training state, no gradient shortcuts, so the passes
+ * quantized-dequantized one). The op is the layer kind's own, as in the training forward
+ * (src/models/forward.ts); no BN, no training state, no gradient shortcuts, so the passes
  * can differentiate through it (AdaRound, data distillation).
  */
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_SIDE } from '../data/mnist';
+import { layerKindDef } from '../models/layers/registry';
 import type { LayerSpec } from '../models/spec';
+import { selectOps } from '../tensor/backend';
 import type { PtqLayer } from './types';
 
 /** Per-layer quantization applied by {@link ptqForward}. */
@@ -31,11 +33,9 @@ export interface ForwardTaps {
   pre?: (index: number, y: tf.Tensor) => void;
 }
 
-/** op(x, w) for one layer: dense, conv or depthwise conv, stride 1, 'same' padding. */
+/** op(x, w) for one layer: its kind's op (src/models/layers) on the backend's op set. */
 export function linearOp(spec: LayerSpec, x: tf.Tensor, w: tf.Tensor): tf.Tensor {
-  if (spec.kind === 'dense') return tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
-  if (spec.kind === 'depthwise') return tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
-  return tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+  return layerKindDef(spec.kind).op(x, w, true, selectOps(), tf);
 }
 
 /** What follows a layer's pre-activation: ReLU, pooling, flatten. */
