@@ -19,7 +19,7 @@ import type { Experiment } from '../experiment/schema';
 import { FLOAT_BITS } from '../experiment/schema';
 import type { ModelLayer, QuantModel } from '../models/build';
 import { weightChannelAxis } from '../models/quantizers';
-import { rangeEstimatorDef } from '../quant/range/registry';
+import { rangeHoldsTensor } from '../quant/quantizer';
 import { dampeningFromTargets, dampeningTargets, type DampeningTargets } from './dampening';
 import { WeightFreezer } from './freezing';
 import { OscillationTracker, pickSampleIndices } from './oscillation';
@@ -171,8 +171,7 @@ export class OscillationHooks {
       qmin: q.grid.qmin,
       qmax: q.grid.qmax,
       channelAxis: weightChannelAxis(l.spec),
-      allInside:
-        rangeEstimatorDef(this.exp.quant.weight.range).exactMinMax && this.exp.quant.weight.symmetric,
+      allInside: rangeHoldsTensor(this.exp.quant.weight) && this.exp.quant.weight.symmetric,
     });
   }
 
