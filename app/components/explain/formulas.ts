@@ -76,9 +76,9 @@ export const CONVENTIONS = {
   pixels:
     'Inputs: MNIST pixels are scaled to x = pixel/255 ∈ [0, 1] (src/data/batches.ts), so the first layer’s input activations are non-negative.',
   grids:
-    'Grids: symmetric weights use the full signed grid q ∈ [−2^(b−1), 2^(b−1)−1] with z = 0 (3 bits: [−4, 3], 8 levels; not the narrow range). Symmetric activations use [0, 2^b−1] (inputs are pixels or ReLU outputs). Asymmetric grids are [0, 2^b−1] with a zero point z = round(−x_min/s).',
-  ewgs: 'EWGS δ is in code units: the gradient is scaled by 1 + δ·sign(g)·(v − round(v)), with v = x/s + z and |v − round(v)| ≤ ½, so δ = 0.2 changes a gradient by at most ±10%.',
-  mse: 'MSE range: a 1-D search over a shrink factor k/100 (k = 1…100) of the min–max range, keeping the range with the smallest Σ(x − x̂)². Asymmetric ranges shrink both ends together, so z stays put. Re-run every 100 training calls.',
+    'Grids: symmetric weights use the full signed grid q ∈ [−2^(b−1), 2^(b−1)−1] with z = 0 (3 bits: [−4, 3], 8 levels) with s = max|x|/qmax, so a min-max range uses 7 of them; Conventions → signed grid offers the narrow grid or PyTorch’s full-range scale. Symmetric activations use [0, 2^b−1] (inputs are pixels or ReLU outputs). Asymmetric grids are [0, 2^b−1] with a zero point z = round(−x_min/s).',
+  ewgs: 'EWGS δ is in code units: the gradient is scaled by 1 + δ·sign(g)·(v − round(v)), with v = x/s + z and |v − round(v)| ≤ ½, so δ = 0.2 changes a gradient by at most ±10%. Conventions → EWGS δ units takes the paper’s δ, which is (2^b − 1) times larger.',
+  mse: 'MSE range: a 1-D search over a shrink factor k/100 (k = 1…100) of the min–max range, keeping the range with the smallest Σ(x − x̂)². Asymmetric ranges shrink both ends together, so z stays put (Conventions → MSE search 2d also moves the range). Re-run every 100 training calls.',
 } as const;
 
 // ---------------------------------------------------------------------------------------------

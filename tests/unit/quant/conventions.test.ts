@@ -89,19 +89,18 @@ describe('signedGrid (docs/conventions.md §1)', () => {
     // With the full grid, the largest weight lies past s·qmax: the dampening clip mask is needed.
     const xs = [-0.7, -0.2, 0.1, 0.5, 0.9];
     const full = quantize(xs, { bits: 3, signedGrid: 'full' });
-    const { inside } = tf.tidy(() =>
-      dampeningTargets({
-        latent: full.x,
-        codes: full.q.toInt(full.x),
-        scale: full.q.scale(),
-        qmin: full.q.grid.qmin,
-        qmax: full.q.grid.qmax,
-        channelAxis: 0,
-        allInside: rangeHoldsTensor(cfg({ signedGrid: 'full' })),
-      }),
-    );
+    const { target, inside } = dampeningTargets({
+      latent: full.x,
+      codes: full.q.toInt(full.x),
+      scale: full.q.scale(),
+      qmin: full.q.grid.qmin,
+      qmax: full.q.grid.qmax,
+      channelAxis: 0,
+      allInside: rangeHoldsTensor(cfg({ signedGrid: 'full' })),
+    });
     // s = 0.9/3.5; s·qmax = 0.9·3/3.5 = 0.771 < 0.9.
     expectClose(inside!, [1, 1, 1, 1, 0]);
+    tf.dispose([target, inside!]);
     full.q.dispose();
   });
 });
@@ -119,7 +118,7 @@ function sse(xs: Float32Array, lo: number, hi: number, grid: Grid): number {
 
 describe('mseSearch (docs/conventions.md §5)', () => {
   const rng = createRng(5, 'mse-2d-test');
-  const gauss = (n: number, mu: number, sd: number) => normalArray(rng, n).map((v) => mu + sd * v);
+  const gauss = (n: number, mu: number, sd: number) => Array.from(normalArray(rng, n), (v) => mu + sd * v);
   const cases: [string, number[]][] = [
     ['N(0, 1)', gauss(2000, 0, 1)],
     ['N(1, 1)', gauss(2000, 1, 1)],
