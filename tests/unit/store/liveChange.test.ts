@@ -21,7 +21,10 @@ describe('live changes', () => {
     expect(
       resetReasons(
         D,
-        e((x) => ({ ...x, twin: { estimator: { ...x.estimator, name: 'tanh' }, map: false, compareEvery: 10 } })),
+        e((x) => ({
+          ...x,
+          twin: { estimator: { ...x.estimator, name: 'tanh' }, map: false, compareEvery: 10 },
+        })),
       ),
     ).toEqual(['twin']);
     expect(
