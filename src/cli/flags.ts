@@ -7,10 +7,14 @@
  */
 import {
   DEFAULT_EXPERIMENT,
+  DELTA_UNITS,
   ESTIMATOR_NAMES,
+  MASK_ON,
   MODEL_ARCHS,
+  MSE_SEARCHES,
   OPTIMIZERS,
   RANGE_ESTIMATORS,
+  SIGNED_GRIDS,
 } from '../experiment/schema';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend';
 import { type CommandSpec, type FlagDef, type FlagKind, flagLine, parseCommand } from './args';
@@ -82,6 +86,32 @@ export const EXPERIMENT_FLAGS: readonly FlagDef[] = [
   field('double-quant', 'quant.doubleQuant', 'bool', null, 'quantize the per-channel scales to 8 bits'),
   field('estimator', 'estimator.name', 'enum', ESTIMATOR_NAMES, 'gradient estimator of round()'),
   field('estimator-param', 'estimator.param', 'number', 'X', "the estimator's shape parameter (k, a, δ)"),
+  // Numerical conventions (docs/conventions.md): defaults are the lab's.
+  field(
+    'weight-grid',
+    'quant.weight.signedGrid',
+    'enum',
+    SIGNED_GRIDS,
+    'signed weight grid: max at qmax, narrow, full',
+  ),
+  field(
+    'act-grid',
+    'quant.act.signedGrid',
+    'enum',
+    SIGNED_GRIDS,
+    'signed activation grid (as --weight-grid)',
+  ),
+  field(
+    'weight-mse',
+    'quant.weight.mseSearch',
+    'enum',
+    MSE_SEARCHES,
+    'asymmetric MSE search: shrink or both ends',
+  ),
+  field('act-mse', 'quant.act.mseSearch', 'enum', MSE_SEARCHES, 'activation MSE search (as --weight-mse)'),
+  field('delta-units', 'estimator.deltaUnits', 'enum', DELTA_UNITS, "EWGS δ in code units or the paper's"),
+  field('clip-mask', 'estimator.clipMask', 'bool', null, 'zero the gradient outside the clip range (DSQ)'),
+  field('mask-on', 'estimator.maskOn', 'enum', MASK_ON, 'the clip mask tests v or round(v)'),
   field('optimizer', 'train.optimizer', 'enum', OPTIMIZERS, 'optimizer'),
   field('lr', 'train.lr', 'number', 'X', 'learning rate'),
   field('schedule', 'train.schedule', 'enum', ['constant', 'cosine'], 'learning-rate schedule'),

@@ -5,6 +5,7 @@
  */
 import type { EstimatorName } from '../experiment/schema';
 import { clippedSteEstimator } from './clippedSte';
+import { ewgsCodeDelta, withClipMask } from './conventions';
 import { cosineEstimator } from './cosine';
 import { ewgsEstimator } from './ewgs';
 import { assertParam } from './periodic';
@@ -25,34 +26,42 @@ export const ESTIMATORS: Readonly<Record<EstimatorName, EstimatorDef>> = {
   ewgs: ewgsEstimator,
 };
 
-/** The parameter a spec resolves to: its own, else the registry default (NaN when parameter-free). */
-export function resolveParam(spec: EstimatorSpec): number {
-  return spec.param ?? ESTIMATORS[spec.name].defaultParam;
+/**
+ * The parameter a spec resolves to, in the lab's units: its own, else the registry default (NaN
+ * when parameter-free). An EWGS δ in the paper's units is converted with `bits` (the quantizer's
+ * bitwidth; without it, e.g. for a plot, the number is returned as given).
+ */
+export function resolveParam(spec: EstimatorSpec, bits?: number): number {
+  const param = spec.param ?? ESTIMATORS[spec.name].defaultParam;
+  if (spec.name !== 'ewgs' || spec.param === undefined || bits === undefined) return param;
+  return ewgsCodeDelta(param, spec.deltaUnits, bits);
 }
 
 /**
- * The tensor implementation of a spec, with the parameter resolved and validated.
- * @throws RangeError when the parameter is outside the estimator's range (e.g. cosine |a| ≥ 1)
+ * The tensor implementation of a spec for a `bits`-bit quantizer, with the parameter resolved and
+ * validated and the spec's conventions applied (conventions.ts).
+ * @throws RangeError when the parameter is outside the estimator's range (e.g. cosine |a| ≥ 1;
+ *   an EWGS δ after conversion to code units)
  */
-export function resolveEstimator(spec: EstimatorSpec): GradientEstimator {
+export function resolveEstimator(spec: EstimatorSpec, bits?: number): GradientEstimator {
   const def = ESTIMATORS[spec.name];
-  const param = resolveParam(spec);
+  const param = resolveParam(spec, bits);
   if (def.paramRange) assertParam(def.name, param, def.paramRange);
-  return def.create(param);
+  return withClipMask(def.create(param), spec);
 }
 
 /**
  * Q̂'(u) of a spec at one point u (grid units, Δ = 1), clip range ignored; for plots and the mapping.
  * EWGS: the branch for a positive gradient.
  */
-export function estimatorDerivative(spec: EstimatorSpec, u: number): number {
-  return ESTIMATORS[spec.name].derivative(u, resolveParam(spec));
+export function estimatorDerivative(spec: EstimatorSpec, u: number, bits?: number): number {
+  return ESTIMATORS[spec.name].derivative(u, resolveParam(spec, bits));
 }
 
 /** Vectorised {@link estimatorDerivative} over an array of u values (e.g. a plot's x axis). */
-export function sampleDerivative(spec: EstimatorSpec, us: ArrayLike<number>): Float32Array {
+export function sampleDerivative(spec: EstimatorSpec, us: ArrayLike<number>, bits?: number): Float32Array {
   const def = ESTIMATORS[spec.name];
-  const param = resolveParam(spec);
+  const param = resolveParam(spec, bits);
   const out = new Float32Array(us.length);
   for (let i = 0; i < us.length; i++) out[i] = def.derivative(us[i], param);
   return out;

@@ -4,12 +4,19 @@
  * units of the grid step (so Δ = 1 in u). docs/science.md §1.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { EstimatorName } from '../experiment/schema';
+import type { DELTA_UNITS, EstimatorName, MASK_ON } from '../experiment/schema';
 
+/** An estimator config: the schema's `estimator` (the conventions optional, default = the lab's). */
 export interface EstimatorSpec {
   name: EstimatorName;
   /** Shape parameter (see schema.ts); undefined = the registry default. */
   param?: number;
+  /** EWGS δ units (docs/conventions.md §2); default `code`. */
+  deltaUnits?: (typeof DELTA_UNITS)[number];
+  /** Zero the gradient outside [qmin, qmax] (docs/conventions.md §3); default false. */
+  clipMask?: boolean;
+  /** Where a clip mask tests v (docs/conventions.md §4); default `unrounded`. */
+  maskOn?: (typeof MASK_ON)[number];
 }
 
 /**

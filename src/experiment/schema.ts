@@ -35,6 +35,24 @@ export type { RangeEstimatorName };
 /** Model architectures: the keys of the table in src/models/archs.ts, in its order. */
 export const MODEL_ARCHS = MODEL_ARCH_NAMES;
 export type { ModelArch };
+/**
+ * How a signed symmetric grid meets its range (docs/conventions.md §1): `qmax` (the lab's) maps
+ * max|x| to the top code, s = max|x|/qmax, on the full grid [−2^(b−1), 2^(b−1)−1], so a min-max
+ * range uses 2^b − 1 codes and −2^(b−1) only when the range clips; `narrow` drops that code from
+ * the grid (TFLite, AQT); `full` spreads the range over the whole grid, s = max|x|/(2^(b−1) − ½)
+ * (PyTorch), so all 2^b codes are used and the top of the range clips.
+ */
+export const SIGNED_GRIDS = ['qmax', 'narrow', 'full'] as const;
+export type SignedGrid = (typeof SIGNED_GRIDS)[number];
+
+/** The MSE range search (docs/conventions.md §5): shrink both ends together, or search both ends. */
+export const MSE_SEARCHES = ['1d', '2d'] as const;
+export type MseSearch = (typeof MSE_SEARCHES)[number];
+
+/** Units of the EWGS δ (docs/conventions.md §2): code units (lab δ) or the paper's [0, 1] input. */
+export const DELTA_UNITS = ['code', 'normalized'] as const;
+/** Where the clip mask of a gradient estimator tests v (docs/conventions.md §4). */
+export const MASK_ON = ['unrounded', 'rounded'] as const;
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -48,6 +66,12 @@ export const estimatorSchema = z
      * estimator's default from the registry.
      */
     param: z.number().finite().optional(),
+    /** EWGS: `param` δ in code units (lab) or the paper's units, δ_code = δ_paper/(2^b − 1). */
+    deltaUnits: z.enum(DELTA_UNITS).default('code'),
+    /** Zero the gradient outside the clip range [qmin, qmax] (DSQ); `clipped-ste` always does. */
+    clipMask: z.boolean().default(false),
+    /** The clip mask tests the unrounded v = x/s + z (lab) or round(v) (PyTorch). */
+    maskOn: z.enum(MASK_ON).default('unrounded'),
   })
   .strict();
 
@@ -63,6 +87,10 @@ function makeQuantizerSchema(defaults: { symmetric: boolean; range: RangeEstimat
       percentile: z.number().gt(50).max(100).default(99.9),
       /** Momentum of `ema` and `hindsight` range updates: r ← (1−η)·r + η·stat. */
       rangeMomentum: z.number().gt(0).max(1).default(0.1),
+      /** Signed symmetric grid and scale: see {@link SIGNED_GRIDS}. */
+      signedGrid: z.enum(SIGNED_GRIDS).default('qmax'),
+      /** `range: 'mse'`, asymmetric: 1-D shrink or 2-D search over both ends ({@link MSE_SEARCHES}). */
+      mseSearch: z.enum(MSE_SEARCHES).default('1d'),
     })
     .strict();
 }

@@ -3,14 +3,18 @@
  *
  * Notation: x_int = clamp(round(x/s) + z, qmin, qmax), x̂ = s·(x_int − z).
  *
- * | grid                          | qmin         | qmax        | z                 |
- * |-------------------------------|--------------|-------------|-------------------|
- * | signed symmetric, b bits      | −2^(b−1)     | 2^(b−1)−1   | 0                 |
- * | signed symmetric, narrowRange | −(2^(b−1)−1) | 2^(b−1)−1   | 0                 |
- * | unsigned symmetric (post-ReLU)| 0            | 2^b−1       | 0                 |
- * | asymmetric                    | 0            | 2^b−1       | round(−x_min/s)   |
+ * | grid                          | qmin         | qmax        | z               | symmetric s         |
+ * |-------------------------------|--------------|-------------|-----------------|---------------------|
+ * | signed symmetric, b bits      | −2^(b−1)     | 2^(b−1)−1   | 0               | max|x|/qmax         |
+ * | signed symmetric, narrowRange | −(2^(b−1)−1) | 2^(b−1)−1   | 0               | max|x|/qmax         |
+ * | signed symmetric, fullRange   | −2^(b−1)     | 2^(b−1)−1   | 0               | max|x|/(2^(b−1)−½)  |
+ * | unsigned symmetric (post-ReLU)| 0            | 2^b−1       | 0               | max|x|/qmax         |
+ * | asymmetric                    | 0            | 2^b−1       | round(−x_min/s) | —                   |
  *
  * Truth table (4 bits): signed → [−8, 7]; narrow → [−7, 7]; unsigned/asymmetric → [0, 15].
+ * 2 bits, max|x| = 1.5: signed s = 1.5 (codes −1, 0, 1 reached); fullRange s = 1 (all of −2…1).
+ * fullRange is PyTorch's symmetric observer: s = max|x|/((qmax − qmin)/2), so max|x| lands half a
+ * step past qmax and the top of the range clips (docs/conventions.md §1).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Grid, QuantRole } from './types';
@@ -26,6 +30,11 @@ export interface GridKind {
   signed: boolean;
   /** Drop the most negative code so the signed grid is symmetric around 0 (AQT style). */
   narrowRange?: boolean;
+  /**
+   * Map a symmetric range onto the whole signed grid: s = max|x|/((qmax − qmin)/2) instead of
+   * max|x|/qmax (PyTorch). Ignored for narrow, unsigned and asymmetric grids.
+   */
+  fullRange?: boolean;
 }
 
 /**
@@ -36,7 +45,14 @@ export function makeGrid(bits: number, kind: GridKind): Grid {
   const b = Math.min(bits, 16);
   if (!kind.symmetric || !kind.signed) return { bits, qmin: 0, qmax: 2 ** b - 1 };
   const half = 2 ** (b - 1);
-  return { bits, qmin: kind.narrowRange ? -(half - 1) : -half, qmax: half - 1 };
+  if (kind.narrowRange) return { bits, qmin: -(half - 1), qmax: half - 1 };
+  const grid: Grid = { bits, qmin: -half, qmax: half - 1 };
+  return kind.fullRange ? { ...grid, rangeCode: half - 0.5 } : grid;
+}
+
+/** The code a symmetric range's end maps to: s = max(|x_min|, x_max)/rangeCode (qmax by default). */
+export function symmetricRangeCode(grid: Grid): number {
+  return grid.rangeCode ?? grid.qmax;
 }
 
 /**
@@ -68,13 +84,13 @@ export interface ScaleZero {
 
 /**
  * Scale and zero point from a real range (docs/science.md §5), plain-number version for tests and the UI.
- * Symmetric: s = max(|x_min|, x_max)/qmax. Asymmetric: s = (x_max − x_min)/(2^b − 1),
+ * Symmetric: s = max(|x_min|, x_max)/qmax (or the grid's {@link symmetricRangeCode}). Asymmetric: s = (x_max − x_min)/(2^b − 1),
  * z = round(−x_min/s).
  */
 export function rangeToScale(xMin: number, xMax: number, grid: Grid, symmetric: boolean): ScaleZero {
   const lo = Math.min(xMin, 0);
   const hi = Math.max(xMax, RANGE_EPS);
-  if (symmetric) return { scale: Math.max(-lo, hi) / grid.qmax, zeroPoint: 0 };
+  if (symmetric) return { scale: Math.max(-lo, hi) / symmetricRangeCode(grid), zeroPoint: 0 };
   const scale = (hi - lo) / gridSpan(grid);
   const z = Math.round(-lo / scale);
   return { scale, zeroPoint: Math.min(Math.max(z, grid.qmin), grid.qmax) };
@@ -94,7 +110,7 @@ export function rangeToScaleTensor(
 ): { scale: tf.Tensor; zeroPoint: tf.Tensor | null } {
   if (symmetric) {
     const scale = tf.tidy(() =>
-      tf.maximum(tf.neg(tf.minimum(xMin, 0)), tf.maximum(xMax, RANGE_EPS)).div(grid.qmax),
+      tf.maximum(tf.neg(tf.minimum(xMin, 0)), tf.maximum(xMax, RANGE_EPS)).div(symmetricRangeCode(grid)),
     );
     return { scale, zeroPoint: null };
   }

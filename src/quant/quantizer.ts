@@ -11,11 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveEstimator } from '../estimators/registry';
-import { FLOAT_BITS } from '../experiment/schema';
+import { FLOAT_BITS, type QuantizerConfig } from '../experiment/schema';
 import { fakeQuant, fakeQuantLearned, quantizeCodes, type FakeQuantParams } from './fakeQuant';
 import { createFrozenStore } from './frozen';
 import { fusedCodeParams, fusedFakeQuant, presetCovered, presetFakeQuant } from './fusedFakeQuant';
-import { isSignedRole, makeGrid } from './grid';
+import { isSignedRole, makeGrid, symmetricRangeCode } from './grid';
 import { rangeEstimatorDef } from './range/registry';
 import { createScaleSource, type ChannelLayout } from './scaleSource';
 import type { Grid, Quantizer, QuantizerOptions } from './types';
@@ -45,11 +45,34 @@ function resolveLayout(opts: QuantizerOptions): Layout {
   return { axis: sampleAxis + offset, channels, broadcast, perChannelCount: size / channels };
 }
 
-/** The grid a config asks for (see grid.ts for the table). */
+/** The grid a config asks for (see grid.ts for the table; `signedGrid`: docs/conventions.md §1). */
 export function gridFor(opts: QuantizerOptions): Grid {
-  const { bits, symmetric } = opts.config;
+  const { bits, symmetric, signedGrid } = opts.config;
   const signed = opts.signed ?? isSignedRole(opts.role);
-  return makeGrid(bits, { symmetric, signed, narrowRange: opts.narrowRange });
+  return makeGrid(bits, {
+    symmetric,
+    signed,
+    narrowRange: signedGrid === 'narrow',
+    fullRange: signedGrid === 'full',
+  });
+}
+
+/**
+ * Whether a config's range always holds the whole quantized tensor: a min-max range whose ends land
+ * on codes. Not with the full-range signed grid, whose max|x| maps half a step past qmax and clips
+ * (docs/conventions.md §1). Then the clip fraction of weights is skipped and dampening drops its
+ * clip mask for symmetric weights (src/train/dampening.ts `allInside`).
+ */
+export function rangeHoldsTensor(config: QuantizerConfig): boolean {
+  return rangeEstimatorDef(config.range).exactMinMax && !(config.symmetric && config.signedGrid === 'full');
+}
+
+/**
+ * Whether the fused wasm kernels (fusedFakeQuant.ts) may serve a grid: they compute the symmetric
+ * scale as max|x|/qmax, so a full-range grid takes the op path. Decided once, at construction.
+ */
+export function fusedKernelServes(grid: Grid): boolean {
+  return symmetricRangeCode(grid) === grid.qmax;
 }
 
 /** A float quantizer: apply returns its input unchanged (no ops at all). */
@@ -75,11 +98,12 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
   const layout = resolveLayout(opts);
   if (opts.config.bits >= FLOAT_BITS) return createIdentityQuantizer(layout);
   const grid = gridFor(opts);
-  const estimator = resolveEstimator(opts.estimator);
+  const estimator = resolveEstimator(opts.estimator, grid.bits);
   const source = createScaleSource({ ...opts, doubleQuant: opts.doubleQuant ?? false, grid, layout });
   const frozen = createFrozenStore();
   const clipVar = filledVariable([], 0, false);
-  const exactMinMax = rangeEstimatorDef(opts.config.range).exactMinMax;
+  const exactMinMax = rangeHoldsTensor(opts.config);
+  const fusable = fusedKernelServes(grid);
   // Min-max weights clip nothing by construction: skip the 3 full-size ops of the clip fraction.
   const trackClip = opts.trackClip ?? !(opts.role === 'weight' && exactMinMax);
   const kernels = opts.fusedKernels ?? true;
@@ -111,7 +135,12 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
     preset = null;
   };
   const acceptsPreset = (x: tf.Tensor) =>
-    kernels && exactMinMax && !estimator.usesInput && !trackClip && presetCovered(x, source, layout);
+    kernels &&
+    exactMinMax &&
+    fusable &&
+    !estimator.usesInput &&
+    !trackClip &&
+    presetCovered(x, source, layout);
   /** The preset x̂ for x, if it is x's and made with the current frozen set; drops a stale one. */
   const presetFor = (x: tf.Tensor): tf.Tensor | null => {
     if (!preset) return null;
@@ -130,6 +159,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
       // minmax / ema on wasm: one fused kernel (fusedFakeQuant.ts), same results.
       const fused =
         kernels &&
+        fusable &&
         fusedFakeQuant(
           x,
           training,
@@ -158,7 +188,7 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
         return tf.cast(quantizeCodes(x, tf.reshape(s, layout.broadcast), params(z, false)), 'int32');
       }),
     codeParams: (x) => {
-      const fused = kernels && fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
+      const fused = kernels && fusable && fusedCodeParams(x, source, layout, opts.config.symmetric, grid);
       return fused ? { ...fused, axis: layout.axis } : opCodeParams(x);
     },
     scale: () => tf.tidy(() => source.channelScale(null, false).s.reshape([layout.channels])),

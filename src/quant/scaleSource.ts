@@ -88,6 +88,7 @@ export function createTrackedSource(o: ScaleSourceOptions, rule: RangeRule): Sca
       momentum: config.rangeMomentum,
       percentile: config.percentile,
       recalibrateEvery: o.recalibrateEvery ?? DEFAULT_RECALIBRATE_EVERY,
+      mseSearch: config.mseSearch,
     },
     rule,
   );

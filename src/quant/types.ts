@@ -12,6 +12,11 @@ export interface Grid {
   bits: number;
   qmin: number;
   qmax: number;
+  /**
+   * The code a symmetric range's end maps to, s = max|x|/rangeCode; absent = qmax. Set (to
+   * (qmax − qmin)/2) only by the full-range signed grid (grid.ts, docs/conventions.md §1).
+   */
+  rangeCode?: number;
 }
 
 /** What a quantizer quantizes: a layer's weights or its input activations. */
@@ -38,8 +43,6 @@ export interface QuantizerOptions {
    * asymmetric (always the unsigned grid [0, 2^b−1] with a zero point).
    */
   signed?: boolean;
-  /** Signed grid without its most negative code, [−(2^(b−1)−1), 2^(b−1)−1]. Default false. */
-  narrowRange?: boolean;
   /** `mse` range: re-run the search every this many training calls (0 = only once). Default 100. */
   recalibrateEvery?: number;
   /** `lsq` range: scale the scale's gradient by g = 1/√(p·N) (LSQ). Default true. */

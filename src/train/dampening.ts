@@ -41,7 +41,9 @@ export interface DampeningInput {
   /**
    * Every weight is known to lie inside the clip range, so the mask is skipped (4 comparison ops
    * over the whole weight). True for a symmetric min-max range: s = max|w|/p puts max|w| at the
-   * top code, and the signed grid reaches one step further down.
+   * top code, and the signed grid reaches one step further down. Not with the full-range signed
+   * grid (s = max|w|/(p + ½): max|w| lies half a step past the top code; `rangeHoldsTensor`,
+   * src/quant/quantizer.ts).
    */
   allInside?: boolean;
 }

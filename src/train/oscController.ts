@@ -24,7 +24,7 @@ import type { Experiment } from '../experiment/schema';
 import { FLOAT_BITS } from '../experiment/schema';
 import type { ModelLayer, QuantModel } from '../models/build';
 import { weightChannelAxis } from '../models/quantizers';
-import { rangeEstimatorDef } from '../quant/range/registry';
+import { rangeHoldsTensor } from '../quant/quantizer';
 import { dampeningFromTargets, dampeningTargets, type DampeningTargets } from './dampening';
 import type { WeightPin, WeightPins } from './fusedAdam';
 import { OscLayer } from './oscLayer';
@@ -142,7 +142,7 @@ export class OscillationController {
       qmin: q.grid.qmin,
       qmax: q.grid.qmax,
       channelAxis: weightChannelAxis(l.spec),
-      allInside: rangeEstimatorDef(w.range).exactMinMax && w.symmetric,
+      allInside: rangeHoldsTensor(w) && w.symmetric,
     });
   }
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BitsTable } from '../../app/components/controls/BitsTable';
 import { Transport } from '../../app/components/controls/Transport';
 import { EstimatorControls } from '../../app/components/controls/EstimatorControls';
+import { QuantizerControls } from '../../app/components/controls/QuantizerControls';
 import { Banners } from '../../app/components/layout/Banners';
 import { appendReports, createRun } from '../../app/store/ingest';
 import { DEFAULT_EXPERIMENT } from '../../src/experiment/schema';
@@ -42,9 +43,34 @@ describe('controls', () => {
     const select = screen.getByTestId('controls.estimator') as HTMLSelectElement;
     const tanh = [...select.options].find((o) => o.textContent === 'tanh soft-round')!;
     fireEvent.change(select, { target: { value: tanh.value } });
-    expect(store.getState().experiment.estimator).toEqual({ name: 'tanh' });
+    expect(store.getState().experiment.estimator).toEqual({ ...DEFAULT_EXPERIMENT.estimator, name: 'tanh' });
     expect(screen.getByTestId('controls.estimatorParam')).toBeTruthy();
     expect(screen.getByTestId('chart.surrogate').querySelector('svg')).toBeTruthy();
+  });
+
+  it('conventions: the estimator and quantizer switches set their fields and survive a new estimator', () => {
+    const { store } = renderWithStore(
+      <>
+        <EstimatorControls />
+        <QuantizerControls />
+      </>,
+    );
+    fireEvent.click(screen.getByTestId('controls.estimator.clipMask'));
+    const maskOn = screen.getByTestId('controls.estimator.maskOn') as HTMLSelectElement;
+    fireEvent.change(maskOn, { target: { value: '1' } });
+    const select = screen.getByTestId('controls.estimator') as HTMLSelectElement;
+    fireEvent.change(select, { target: { value: '2' } });
+    expect(store.getState().experiment.estimator).toMatchObject({ clipMask: true, maskOn: 'rounded' });
+    const grid = screen.getByTestId('controls.quant.weight.signedGrid') as HTMLSelectElement;
+    fireEvent.change(grid, { target: { value: '2' } });
+    const mse = screen.getByTestId('controls.quant.act.mseSearch') as HTMLSelectElement;
+    fireEvent.change(mse, { target: { value: '1' } });
+    const quant = store.getState().experiment.quant;
+    expect([quant.weight.signedGrid, quant.act.mseSearch, quant.act.signedGrid]).toEqual([
+      'full',
+      '2d',
+      'qmax',
+    ]);
   });
 
   it('banner: a diverged run says why and what to try', () => {

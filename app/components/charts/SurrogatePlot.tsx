@@ -7,15 +7,18 @@ import { sampleDerivative } from '../../../src/estimators/registry';
 const U = Array.from({ length: 161 }, (_, i) => -2 + i / 40);
 const THRESHOLDS = [-1.5, -0.5, 0.5, 1.5];
 
-/** Rows {u, round, deriv} for the plot (pure; exported for tests). */
-export function surrogateRows(spec: EstimatorSpec): { u: number; round: number; deriv: number }[] {
-  const d = sampleDerivative(spec, U);
+/** Rows {u, round, deriv} for the plot (pure; exported for tests); `bits` converts an EWGS δ in paper units. */
+export function surrogateRows(
+  spec: EstimatorSpec,
+  bits?: number,
+): { u: number; round: number; deriv: number }[] {
+  const d = sampleDerivative(spec, U, bits);
   // Math.round rounds .5 up; the staircase only needs the jump positions.
   return U.map((u, i) => ({ u, round: Math.round(u), deriv: Number.isFinite(d[i]) ? d[i] : 0 }));
 }
 
-export function SurrogatePlot({ spec }: { spec: EstimatorSpec }) {
-  const rows = useMemo(() => surrogateRows(spec), [spec]);
+export function SurrogatePlot({ spec, bits }: { spec: EstimatorSpec; bits?: number }) {
+  const rows = useMemo(() => surrogateRows(spec, bits), [spec, bits]);
   return (
     <div className="surrogate" data-testid="chart.surrogate">
       <LineChart width={300} height={130} data={rows} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>

@@ -1,5 +1,12 @@
 /** Quantizer grid and calibration per role: symmetric/asymmetric, per-channel, range estimator. */
-import { RANGE_ESTIMATORS, type Experiment, type QuantizerConfig } from '../../../src/experiment/schema';
+import {
+  MSE_SEARCHES,
+  RANGE_ESTIMATORS,
+  SIGNED_GRIDS,
+  type Experiment,
+  type QuantizerConfig,
+  type SignedGrid,
+} from '../../../src/experiment/schema';
 import { RANGE_ESTIMATOR_DEFS } from '../../../src/quant/range/registry';
 import { useLab } from '../../store/hooks';
 import { optionsOf, Section, SelectField, Toggle } from './fields';
@@ -93,12 +100,51 @@ function NormScaleToggles() {
   );
 }
 
+const SIGNED_GRID_LABEL: Record<SignedGrid, string> = {
+  qmax: 'max at qmax (lab)',
+  narrow: 'narrow',
+  full: 'full (PyTorch)',
+};
+
+/** The numerical conventions of the quantizers (docs/conventions.md §1, §5), folded away. */
+function QuantConventions() {
+  const quant = useLab((s) => s.experiment.quant);
+  const update = useLab((s) => s.updateExperiment);
+  return (
+    <details className="conventions" data-testid="controls.quant.conventions">
+      <summary>Conventions</summary>
+      {(['weight', 'act'] as const).map((role) => (
+        <div className="row" key={role}>
+          <span className="role">{role === 'weight' ? 'weights' : 'activations'}</span>
+          <SelectField
+            label="signed grid"
+            testId={`controls.quant.${role}.signedGrid`}
+            title="Signed symmetric grids: s = max|x|/qmax (lab), the same without the code −2^(b−1) (narrow), or s = max|x|/(2^(b−1) − ½) on all 2^b codes (full)"
+            value={quant[role].signedGrid}
+            options={optionsOf(SIGNED_GRIDS, (g) => SIGNED_GRID_LABEL[g])}
+            onChange={(signedGrid) => update((e) => setRole(e, role, { signedGrid }))}
+          />
+          <SelectField
+            label="MSE search"
+            testId={`controls.quant.${role}.mseSearch`}
+            title="Asymmetric MSE range: shrink both ends together (1-D, lab) or search both ends (2-D)"
+            value={quant[role].mseSearch}
+            options={optionsOf(MSE_SEARCHES)}
+            onChange={(mseSearch) => update((e) => setRole(e, role, { mseSearch }))}
+          />
+        </div>
+      ))}
+    </details>
+  );
+}
+
 export function QuantizerControls() {
   return (
     <Section title="Quantizers" testId="controls.quant">
       <RoleControls role="weight" />
       <RoleControls role="act" />
       <NormScaleToggles />
+      <QuantConventions />
     </Section>
   );
 }

@@ -3,11 +3,12 @@
  * the charts plot how many integer weights the twins share. The SGD mapping rescales lr by α and maps
  * the initial weights through M. Changing the twin needs fresh trainers (a visible reset).
  */
+import { estimatorSchema } from '../../../src/experiment/schema';
 import { useLab } from '../../store/hooks';
 import { Section, Toggle } from './fields';
 import { EstimatorFields } from './EstimatorControls';
 
-const DEFAULT_TWIN = { estimator: { name: 'tanh' as const }, map: false, compareEvery: 10 };
+const DEFAULT_TWIN = { estimator: estimatorSchema.parse({ name: 'tanh' }), map: false, compareEvery: 10 };
 
 export function TwinControls() {
   const twin = useLab((s) => s.experiment.twin);

@@ -12,10 +12,10 @@ import type { CostAxis, CostReport, LayerCost } from '../../../src/cost/types';
 import { estimatorDerivative, resolveParam } from '../../../src/estimators/registry';
 import { roundHalfEven } from '../../../src/estimators/periodic';
 import type { EstimatorSpec } from '../../../src/estimators/types';
-import { FLOAT_BITS, type Experiment } from '../../../src/experiment/schema';
+import { FLOAT_BITS, type Experiment, type SignedGrid } from '../../../src/experiment/schema';
 import { layerKindDef } from '../../../src/models/layers/registry';
 import { describeModel, type LayerSpec } from '../../../src/models/spec';
-import { roleGrid } from '../../../src/quant/grid';
+import { isSignedRole, makeGrid } from '../../../src/quant/grid';
 import type { Grid, QuantRole } from '../../../src/quant/types';
 import type { TwinPoint } from '../../../src/train/types';
 
@@ -46,10 +46,20 @@ export const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 /**
  * The integer grid of a layer's weights or input activations, as the quantizer builds it
  * (src/quant/quantizer.ts gridFor): weights signed, activations unsigned when symmetric, every
- * asymmetric grid [0, 2^b − 1]; the lab never asks for the narrow range.
+ * asymmetric grid [0, 2^b − 1]; `signedGrid` as the config's (docs/conventions.md §1).
  */
-export function gridOf(bits: number, symmetric: boolean, role: QuantRole): Grid {
-  return roleGrid(bits, symmetric, role);
+export function gridOf(
+  bits: number,
+  symmetric: boolean,
+  role: QuantRole,
+  signedGrid: SignedGrid = 'qmax',
+): Grid {
+  return makeGrid(bits, {
+    symmetric,
+    signed: isSignedRole(role),
+    narrowRange: signedGrid === 'narrow',
+    fullRange: signedGrid === 'full',
+  });
 }
 
 /** "3-bit signed symmetric grid [−4, 3]". */
@@ -67,9 +77,9 @@ export const CONVENTIONS = {
   pixels:
     'Inputs: MNIST pixels are scaled to x = pixel/255 ∈ [0, 1] (src/data/batches.ts), so the first layer’s input activations are non-negative.',
   grids:
-    'Grids: symmetric weights use the full signed grid q ∈ [−2^(b−1), 2^(b−1)−1] with z = 0 (3 bits: [−4, 3], 8 levels; not the narrow range). Symmetric activations use [0, 2^b−1] (inputs are pixels or ReLU outputs). Asymmetric grids are [0, 2^b−1] with a zero point z = round(−x_min/s).',
-  ewgs: 'EWGS δ is in code units: the gradient is scaled by 1 + δ·sign(g)·(v − round(v)), with v = x/s + z and |v − round(v)| ≤ ½, so δ = 0.2 changes a gradient by at most ±10%.',
-  mse: 'MSE range: a 1-D search over a shrink factor k/100 (k = 1…100) of the min–max range, keeping the range with the smallest Σ(x − x̂)². Asymmetric ranges shrink both ends together, so z stays put. Re-run every 100 training calls.',
+    'Grids: symmetric weights use the full signed grid q ∈ [−2^(b−1), 2^(b−1)−1] with z = 0 (3 bits: [−4, 3], 8 levels) with s = max|x|/qmax, so a min-max range uses 7 of them; Conventions → signed grid offers the narrow grid or PyTorch’s full-range scale. Symmetric activations use [0, 2^b−1] (inputs are pixels or ReLU outputs). Asymmetric grids are [0, 2^b−1] with a zero point z = round(−x_min/s).',
+  ewgs: 'EWGS δ is in code units: the gradient is scaled by 1 + δ·sign(g)·(v − round(v)), with v = x/s + z and |v − round(v)| ≤ ½, so δ = 0.2 changes a gradient by at most ±10%. Conventions → EWGS δ units takes the paper’s δ, which is (2^b − 1) times larger.',
+  mse: 'MSE range: a 1-D search over a shrink factor k/100 (k = 1…100) of the min–max range, keeping the range with the smallest Σ(x − x̂)². Asymmetric ranges shrink both ends together, so z stays put (Conventions → MSE search 2d also moves the range). Re-run every 100 training calls.',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -106,13 +116,14 @@ export interface WeightQuantInfo {
 export function weightQuantInfo(exp: Experiment, layer: string): WeightQuantInfo | null {
   const spec = describeModel(exp).find((l) => l.name === layer);
   if (!spec || spec.weightBits >= FLOAT_BITS) return null;
-  const { symmetric, perChannel } = exp.quant.weight;
+  const { symmetric, perChannel, signedGrid } = exp.quant.weight;
   const gaps = perChannel
     ? [
         `Per-channel: s${symmetric ? '' : ' and z'} shown are the layer’s mean over channels; this weight’s own channel scale is not reported.`,
       ]
     : [];
-  return { grid: gridOf(spec.weightBits, symmetric, 'weight'), symmetric, estimator: exp.estimator, gaps };
+  const grid = gridOf(spec.weightBits, symmetric, 'weight', signedGrid);
+  return { grid, symmetric, estimator: exp.estimator, gaps };
 }
 
 /** What the backward pass does to a weight's gradient. */
@@ -123,7 +134,10 @@ export interface GradientVerdict {
   line: FormulaLine;
 }
 
-/** The estimator's gradient rule at v = x/s + z (docs/science.md §1; src/estimators/*). */
+/**
+ * The estimator's gradient rule at v = x/s + z (docs/science.md §1; src/estimators/*), with the
+ * spec's clip mask (src/estimators/conventions.ts) applied.
+ */
 export function gradientOf(v: number, grid: Grid, estimator: EstimatorSpec, frozen = false): GradientVerdict {
   const label = 'gradient ∂x̂/∂x';
   if (frozen)
@@ -132,8 +146,19 @@ export function gradientOf(v: number, grid: Grid, estimator: EstimatorSpec, froz
       factor: 0,
       line: { label, formula: 'frozen weight: its code is fixed', filled: 'no gradient (×0)' },
     };
-  const inside = v >= grid.qmin && v <= grid.qmax;
+  const tested = estimator.maskOn === 'rounded' ? roundHalfEven(v) : v;
+  const inside = tested >= grid.qmin && tested <= grid.qmax;
   const range = `[${num(grid.qmin)}, ${num(grid.qmax)}]`;
+  if (estimator.clipMask && estimator.name !== 'clipped-ste' && !inside)
+    return {
+      passes: false,
+      factor: 0,
+      line: {
+        label,
+        formula: `${estimator.name} with the clip mask: 0 outside the grid`,
+        filled: `v = ${num(v)} outside ${range} → masked (×0)`,
+      },
+    };
   switch (estimator.name) {
     case 'ste':
       return {
@@ -151,14 +176,14 @@ export function gradientOf(v: number, grid: Grid, estimator: EstimatorSpec, froz
         factor: inside ? 1 : 0,
         line: {
           label,
-          formula: 'clipped STE: 1 if q_min ≤ v ≤ q_max, else 0 (v = x/s + z)',
+          formula: `clipped STE: 1 if q_min ≤ ${tested === v ? 'v' : 'round(v)'} ≤ q_max, else 0 (v = x/s + z)`,
           filled: inside
             ? `v = ${num(v)} ∈ ${range} → passes (×1)`
             : `v = ${num(v)} outside ${range} → masked (×0)`,
         },
       };
     case 'ewgs': {
-      const delta = resolveParam(estimator);
+      const delta = resolveParam(estimator, grid.bits);
       const off = v - roundHalfEven(v);
       const up = 1 + delta * off;
       const down = 1 - delta * off;
@@ -491,8 +516,8 @@ export function explainParetoPoint(
 
 /** One row of the bits table: the layer's weight and input grids and its weight storage. */
 export function explainLayerBits(spec: LayerSpec, exp: Experiment): Explanation {
-  const w = gridOf(spec.weightBits, exp.quant.weight.symmetric, 'weight');
-  const a = gridOf(spec.actBits, exp.quant.act.symmetric, 'act');
+  const w = gridOf(spec.weightBits, exp.quant.weight.symmetric, 'weight', exp.quant.weight.signedGrid);
+  const a = gridOf(spec.actBits, exp.quant.act.symmetric, 'act', exp.quant.act.signedGrid);
   const bits = spec.weightCount * spec.weightBits;
   return {
     title: `Layer ${spec.name}`,

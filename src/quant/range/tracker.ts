@@ -4,6 +4,7 @@
  * {@link RangeRule} (rules.ts has the table); the tracker runs the rule and keeps the state.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { MseSearch } from '../../experiment/schema';
 import type { Grid } from '../types';
 import { filledVariable } from '../variables';
 import { channelMinMax } from './reduce';
@@ -22,6 +23,8 @@ export interface RangeTrackerOptions {
   percentile: number;
   /** MSE: re-run the search every this many training calls (0 = only on the first). */
   recalibrateEvery: number;
+  /** MSE: the 1-D shrink or the 2-D search over both ends (mse.ts); default 1-D. */
+  mseSearch?: MseSearch;
 }
 
 /** A per-channel range [lo, hi] (each [C], input units). */

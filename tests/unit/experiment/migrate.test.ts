@@ -48,7 +48,7 @@ describe('migrateExperiment v0 → v1', () => {
         weight: { ...DEFAULT_EXPERIMENT.quant.weight, bits: 3 },
         act: { ...DEFAULT_EXPERIMENT.quant.act, bits: 8 },
       },
-      estimator: { name: 'clipped-ste' },
+      estimator: { ...DEFAULT_EXPERIMENT.estimator, name: 'clipped-ste' },
       train: { ...DEFAULT_EXPERIMENT.train, lr: 0.05, optimizer: 'sgd', steps: 200, batchSize: 32 },
     });
     expect(warnings).toEqual(['upgraded from an older version (v0) of Quant Lab']);

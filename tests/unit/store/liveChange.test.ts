@@ -21,7 +21,10 @@ describe('live changes', () => {
     expect(
       resetReasons(
         D,
-        e((x) => ({ ...x, twin: { estimator: { name: 'tanh' }, map: false, compareEvery: 10 } })),
+        e((x) => ({
+          ...x,
+          twin: { estimator: { ...x.estimator, name: 'tanh' }, map: false, compareEvery: 10 },
+        })),
       ),
     ).toEqual(['twin']);
     expect(
@@ -36,7 +39,7 @@ describe('live changes', () => {
     expect(
       describeChange(
         D,
-        e((x) => ({ ...x, estimator: { name: 'tanh', param: 4 } })),
+        e((x) => ({ ...x, estimator: { ...x.estimator, name: 'tanh', param: 4 } })),
       ),
     ).toEqual(['estimator → tanh(4)']);
     expect(

@@ -56,7 +56,7 @@ describe('run slice', () => {
     const { s, calls } = setup();
     s().play();
     const id = s().activeRunId!;
-    s().updateExperiment((e) => ({ ...e, estimator: { name: 'tanh' } }));
+    s().updateExperiment((e) => ({ ...e, estimator: { ...e.estimator, name: 'tanh' } }));
     expect(calls.at(-1)?.[0]).toBe('update');
     s().ingest([{ type: 'updated', runId: id, applied: true, step: 120 }]);
     expect(s().runs[id].marks).toEqual([{ step: 120, label: 'estimator → tanh' }]);

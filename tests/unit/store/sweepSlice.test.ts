@@ -71,7 +71,11 @@ describe('planSweep', () => {
   it('moves the current experiment along bits × widths × seeds with the sweep steps, without a twin', () => {
     const exp = {
       ...DEFAULT_EXPERIMENT,
-      twin: { estimator: { name: 'tanh' as const }, map: false, compareEvery: 10 },
+      twin: {
+        estimator: { ...DEFAULT_EXPERIMENT.estimator, name: 'tanh' as const },
+        map: false,
+        compareEvery: 10,
+      },
     };
     const points = planSweep(exp, {
       ...DEFAULT_SWEEP_SETTINGS,
