@@ -2,11 +2,13 @@
  * The guided tour: a non-modal dialog beside the element its step points at (a ring around that
  * element, scrolled into view), with the step's offer, a live status and Back / Next / Skip tour.
  * Keyboard: focus moves to the dialog when a step opens and back where it was when the tour closes;
- * Tab reaches its buttons, Escape skips the tour, ←/→ go back and on. The steps are in steps.ts.
+ * Tab reaches its buttons, Escape skips the tour, ←/→ go back and on. A step opens the workspace its
+ * targets are in. The steps are in steps.ts.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useLab, useLabShallow } from '../../store/hooks';
+import { DEFAULT_WORKSPACE } from '../../store/uiSlice';
 import { useLabApi } from '../share/useLabApi';
 import { TOUR_STEPS, type StepStatus, type TourStep } from './steps';
 import { currentStep, neighbourStep, stepPosition, targetOf } from './tourLogic';
@@ -54,6 +56,7 @@ const NO_STATUS: StepStatus = { done: true, text: '' };
 function TourDialog({ stepId }: { stepId: string }) {
   const store = useLabApi();
   const hiddenControls = useLab((s) => s.hiddenControls);
+  const workspace = useLab((s) => s.workspace);
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
   const isShown = (id: string) => shown.has(id);
   const step = currentStep(TOUR_STEPS, stepId, isShown);
@@ -62,11 +65,27 @@ function TourDialog({ stepId }: { stepId: string }) {
   const dialogRef = useRef<HTMLDivElement>(null);
   const [placement, setPlacement] = useState<Placement | null>(null);
 
-  // Which targets are shown: read after each commit that can change the page (a step, a run, a class link).
+  // A step opens the workspace its targets are in (the visitor may still switch away with the nav).
+  const stepWorkspace = step ? (step.workspace ?? DEFAULT_WORKSPACE) : null;
   useLayoutEffect(() => {
-    const now = new Set(TARGET_IDS.filter(isShownNow));
-    setShown((prev) => (prev.size === now.size && [...now].every((id) => prev.has(id)) ? prev : now));
-  }, [stepId, status.text, status.done, hiddenControls]);
+    if (stepWorkspace && store.getState().workspace !== stepWorkspace)
+      store.getState().setWorkspace(stepWorkspace);
+  }, [store, stepWorkspace]);
+
+  // Which targets are shown: read after each commit that can change the page (a step, a run, a class
+  // link, a workspace), and again when a workspace's code arrives (React.lazy fills it in later).
+  useLayoutEffect(() => {
+    const check = () => {
+      const now = new Set(TARGET_IDS.filter(isShownNow));
+      setShown((prev) => (prev.size === now.size && [...now].every((id) => prev.has(id)) ? prev : now));
+    };
+    check();
+    const host = byTestId('workspace');
+    if (!host) return;
+    const observer = new MutationObserver(check);
+    observer.observe(host, { childList: true });
+    return () => observer.disconnect();
+  }, [stepId, status.text, status.done, hiddenControls, workspace]);
 
   // Focus goes back where it was when the tour closes (the Tour button when it opened by itself).
   useEffect(() => {
