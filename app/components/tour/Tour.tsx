@@ -65,12 +65,13 @@ function TourDialog({ stepId }: { stepId: string }) {
   const dialogRef = useRef<HTMLDivElement>(null);
   const [placement, setPlacement] = useState<Placement | null>(null);
 
-  // A step opens the workspace its targets are in (the visitor may still switch away with the nav).
+  // Each step opens the workspace its targets are in (the visitor may switch away with the nav; the
+  // next step brings them back).
   const stepWorkspace = step ? (step.workspace ?? DEFAULT_WORKSPACE) : null;
   useLayoutEffect(() => {
     if (stepWorkspace && store.getState().workspace !== stepWorkspace)
       store.getState().setWorkspace(stepWorkspace);
-  }, [store, stepWorkspace]);
+  }, [store, stepWorkspace, step?.id]);
 
   // Which targets are shown: read after each commit that can change the page (a step, a run, a class
   // link, a workspace), and again when a workspace's code arrives (React.lazy fills it in later).
