@@ -17,6 +17,10 @@ import { rememberTour, type TourOutcome } from './tourStorage';
 import './tour.css';
 
 const TARGET_IDS = [...new Set(TOUR_STEPS.flatMap((s) => s.targets))];
+/** The workspace each target is looked for in (that of the first step naming it). */
+const TARGET_WORKSPACE = new Map(
+  TOUR_STEPS.flatMap((s) => s.targets.map((id) => [id, s.workspace ?? DEFAULT_WORKSPACE] as const)).reverse(),
+);
 /** Widest the dialog gets, px (tour.css), and its gap to the target. */
 const WIDTH_PX = 340;
 const GAP_PX = 14;
@@ -58,7 +62,10 @@ function TourDialog({ stepId }: { stepId: string }) {
   const hiddenControls = useLab((s) => s.hiddenControls);
   const workspace = useLab((s) => s.workspace);
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
-  const isShown = (id: string) => shown.has(id);
+  // A target in another workspace than the one shown counts as shown unless a class link hid it: the
+  // step opens its workspace when it comes.
+  const isShown = (id: string) =>
+    shown.has(id) || (TARGET_WORKSPACE.get(id) !== workspace && !hiddenControls.includes(id));
   const step = currentStep(TOUR_STEPS, stepId, isShown);
   const status = useLabShallow((s): StepStatus => (step?.status ? step.status(tourFacts(s)) : NO_STATUS));
   const target = step ? targetOf(step, isShown) : null;
