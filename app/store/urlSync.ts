@@ -169,12 +169,22 @@ export function applyWorkspace(store: LabStore, known: readonly string[]): void 
   history.replaceState(history.state, '', url);
 }
 
+/** Marks a history entry as the lab's own (a workspace switch, or the page as opened). */
+const ENTRY_MARK = 'quantLabWorkspace';
+const isWorkspaceEntry = (state: unknown) =>
+  typeof state === 'object' && state !== null && ENTRY_MARK in state;
+const markEntry = (state: unknown) => ({
+  ...(typeof state === 'object' && state !== null ? state : {}),
+  [ENTRY_MARK]: true,
+});
+
 /**
  * Mirrors the experiment and classroom options into the URL hash, `debounceMs` after the last change,
  * with `history.replaceState` (which fires no `hashchange`), and opens a link pasted into this tab.
  * A link that failed to open stays in the address bar until the first change, so the user can still
  * see (and copy) what they were sent. A workspace switch pushes one history entry (`?ws=`); back and
- * forward switch workspaces and leave the experiment as it is now (an edit never made an entry).
+ * forward between such entries switch workspaces and leave the experiment as it is now (an edit never
+ * made an entry); an entry a pasted link made opens that link again.
  * `workspaces` lists the known workspace ids. Returns an unsubscribe.
  */
 export function installUrlSync(
@@ -199,18 +209,21 @@ export function installUrlSync(
     if (link?.ok) store.getState().setExperiment(link.experiment);
     applyLink(store, link);
   };
-  const onPopState = () => {
+  const onPopState = (e: PopStateEvent) => {
     popping = true;
     store.getState().setWorkspace(readWorkspace(location.search, workspaces()).id);
     popping = false;
-    write();
+    // Between entries of workspace switches: keep the experiment shown now. Any other entry (a link
+    // pasted into this tab) is opened by its hashchange.
+    if (isWorkspaceEntry(e.state)) write();
   };
   window.addEventListener('hashchange', onHashChange);
   window.addEventListener('popstate', onPopState);
+  history.replaceState(markEntry(history.state), '', here());
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.workspace !== prev.workspace && !popping) {
       const url = `${location.pathname}${workspaceSearch(location.search, s.workspace)}${addressHash(s)}`;
-      if (url !== here()) history.pushState(history.state, '', url);
+      if (url !== here()) history.pushState(markEntry(null), '', url);
     }
     if (
       s.experiment === prev.experiment &&
