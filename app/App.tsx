@@ -1,35 +1,29 @@
-/** Composition only: header, banners, transport, controls on the left, charts on the right, the tour. */
-import { AccuracyChart, LossChart } from './components/charts/MetricCharts';
-import { FractionChart, FrequencyChart } from './components/charts/OscillationCharts';
-import { TrajectoryChart } from './components/charts/TrajectoryChart';
-import { TwinChart } from './components/charts/TwinChart';
-import { WeightHistogramChart } from './components/charts/WeightHistogramChart';
-import { ClaimPanel } from './components/lessons/ClaimPanel';
-import { BitsTable } from './components/controls/BitsTable';
-import { EstimatorControls } from './components/controls/EstimatorControls';
-import { ModelControls } from './components/controls/ModelControls';
-import { OscillationControls } from './components/controls/OscillationControls';
-import { QuantizerControls } from './components/controls/QuantizerControls';
-import { TrainControls } from './components/controls/TrainControls';
+/**
+ * Composition only: header, the workspace nav, the toolbar and banners (on every workspace), then the
+ * current workspace (app/workspaces/registry.ts) with the experiment controls beside it when it needs
+ * them, and the tour.
+ */
+import { Suspense } from 'react';
+import { ExperimentControls } from './components/controls/ExperimentControls';
 import { Transport } from './components/controls/Transport';
-import { TwinControls } from './components/controls/TwinControls';
 import { Banners } from './components/layout/Banners';
 import { Header } from './components/layout/Header';
 import { RunList } from './components/layout/RunList';
-import { CostAndSweeps } from './components/pareto/CostAndSweeps';
-import { RunsSection } from './components/runs/RunsSection';
 import { ClassroomStyle } from './components/share/ClassroomOptions';
 import { LinkNotices } from './components/share/LinkNotices';
 import { ShareBar } from './components/share/ShareBar';
-import { SharedResult } from './components/share/SharedResult';
 import { Tour } from './components/tour/Tour';
 import { useLab } from './store/hooks';
+import { findWorkspace } from './workspaces/registry';
+import { WorkspaceNav } from './workspaces/WorkspaceNav';
 
 export function App() {
-  const twin = useLab((s) => s.experiment.twin !== undefined);
+  const workspace = findWorkspace(useLab((s) => s.workspace));
+  const View = workspace.component;
   return (
     <div className="lab">
       <Header />
+      <WorkspaceNav />
       <main>
         <section className="toolbar" aria-label="Training and sharing">
           <Transport />
@@ -39,36 +33,22 @@ export function App() {
         <ClassroomStyle />
         <LinkNotices />
         <Banners />
-        <div className="columns">
-          <aside className="controls" data-testid="controls" aria-labelledby="controls-heading">
-            <h2 id="controls-heading" className="visually-hidden">
-              Experiment controls
-            </h2>
-            <ModelControls />
-            <BitsTable />
-            <QuantizerControls />
-            <EstimatorControls />
-            <TrainControls />
-            <OscillationControls />
-            <TwinControls />
-          </aside>
-          <section className="charts" data-testid="charts" aria-labelledby="charts-heading">
-            <h2 id="charts-heading" className="visually-hidden">
-              Training charts
-            </h2>
-            <SharedResult />
-            <ClaimPanel />
-            <LossChart />
-            <AccuracyChart />
-            <TrajectoryChart />
-            <WeightHistogramChart />
-            <FrequencyChart />
-            <FractionChart />
-            {twin && <TwinChart />}
-          </section>
+        <div
+          className={workspace.experimentControls ? 'columns' : 'workspace-wide'}
+          data-testid="workspace"
+          data-workspace={workspace.id}
+        >
+          {workspace.experimentControls && <ExperimentControls />}
+          <Suspense
+            fallback={
+              <p className="muted" data-testid="workspace.loading">
+                Loading {workspace.label}…
+              </p>
+            }
+          >
+            <View />
+          </Suspense>
         </div>
-        <CostAndSweeps />
-        <RunsSection />
       </main>
       <Tour />
     </div>

@@ -8,6 +8,7 @@ import { installPersistSync } from './store/persistSync';
 import { startLab } from './store/runtime';
 import {
   applyLink,
+  applyWorkspace,
   dropTourRequest,
   initialExperiment,
   installUrlSync,
@@ -17,18 +18,20 @@ import {
 import { TOUR_STEPS } from './components/tour/steps';
 import { openedWith, shouldOpenTourAtStart } from './components/tour/tourLogic';
 import { hasSeenTour } from './components/tour/tourStorage';
+import { workspaceIds } from './workspaces/registry';
 import './styles.css';
 
-// A link in the hash opens its experiment; a bad one shows why and opens the default lab.
+// A link in the hash opens its experiment (a bad one shows why and opens the default lab), `?ws=` its workspace.
 const link = readLink(location.hash);
 const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
+applyWorkspace(store, workspaceIds());
 // The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
 const tourAsked = tourRequested(link, location.search);
 if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) }))
   store.getState().openTourAt(TOUR_STEPS[0].id);
 if (tourAsked) dropTourRequest(store, link);
-installUrlSync(store);
+installUrlSync(store, workspaceIds);
 installPersistSync(store);
 void store.getState().loadSaved();
 void requestPersistentStorage();

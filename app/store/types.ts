@@ -111,11 +111,14 @@ export interface UiSlice {
   /** Whether the tab is hidden (training continues in the worker; we say so). */
   hidden: boolean;
   workerCrashes: number;
+  /** The workspace shown (a registry id, `app/workspaces/registry.ts`); carried in the link as `?ws=`. */
+  workspace: string;
   setAutoPauseAfter: (n: number | null) => void;
   selectLayer: (name: string | null) => void;
   viewRun: (id: string | null) => void;
   setNotice: (notice: Notice | null) => void;
   setHidden: (hidden: boolean) => void;
+  setWorkspace: (id: string) => void;
 }
 
 export type LabState = ConfigSlice &

@@ -1,12 +1,13 @@
 /**
- * Accessibility: axe-core finds no serious or critical violation in any main view of the lab (at
- * rest, training with charts drawn, twin mode, cost & sweeps with a loaded sweep, saved runs and the
- * comparison, a shared-result link and a broken link, a lesson with its claim, the guided tour).
+ * Accessibility: axe-core finds no serious or critical violation in any main view of the lab (every
+ * workspace at rest, training with charts drawn, twin mode, cost & sweeps with a loaded sweep, saved
+ * runs and the comparison, a shared-result link and a broken link, a lesson with its claim, the
+ * guided tour); the workspace nav works by keyboard alone.
  */
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { Accessibility } from './pages/Accessibility';
-import { SMALL_EXPERIMENT } from './pages/LabPage';
+import { SMALL_EXPERIMENT, type WorkspaceId } from './pages/LabPage';
 import { LessonPanel } from './pages/LessonPanel';
 import { RunsPanel } from './pages/RunsPanel';
 import { SharePanel, TINY_EXPERIMENT } from './pages/SharePanel';
@@ -18,6 +19,28 @@ const RESULT_FILE = fileURLToPath(new URL('./fixtures/runner-result.json', impor
 test('the lab at rest has no serious accessibility violations', async ({ lab, page }) => {
   expect(await lab.summary()).toMatchObject({ phase: 'idle' });
   expect(await new Accessibility(page).blockingViolations()).toEqual([]);
+});
+
+test('every workspace at rest has no serious violations; the nav works by keyboard', async ({
+  lab,
+  page,
+}) => {
+  const a11y = new Accessibility(page);
+  const nav = page.getByRole('navigation', { name: 'Workspaces' });
+  const ids = (await nav.getByRole('link').evaluateAll((as) => as.map((a) => a.dataset.testid ?? ''))).map(
+    (id) => id.replace(/^nav\./, '') as WorkspaceId,
+  );
+  expect(ids).toEqual(['train', 'sweep', 'runs']);
+  for (const id of ids) {
+    // Tab to the workspace's link, Enter opens it; the link is marked current and shows a focus ring.
+    expect(await a11y.tabTo(`nav.${id}`), `Tab reaches nav.${id}`).toBe(true);
+    const f = await a11y.focused();
+    expect(f.outlineStyle !== 'none' && f.outlineWidth >= 2, 'the nav link shows a focus ring').toBe(true);
+    await page.keyboard.press('Enter');
+    await lab.waitForWorkspace(id);
+    await expect(nav.getByTestId(`nav.${id}`)).toHaveAttribute('aria-current', 'page');
+    expect(await a11y.blockingViolations(), `workspace ${id}`).toEqual([]);
+  }
 });
 
 test('training with every chart drawn, then paused, has no serious violations', async ({ lab, page }) => {
@@ -49,6 +72,7 @@ test('cost & sweeps with a loaded sweep and a picked point have no serious viola
   page,
 }) => {
   expect(await lab.summary()).toMatchObject({ phase: 'idle' });
+  await lab.openWorkspace('sweep');
   const sweep = new SweepPanel(page);
   await sweep.loadFile(CLI_SWEEP);
   await expect.poll(() => sweep.points()).toBe(15);
@@ -61,6 +85,7 @@ test('cost & sweeps with a loaded sweep and a picked point have no serious viola
 
 test('saved runs with the comparison shown have no serious violations', async ({ lab, page }) => {
   const runs = new RunsPanel(page);
+  await lab.openWorkspace('runs');
   await runs.importFile(RESULT_FILE);
   await expect(runs.rows()).toHaveCount(1);
   await lab.setExperiment({ ...TINY_EXPERIMENT, train: { ...TINY_EXPERIMENT.train, steps: 20 } });
@@ -147,11 +172,17 @@ test('every chart offers its numbers as a data table', async ({ lab, page }) => 
   await expect(table.locator('caption')).toHaveText('Loss');
   await expect(table.locator('thead th')).toHaveText(['step', 'train batch loss', 'test loss']);
   expect(await table.locator('tbody tr').count()).toBe(await lab.charts.points('chart.loss'));
-  // Every drawn chart has one (cost charts included).
+  // Every drawn chart has one, in each workspace (cost charts included).
+  const a11y = new Accessibility(page);
+  expect(await a11y.blockingViolations(), 'with a table open').toEqual([]);
   const charts = page.locator('figure.chart:not([data-points="0"])');
-  expect(await charts.count()).toBeGreaterThan(6);
-  for (const chart of await charts.all()) await expect(chart.getByTestId('chart.table')).toHaveCount(1);
-  expect(await new Accessibility(page).blockingViolations(), 'with a table open').toEqual([]);
+  let drawn = 0;
+  for (const ws of ['train', 'sweep'] as const) {
+    if (ws !== 'train') await lab.openWorkspace(ws);
+    drawn += await charts.count();
+    for (const chart of await charts.all()) await expect(chart.getByTestId('chart.table')).toHaveCount(1);
+  }
+  expect(drawn).toBeGreaterThan(6);
 });
 
 test('a lesson with its claim, and the guided tour open, have no serious violations', async ({

@@ -3,6 +3,7 @@ import { expect, test } from './fixtures';
 import { CostPanel } from './pages/CostPanel';
 
 test('the breakdown changes when bits, QuantNorm and double quantization change', async ({ lab, page }) => {
+  await lab.openWorkspace('sweep');
   const cost = new CostPanel(page);
   await expect(cost.breakdown).toBeVisible();
   await expect(page.getByTestId('cost.acev2.info')).toHaveAttribute('title', /lab's own ACEv2 formula/);

@@ -58,20 +58,21 @@ test('a trajectory point explains its code by keyboard; every chart says what to
   await page.keyboard.press('Escape');
   await expect(tip).toBeHidden();
 
-  // Every chart on the page (training, cost, Pareto, comparison) has its one-line "look for".
-  for (const id of [
-    ...CHART_IDS,
-    'cost.breakdown',
-    'cost.aceVsAcev2',
-    'pareto.chart',
-    'chart.compare.loss',
-  ]) {
-    await expect(page.getByTestId(`${id}.lookFor`), `${id} says what to look for`).not.toBeEmpty();
-  }
+  // Every chart in every workspace (training, cost, Pareto, comparison) has its one-line "look for".
+  const inWorkspace = {
+    train: CHART_IDS,
+    sweep: ['cost.breakdown', 'cost.aceVsAcev2', 'pareto.chart'],
+    runs: ['chart.compare.loss'],
+  } as const;
   const charts = page.locator('figure.chart');
-  const count = await charts.count();
-  expect(count).toBeGreaterThanOrEqual(10);
-  for (let i = 0; i < count; i++) {
-    await expect(charts.nth(i).locator('.chart-look-for')).not.toBeEmpty();
+  let count = 0;
+  for (const [ws, ids] of Object.entries(inWorkspace) as [keyof typeof inWorkspace, readonly string[]][]) {
+    await lab.openWorkspace(ws);
+    for (const id of ids)
+      await expect(page.getByTestId(`${id}.lookFor`), `${id} says what to look for`).not.toBeEmpty();
+    const n = await charts.count();
+    for (let i = 0; i < n; i++) await expect(charts.nth(i).locator('.chart-look-for')).not.toBeEmpty();
+    count += n;
   }
+  expect(count).toBeGreaterThanOrEqual(10);
 });

@@ -58,7 +58,8 @@ test('a crashed worker is reported and restarted; other runs are kept', async ({
     .poll(async () => (await runs.saved()).map((r) => r.status))
     .toEqual(['completed', 'interrupted', 'running']);
   const before = await runs.saved();
-  await lab.open();
+  await lab.open('/?ws=runs');
+  await lab.waitForWorkspace('runs');
   await runs.waitForLoaded();
   const after = await runs.saved();
   expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));

@@ -13,6 +13,7 @@ const RESULT_FILE = fileURLToPath(new URL('./fixtures/runner-result.json', impor
 
 test('reload keeps all runs; a run cut off by the reload is kept as interrupted', async ({ lab, page }) => {
   const runs = new RunsPanel(page);
+  await lab.openWorkspace('runs');
   expect(await runs.saved(), 'a fresh context starts with no saved runs').toEqual([]);
   for (const seed of [1, 2]) {
     await lab.setExperiment({ ...TINY_EXPERIMENT, seed });
@@ -32,7 +33,8 @@ test('reload keeps all runs; a run cut off by the reload is kept as interrupted'
   await expect.poll(async () => (await runs.saved())[2].points).toBeGreaterThan(0);
   const before = await runs.saved();
 
-  await lab.open();
+  await lab.open('/?ws=runs');
+  await lab.waitForWorkspace('runs');
   await expect.poll(async () => (await runs.saved()).length).toBe(3);
   const after = await runs.saved();
   expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
@@ -51,6 +53,7 @@ test('reload keeps all runs; a run cut off by the reload is kept as interrupted'
 
 test('a runner result imports and shows its curves; CSV export parses back', async ({ lab, page }) => {
   const runs = new RunsPanel(page);
+  await lab.openWorkspace('runs');
   await runs.importFile(RESULT_FILE);
   await expect(runs.byId('runs.importMessage')).toHaveAttribute('data-ok', 'true');
   await expect(runs.rows()).toHaveCount(1);
@@ -78,6 +81,7 @@ test('a runner result imports and shows its curves; CSV export parses back', asy
 
 test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
   const runs = new RunsPanel(page);
+  await lab.openWorkspace('runs');
   await runs.importFile(RESULT_FILE);
   await expect(runs.rows()).toHaveCount(1);
   const [run] = await runs.saved();
@@ -86,7 +90,8 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
   await runs.byId(`runs.nameInput.${run.id}`).press('Enter');
   expect((await runs.saved())[0].name).toBe('baseline W4A4');
   // Reload at once, without waiting for the store: the rename must survive it.
-  await lab.open();
+  await lab.open('/?ws=runs');
+  await lab.waitForWorkspace('runs');
   await runs.waitForLoaded();
   expect((await runs.saved()).map((r) => r.name)).toEqual(['baseline W4A4']);
 
@@ -99,7 +104,8 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
   await runs.byId(`runs.delete.${run.id}`).click();
   await expect(runs.rows()).toHaveCount(0);
   // Reload at once, without waiting for the store: the deleted run must not come back.
-  await lab.open();
+  await lab.open('/?ws=runs');
+  await lab.waitForWorkspace('runs');
   await runs.waitForLoaded();
   expect(await runs.saved()).toEqual([]);
   await expect(runs.byId('runs.empty')).toBeVisible();
@@ -108,6 +114,7 @@ test('rename, delete, and a chart as PNG', async ({ lab, page }) => {
 test('a delete and a rename survive the tab closing before they are stored', async ({ lab, context }) => {
   const page = lab.page;
   const runs = new RunsPanel(page);
+  await lab.openWorkspace('runs');
   await runs.importFile(RESULT_FILE);
   await runs.importFile(RESULT_FILE);
   await expect(runs.rows()).toHaveCount(2);
@@ -123,7 +130,8 @@ test('a delete and a rename survive the tab closing before they are stored', asy
 
   const next = await context.newPage();
   const lab2 = new LabPage(next);
-  await lab2.open();
+  await lab2.open('/?ws=runs');
+  await lab2.waitForWorkspace('runs');
   const runs2 = new RunsPanel(next);
   await runs2.waitForLoaded();
   expect((await runs2.saved()).map((r) => [r.id, r.name])).toEqual([[kept.id, 'kept']]);

@@ -8,6 +8,7 @@ const CLI_SWEEP = fileURLToPath(new URL('./data/sweep-mlp.json', import.meta.url
 
 test('a small sweep shows progress, then every point and the frontier', async ({ lab, page }) => {
   await lab.setExperiment(SMALL_EXPERIMENT);
+  await lab.openWorkspace('sweep');
   const sweep = new SweepPanel(page);
   await sweep.setBits([2, 4, 32]);
   await sweep.setSteps(60);
@@ -49,6 +50,7 @@ test('a small sweep shows progress, then every point and the frontier', async ({
 
 test('cancel stops the pool; a CLI sweep file adds its points', async ({ lab, page }) => {
   await lab.setExperiment(SMALL_EXPERIMENT);
+  await lab.openWorkspace('sweep');
   const sweep = new SweepPanel(page);
   await sweep.setBits([2, 4]);
   await sweep.setSteps(5000);

@@ -103,6 +103,33 @@ test('a link with the tour flag walks start → lesson → trajectories → free
   await expect(tour.dialog).toHaveCount(0);
 });
 
+test('each step opens the workspace its targets are in, also after the visitor switched away', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  const tour = new TourPage(page);
+  await lab.open(`/?ws=runs${linkWith({ t: 1 })}`);
+  await tour.expectStep('start', 'Start here');
+  await lab.waitForWorkspace('train');
+  await lab.openWorkspace('runs');
+  await expect(tour.dialog).toBeVisible();
+
+  // → on the focused dialog goes on: the next step is back on Train, pointing at its target.
+  await tour.dialog.focus();
+  await page.keyboard.press('ArrowRight');
+  await tour.expectStep('run-lesson', 'Run the oscillation lesson');
+  await lab.waitForWorkspace('train');
+  await lab.openWorkspace('runs');
+  await tour.dialog.focus();
+  await page.keyboard.press('ArrowRight');
+  await tour.expectStep('trajectories', 'What the trajectory chart shows');
+  await lab.waitForWorkspace('train');
+  await expect(tour.dialog).toHaveAttribute('data-target', 'chart.trajectories');
+  await expect(page.getByTestId('tour.ring')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(tour.dialog).toBeHidden();
+});
+
 test.describe('a first visit', () => {
   test.use({ tourSeen: false });
 

@@ -8,6 +8,7 @@ import { useLabApi } from './useLabApi';
 import { shareUrl } from '../../store/urlSync';
 import { ClassroomOptions } from './ClassroomOptions';
 import { PresetPicker } from './PresetPicker';
+import './share.css';
 
 type CopyState = { url: string; copied: boolean } | null;
 

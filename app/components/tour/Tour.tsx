@@ -2,11 +2,13 @@
  * The guided tour: a non-modal dialog beside the element its step points at (a ring around that
  * element, scrolled into view), with the step's offer, a live status and Back / Next / Skip tour.
  * Keyboard: focus moves to the dialog when a step opens and back where it was when the tour closes;
- * Tab reaches its buttons, Escape skips the tour, ←/→ go back and on. The steps are in steps.ts.
+ * Tab reaches its buttons, Escape skips the tour, ←/→ go back and on. A step opens the workspace its
+ * targets are in. The steps are in steps.ts.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useLab, useLabShallow } from '../../store/hooks';
+import { DEFAULT_WORKSPACE } from '../../store/uiSlice';
 import { useLabApi } from '../share/useLabApi';
 import { TOUR_STEPS, type StepStatus, type TourStep } from './steps';
 import { currentStep, neighbourStep, stepPosition, targetOf } from './tourLogic';
@@ -15,6 +17,10 @@ import { rememberTour, type TourOutcome } from './tourStorage';
 import './tour.css';
 
 const TARGET_IDS = [...new Set(TOUR_STEPS.flatMap((s) => s.targets))];
+/** The workspace each target is looked for in (that of the first step naming it). */
+const TARGET_WORKSPACE = new Map(
+  TOUR_STEPS.flatMap((s) => s.targets.map((id) => [id, s.workspace ?? DEFAULT_WORKSPACE] as const)).reverse(),
+);
 /** Widest the dialog gets, px (tour.css), and its gap to the target. */
 const WIDTH_PX = 340;
 const GAP_PX = 14;
@@ -54,19 +60,40 @@ const NO_STATUS: StepStatus = { done: true, text: '' };
 function TourDialog({ stepId }: { stepId: string }) {
   const store = useLabApi();
   const hiddenControls = useLab((s) => s.hiddenControls);
+  const workspace = useLab((s) => s.workspace);
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
-  const isShown = (id: string) => shown.has(id);
+  // A target in another workspace than the one shown counts as shown unless a class link hid it: the
+  // step opens its workspace when it comes.
+  const isShown = (id: string) =>
+    shown.has(id) || (TARGET_WORKSPACE.get(id) !== workspace && !hiddenControls.includes(id));
   const step = currentStep(TOUR_STEPS, stepId, isShown);
   const status = useLabShallow((s): StepStatus => (step?.status ? step.status(tourFacts(s)) : NO_STATUS));
   const target = step ? targetOf(step, isShown) : null;
   const dialogRef = useRef<HTMLDivElement>(null);
   const [placement, setPlacement] = useState<Placement | null>(null);
 
-  // Which targets are shown: read after each commit that can change the page (a step, a run, a class link).
+  // Each step opens the workspace its targets are in (the visitor may switch away with the nav; the
+  // next step brings them back).
+  const stepWorkspace = step ? (step.workspace ?? DEFAULT_WORKSPACE) : null;
   useLayoutEffect(() => {
-    const now = new Set(TARGET_IDS.filter(isShownNow));
-    setShown((prev) => (prev.size === now.size && [...now].every((id) => prev.has(id)) ? prev : now));
-  }, [stepId, status.text, status.done, hiddenControls]);
+    if (stepWorkspace && store.getState().workspace !== stepWorkspace)
+      store.getState().setWorkspace(stepWorkspace);
+  }, [store, stepWorkspace, step?.id]);
+
+  // Which targets are shown: read after each commit that can change the page (a step, a run, a class
+  // link, a workspace), and again when a workspace's code arrives (React.lazy fills it in later).
+  useLayoutEffect(() => {
+    const check = () => {
+      const now = new Set(TARGET_IDS.filter(isShownNow));
+      setShown((prev) => (prev.size === now.size && [...now].every((id) => prev.has(id)) ? prev : now));
+    };
+    check();
+    const host = byTestId('workspace');
+    if (!host) return;
+    const observer = new MutationObserver(check);
+    observer.observe(host, { childList: true });
+    return () => observer.disconnect();
+  }, [stepId, status.text, status.done, hiddenControls, workspace]);
 
   // Focus goes back where it was when the tour closes (the Tour button when it opened by itself).
   useEffect(() => {

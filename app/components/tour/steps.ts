@@ -25,6 +25,8 @@ export interface TourStep {
    * may hide controls). None shown: the step is skipped when `optional`, else shown without a pointer.
    */
   targets: readonly string[];
+  /** The workspace the step's targets are in (the nav switches there); the Train one when omitted. */
+  workspace?: string;
   optional?: boolean;
   /** What the step offers to do for the visitor. */
   action?: { label: string; run: (s: LabState) => void };

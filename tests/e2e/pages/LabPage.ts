@@ -18,6 +18,9 @@ export const SMALL_EXPERIMENT: ExperimentInput = {
   oscillation: { sampleWeights: 4, momentum: 0.05 },
 };
 
+/** The workspaces the nav bar offers (app/workspaces/registry.ts). */
+export type WorkspaceId = 'train' | 'sweep' | 'runs';
+
 export class LabPage {
   readonly controls: ControlsPanel;
   readonly charts: ChartsPanel;
@@ -41,6 +44,23 @@ export class LabPage {
     await expect
       .poll(async () => (await this.summary()).backend, { message: 'backend picked' })
       .not.toBeNull();
+  }
+
+  /** The workspace shown (its view loaded). */
+  async workspace(): Promise<string> {
+    return (await this.page.getByTestId('workspace').getAttribute('data-workspace')) ?? '';
+  }
+
+  /** Opens a workspace from the nav bar, as a visitor would, and waits until its view has loaded. */
+  async openWorkspace(id: WorkspaceId): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Workspaces' }).getByTestId(`nav.${id}`).click();
+    await this.waitForWorkspace(id);
+  }
+
+  /** Waits until workspace `id` is shown and its code has loaded. */
+  async waitForWorkspace(id: WorkspaceId): Promise<void> {
+    await expect(this.page.getByTestId('workspace')).toHaveAttribute('data-workspace', id);
+    await expect(this.page.getByTestId('workspace.loading')).toHaveCount(0);
   }
 
   summary(): Promise<LabSummary> {
