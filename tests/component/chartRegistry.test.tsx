@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { registerChart, trainCharts } from '../../app/components/charts/registry';
 import { TrainCharts } from '../../app/components/charts/TrainCharts';
 import { appendReports, createRun } from '../../app/store/ingest';
-import { DEFAULT_EXPERIMENT } from '../../src/experiment/schema';
+import { DEFAULT_EXPERIMENT, experimentSchema } from '../../src/experiment/schema';
 import { report } from '../unit/store/fixtures';
 import { LearningRateChart, learningRateRows } from './examples/LearningRateChart';
 import { renderWithStore } from './render';
@@ -55,10 +55,7 @@ describe('the chart registry', () => {
   });
 
   it('every built-in chart renders the figure its id names; the twin chart only in twin mode', () => {
-    const twin = {
-      ...DEFAULT_EXPERIMENT,
-      twin: { estimator: { name: 'tanh' as const }, map: false, compareEvery: 10 },
-    };
+    const twin = experimentSchema.parse({ twin: { estimator: { name: 'tanh' } } });
     const { store } = renderWithStore(<TrainCharts />, { ...withRun, experiment: DEFAULT_EXPERIMENT });
     const ids = () =>
       [...document.querySelectorAll('figure.chart')].map((f) => f.getAttribute('data-testid'));
