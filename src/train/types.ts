@@ -2,6 +2,7 @@
  * What a run reports while it trains and what it returns at the end. Plain data only: these cross
  * the worker boundary and are written by the runner as JSON.
  */
+import type { CheckpointFile } from '../checkpoint/format';
 import type { CostReport } from '../cost/types';
 import type { ClaimResult } from '../experiment/claims';
 import type { Experiment } from '../experiment/schema';
@@ -164,5 +165,10 @@ export interface Trainer {
   result(): RunResult;
   /** Latent weights, codes and scales of every layer (for histograms and --save-weights). */
   weights(): Promise<NonNullable<RunResult['weights']>>;
+  /**
+   * A checkpoint of the trained model now (docs/checkpoints.md); absent where there is no one
+   * model to store (twin runs).
+   */
+  checkpoint?(createdBy?: string): Promise<CheckpointFile>;
   dispose(): void;
 }
