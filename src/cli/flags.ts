@@ -35,7 +35,7 @@ export interface RunnerOptions {
   /** Start from this checkpoint (`--from`). */
   from?: string;
   /** With `from`: count steps from 0 instead of resuming (`--finetune`). */
-  finetune: boolean;
+  finetune?: boolean;
 }
 
 const BITS = 'bitwidth 2–8, or 32 for float';
@@ -180,7 +180,7 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec = RUN_ARGS)
     file: parsed.value.positionals[0],
     overrides: new Map(),
     flagOf: new Map(),
-    options: { saveWeights: false, backend: 'wasm', quiet: false, finetune: false },
+    options: { saveWeights: false, backend: 'wasm', quiet: false },
     own: new Map(),
   };
   const byName = new Map(spec.groups.flatMap((g) => g.flags).map((f) => [f.name, f]));

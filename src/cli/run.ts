@@ -153,7 +153,7 @@ function checkpointOptions(
 }
 
 /** Where the run starts, for the first progress line. */
-function startText(from: Checkpoint | undefined, finetune: boolean): string {
+function startText(from: Checkpoint | undefined, finetune = false): string {
   if (!from) return '';
   return finetune
     ? `, fine-tuning from a checkpoint at step ${from.stepsDone}`
