@@ -34,6 +34,12 @@ export interface RunnerOptions {
   saveWeights: boolean;
   backend: BackendName;
   quiet: boolean;
+  /** Write a checkpoint of the trained model here at the end (`--checkpoint`). */
+  checkpoint?: string;
+  /** Start from this checkpoint (`--from`). */
+  from?: string;
+  /** With `from`: count steps from 0 instead of resuming (`--finetune`). */
+  finetune?: boolean;
 }
 
 const BITS = 'bitwidth 2–8, or 32 for float';
@@ -158,8 +164,27 @@ export const RUNNER_FLAGS: readonly RunnerFlagDef[] = [
   runner('quiet', 'quiet', 'bool', null, 'no progress lines on stderr'),
 ];
 
+/** `run`'s checkpoint flags (docs/checkpoints.md). */
+export const CHECKPOINT_FLAGS: readonly RunnerFlagDef[] = [
+  runner(
+    'checkpoint',
+    'checkpoint',
+    'string',
+    'FILE',
+    'write a checkpoint of the trained model here at the end',
+  ),
+  runner(
+    'from',
+    'from',
+    'string',
+    'FILE',
+    'start from this checkpoint: its experiment (unless a file is given), weights and state',
+  ),
+  runner('finetune', 'finetune', 'bool', null, 'with --from: count steps from 0 instead of resuming'),
+];
+
 /** Every flag of `quant-lab run`. */
-export const FLAGS: readonly FlagDef[] = [...EXPERIMENT_FLAGS, ...RUNNER_FLAGS];
+export const FLAGS: readonly FlagDef[] = [...EXPERIMENT_FLAGS, ...RUNNER_FLAGS, ...CHECKPOINT_FLAGS];
 
 /** What the command line says, for commands that load an experiment. */
 export interface ParsedArgs {
@@ -210,6 +235,7 @@ export const RUN_ARGS: CommandSpec = {
   groups: [
     { heading: 'Experiment flags (override the file, or the lesson)', flags: EXPERIMENT_FLAGS },
     { heading: 'Runner flags', flags: RUNNER_FLAGS },
+    { heading: 'Checkpoints', flags: CHECKPOINT_FLAGS },
   ],
 };
 

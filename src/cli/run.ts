@@ -1,10 +1,14 @@
 /**
  * `quant-lab run [experiment.json] [flags]`: trains one experiment headlessly and writes its result
  * JSON (resolved experiment, testAccuracy 0–1, history, backend, wall time, …) to --out or stdout.
- * Progress goes to stderr. Exit codes: 0 completed, 2 bad arguments or experiment file,
+ * Progress goes to stderr. `--checkpoint` writes the trained model, `--from` starts from one
+ * (docs/checkpoints.md). Exit codes: 0 completed, 2 bad arguments, experiment file or checkpoint,
  * 3 diverged (the result JSON is still written).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { CheckpointError } from '../checkpoint/check';
+import type { Checkpoint } from '../checkpoint/format';
+import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/node';
 import { loadMnistNode } from '../data/node';
 import { loadExperiment } from '../experiment/load';
 import type { Experiment } from '../experiment/schema';
@@ -14,7 +18,7 @@ import { runLesson } from '../train/lesson';
 import { runExperiment } from '../train/run';
 import type { RunResult, StepReport } from '../train/types';
 import { commandHelp, type CommandSpec, usageError } from './args';
-import { FLAGS, parseArgs, type ParsedArgs, RUN_ARGS } from './flags';
+import { FLAGS, parseArgs, type ParsedArgs, RUN_ARGS, type RunnerOptions } from './flags';
 
 /** Exit code of a diverged run. */
 export const EXIT_DIVERGED = 3;
@@ -27,15 +31,24 @@ export const RUN_SPEC: CommandSpec = {
   description: `Flags override the file's values (or the lesson's); missing values take the schema defaults.
 32 bits means float. A lesson (--preset) also trains the runs its claim compares against, at the
 same seed, and the result carries claim: {text, predicate, condition, holds, measured, final} and
-compare: {role: result}; a claim that does not hold is a finding, not an error (exit 0).`,
+compare: {role: result}; a claim that does not hold is a finding, not an error (exit 0).
+
+--from FILE starts from a checkpoint (docs/checkpoints.md) with its experiment, unless an
+experiment file is given; flags override either. It resumes at the checkpoint's step: --steps is
+the total, the schedules go on, tracked oscillations and frozen weights carry over. --finetune
+counts from 0 instead: a new run of --steps steps on its weights (QAT of a float model:
+--from float.json --finetune --weight-bits 4). The architecture must match; quantizers whose
+settings changed calibrate afresh; the optimizer state is not stored (Adam restarts at zero).`,
   footer: `Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
-Exit codes: 0 completed, ${EXIT_USAGE} bad arguments or experiment file, ${EXIT_DIVERGED} diverged.
+With --checkpoint FILE, a checkpoint of the trained model, whatever the status.
+Exit codes: 0 completed, ${EXIT_USAGE} bad arguments, experiment file or checkpoint, ${EXIT_DIVERGED} diverged.
 
 Examples:
   quant-lab run --preset oscillations-w3-dscnn-freeze --seed 2 --out freeze.json
   quant-lab run --model mlp --weight-bits 4 --act-bits 4 --estimator ste --optimizer adam \\
-    --steps 1000 --seed 1 --out result.json`,
+    --steps 1000 --seed 1 --out result.json --checkpoint w4.ckpt.json
+  quant-lab run --from w4.ckpt.json --steps 2000 --checkpoint w4-2000.ckpt.json`,
 };
 
 /** The --help text, generated from the flag declarations. */
@@ -122,6 +135,36 @@ export function experimentFromArgs(
   return exp.ok ? exp : { ok: false, error: `invalid experiment:\n${exp.error}` };
 }
 
+/** The checkpoint to start from (read and validated), or why the checkpoint flags do not go together. */
+function checkpointOptions(
+  options: RunnerOptions,
+  lesson: boolean,
+): { ok: true; from?: Checkpoint } | { ok: false; error: string } {
+  if (lesson && (options.from !== undefined || options.checkpoint !== undefined))
+    return {
+      ok: false,
+      error: '--from and --checkpoint do not apply to a lesson (--preset): it trains several runs',
+    };
+  if (options.finetune && options.from === undefined)
+    return { ok: false, error: '--finetune needs --from FILE' };
+  if (options.from === undefined) return { ok: true };
+  const read = readCheckpointFile(options.from);
+  return read.ok ? { ok: true, from: read.value } : { ok: false, error: `${options.from}: ${read.error}` };
+}
+
+/** Where the run starts, for the first progress line. */
+function startText(from: Checkpoint | undefined, finetune = false): string {
+  if (!from) return '';
+  return finetune
+    ? `, fine-tuning from a checkpoint at step ${from.stepsDone}`
+    : `, resuming a checkpoint at step ${from.stepsDone}`;
+}
+
+/** A progress note on stderr: what was written, and its size. */
+function note(options: RunnerOptions, what: string, bytes: number): void {
+  if (!options.quiet) process.stderr.write(`quant-lab run: wrote ${what} (${(bytes / 1e6).toFixed(2)} MB)\n`);
+}
+
 /** Entry point of `quant-lab run`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -142,16 +185,26 @@ export async function main(argv: string[]): Promise<number> {
     console.error('quant-lab run: give an experiment file or --preset, not both');
     return EXIT_USAGE;
   }
-  const exp = experimentFromArgs(args.value, preset ? structuredClone(preset.experiment) : {});
+  const start = checkpointOptions(options, preset !== undefined);
+  if (!start.ok) {
+    console.error(`quant-lab run: ${start.error}`);
+    return EXIT_USAGE;
+  }
+  const base = preset ? structuredClone(preset.experiment) : (start.from?.experiment ?? {});
+  const exp = experimentFromArgs(args.value, base);
   if (!exp.ok) {
     console.error(`quant-lab run: ${exp.error}`);
+    return EXIT_USAGE;
+  }
+  if (exp.value.twin && (start.from || options.checkpoint)) {
+    console.error('quant-lab run: a checkpoint holds one model; a twin run trains two (drop --twin)');
     return EXIT_USAGE;
   }
   const backend = await initBackend(options.backend);
   const data = loadMnistNode();
   if (!options.quiet)
     process.stderr.write(
-      `quant-lab run: ${exp.value.model.arch}, W${exp.value.quant.weight.bits}A${exp.value.quant.act.bits}, ${exp.value.train.steps} steps on ${backend}\n`,
+      `quant-lab run: ${exp.value.model.arch}, W${exp.value.quant.weight.bits}A${exp.value.quant.act.bits}, ${exp.value.train.steps} steps on ${backend}${startText(start.from, options.finetune)}\n`,
     );
   let result: RunResult;
   if (preset) {
@@ -174,7 +227,20 @@ export async function main(argv: string[]): Promise<number> {
       );
   } else {
     const onReport = options.quiet ? undefined : progressPrinter(exp.value);
-    result = await runExperiment(exp.value, data, onReport, { saveWeights: options.saveWeights });
+    const { checkpoint: path, finetune } = options;
+    try {
+      result = await runExperiment(exp.value, data, onReport, {
+        saveWeights: options.saveWeights,
+        from: start.from && { checkpoint: start.from, finetune },
+        onCheckpoint: path
+          ? (file) => note(options, `checkpoint ${path}`, writeCheckpointFile(path, file))
+          : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      console.error(`quant-lab run: ${options.from}: ${error.message}`);
+      return EXIT_USAGE;
+    }
   }
   writeResult(result, options.out);
   if (result.status === 'diverged') {

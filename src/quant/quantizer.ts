@@ -86,6 +86,8 @@ function createIdentityQuantizer(layout: Layout): Quantizer {
     zeroPoint: () => tf.zeros([layout.channels]),
     clipFraction: () => tf.scalar(0),
     trainable: [],
+    saveState: () => ({}),
+    loadState: () => undefined,
     dispose: () => undefined,
   };
 }
@@ -199,6 +201,12 @@ export function createQuantizer(opts: QuantizerOptions): Quantizer {
       }),
     clipFraction: () => clipVar.clone() as tf.Scalar,
     trainable: source.trainable,
+    saveState: () => source.saveState(),
+    loadState(named) {
+      // x̂ handed over for the old values would be stale.
+      dropPreset();
+      source.loadState(named);
+    },
     freeze: (mask, codes) => frozen.set(mask, codes),
     shareFrozen: (state) => frozen.share(state),
     unfreeze: () => frozen.clear(),

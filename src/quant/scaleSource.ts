@@ -10,7 +10,7 @@ import { RANGE_EPS, rangeToScaleTensor } from './grid';
 import { createLsqState } from './range/lsq';
 import { rangeEstimatorDef } from './range/registry';
 import { createRangeTracker, type FusedRangeCall, type RangeRule } from './range/tracker';
-import type { Grid } from './types';
+import type { Grid, NamedTensors } from './types';
 
 /** Default MSE re-search period, in training calls. */
 export const DEFAULT_RECALIBRATE_EVERY = 100;
@@ -50,6 +50,10 @@ export interface ScaleSource {
   /** LSQ gradient scale g, or null when the scale is not learned. */
   readonly learnedGradScale: number | null;
   readonly trainable: tf.Variable[];
+  /** The persistent state (Quantizer.saveState): the tracker's or the LSQ state's. */
+  saveState(): NamedTensors;
+  /** Restores {@link saveState}'s tensors. */
+  loadState(named: NamedTensors): void;
   dispose(): void;
 }
 
@@ -72,6 +76,8 @@ export function createLsqSource(o: ScaleSourceOptions): ScaleSource {
     fusedRange: () => null,
     learnedGradScale: lsq.gradScale,
     trainable: [lsq.scale],
+    saveState: () => lsq.saveState(),
+    loadState: (named) => lsq.loadState(named),
     dispose: () => lsq.dispose(),
   };
 }
@@ -102,6 +108,8 @@ export function createTrackedSource(o: ScaleSourceOptions, rule: RangeRule): Sca
     fusedRange: (training) => (o.doubleQuant ? null : tracker.fused(training)),
     learnedGradScale: null,
     trainable: [],
+    saveState: () => tracker.saveState(),
+    loadState: (named) => tracker.loadState(named),
     dispose: () => tracker.dispose(),
   };
 }

@@ -22,6 +22,12 @@ export interface Grid {
 /** What a quantizer quantizes: a layer's weights or its input activations. */
 export type QuantRole = 'weight' | 'act';
 
+/**
+ * Named tensors of a component's persistent state, for checkpoints (names and their meaning:
+ * docs/checkpoints.md). Counters and flags are int32 scalars.
+ */
+export type NamedTensors = Record<string, tf.Tensor>;
+
 /** What a quantizer needs to know about the tensor it quantizes. */
 export interface QuantizerOptions {
   config: QuantizerConfig;
@@ -121,5 +127,16 @@ export interface Quantizer {
    * quantizing again. Takes ownership of y. Only after {@link acceptsPreset} said yes.
    */
   presetOutput?(x: tf.Tensor, y: tf.Tensor, frozen: FrozenCodes): void;
+  /**
+   * The persistent state a checkpoint stores: the range tracker's range and call count, or the LSQ
+   * scale (and zero point) and whether it was initialised. New tensors the caller owns; {} at 32
+   * bits. The frozen set is not included: the oscillation controller owns it.
+   */
+  saveState(): NamedTensors;
+  /**
+   * Restores what {@link saveState} returned (the same names and shapes: the caller checks them first).
+   * Copies the values; reads the counters back once.
+   */
+  loadState(named: NamedTensors): void;
   dispose(): void;
 }

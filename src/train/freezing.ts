@@ -23,6 +23,7 @@
  *   shift a min-max scale and the sample charts.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensors } from '../quant/types';
 import type { WeightPin } from './fusedAdam';
 
 /**
@@ -170,6 +171,29 @@ export class WeightFreezer {
   /** Fraction of frozen entries as a float32 scalar (caller owns it; read back at reports). */
   frozenFractionTensor(): tf.Scalar {
     return tf.tidy(() => tf.sub(1, tf.mean(this.keep)) as tf.Scalar);
+  }
+
+  /**
+   * The state a checkpoint stores (docs/checkpoints.md): `keep`, `codes`, `pinned`, `code_ema`
+   * (shape of the weight) and `primed` (int32 0/1). New tensors the caller owns.
+   */
+  saveState(): NamedTensors {
+    return {
+      keep: this.keep.clone(),
+      codes: this.codes.clone(),
+      pinned: this.pinned.clone(),
+      code_ema: this.codeEma.clone(),
+      primed: tf.scalar(this.primed ? 1 : 0, 'int32'),
+    };
+  }
+
+  /** Restores {@link saveState}'s tensors (names and shapes checked by the caller). */
+  loadState(named: NamedTensors): void {
+    this.keep.assign(named.keep);
+    this.codes.assign(named.codes);
+    this.pinned.assign(named.pinned);
+    this.codeEma.assign(named.code_ema);
+    this.primed = named.primed.dataSync()[0] === 1;
   }
 
   /** Unfreezes everything and forgets the code EMA. */

@@ -23,6 +23,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Experiment } from '../experiment/schema';
 import { FLOAT_BITS } from '../experiment/schema';
 import type { ModelLayer, QuantModel } from '../models/build';
+import { underPrefix } from '../checkpoint/check';
+import type { NamedTensors } from '../quant/types';
 import { weightChannelAxis } from '../models/quantizers';
 import { rangeHoldsTensor } from '../quant/quantizer';
 import { dampeningFromTargets, dampeningTargets, type DampeningTargets } from './dampening';
@@ -249,6 +251,33 @@ export class OscillationController {
     };
   }
 
+  /**
+   * The tracked layers' state for a checkpoint, as `<layer>/osc/tracker/…` and `<layer>/osc/freezer/…`
+   * (docs/checkpoints.md). New tensors the caller owns; {} when nothing is tracked.
+   */
+  saveState(): NamedTensors {
+    const out: NamedTensors = {};
+    for (const t of this.tracked)
+      for (const [name, v] of Object.entries(t.saveState())) out[`${t.layer.spec.name}/osc/${name}`] = v;
+    return out;
+  }
+
+  /**
+   * Resuming from a checkpoint written under `saved`: restores the tracked layers' state when the
+   * tracked layout is unchanged (else they start fresh, as after a live change of it). Returns
+   * the first missing or misshapen tensor, or null.
+   */
+  loadState(named: NamedTensors, saved: Experiment): string | null {
+    if (trackingLayout(saved, this.model) !== trackingLayout(this.exp, this.model)) return null;
+    for (const t of this.tracked) {
+      const prefix = `${t.layer.spec.name}/osc/`;
+      const problem = t.loadState(underPrefix(named, prefix), prefix);
+      if (problem) return problem;
+    }
+    this.pinTable = null;
+    return null;
+  }
+
   private disposeLayers(): void {
     for (const t of this.tracked) t.dispose();
     this.tracked = [];
@@ -283,6 +312,8 @@ export const oscillationPlugin: TrainerPluginFactory = (ctx): TrainerPlugin => {
       if (out.frequencyHistogram) report.frequencyHistogram = out.frequencyHistogram;
     },
     updated: (c, quantizersRebuilt) => osc.update(c.experiment, quantizersRebuilt),
+    saveState: () => osc.saveState(),
+    loadState: (named, saved) => osc.loadState(named, saved),
     finish(result) {
       const summary = osc.summary();
       if (summary) result.oscillation = summary;

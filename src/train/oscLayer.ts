@@ -13,7 +13,9 @@
  * where the quantizer accepts it (Quantizer.presetOutput) it also writes x̂ for the next forward pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { firstMismatch, underPrefix, withPrefix } from '../checkpoint/check';
 import type { Experiment } from '../experiment/schema';
+import type { NamedTensors } from '../quant/types';
 import type { ModelLayer } from '../models/build';
 import { oscStep, oscStepAvailable } from '../tensor/kernels/oscStep';
 import { WeightFreezer } from './freezing';
@@ -165,6 +167,36 @@ export class OscLayer implements TrackedLayer {
     if (!this.shared) return;
     this.shared = false;
     this.attachFrozen();
+  }
+
+  /** The tracker's state under `tracker/`, the freezer's under `freezer/` (new tensors). */
+  saveState(): NamedTensors {
+    return {
+      ...withPrefix(this.tracker.saveState(), 'tracker/'),
+      ...(this.frozenSet && withPrefix(this.frozenSet.saveState(), 'freezer/')),
+    };
+  }
+
+  /**
+   * Restores {@link saveState}'s tensors, the freezer's only where the checkpoint has them (a run
+   * that only tracked leaves a new freezer empty), and hands the frozen set to the quantizer at
+   * once, as the saved run's quantizer had it. Returns the first missing or misshapen tensor
+   * (changing nothing), or null.
+   */
+  loadState(named: NamedTensors, prefix: string): string | null {
+    const tracker = underPrefix(named, 'tracker/');
+    const freezer = this.frozenSet && 'freezer/keep' in named ? underPrefix(named, 'freezer/') : null;
+    const expected = { tracker: this.tracker.saveState(), freezer: freezer && this.frozenSet!.saveState() };
+    const problem =
+      firstMismatch(expected.tracker, tracker, `${prefix}tracker/`) ??
+      (freezer && firstMismatch(expected.freezer!, freezer, `${prefix}freezer/`));
+    tf.dispose([...Object.values(expected.tracker), ...Object.values(expected.freezer ?? {})]);
+    if (problem) return problem;
+    this.tracker.loadState(tracker);
+    if (freezer) this.frozenSet!.loadState(freezer);
+    // Shared by reference already: the assigns show through; else hand it over now.
+    this.attachFrozen();
+    return null;
   }
 
   dispose(): void {

@@ -30,6 +30,7 @@
  * are kept as layer totals (int32 scalars, exact) and for the sampled weights only.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensors } from '../quant/types';
 import type { OscStepOutputs } from '../tensor/kernels/oscStep';
 import { createRng } from '../tensor/rng';
 
@@ -194,6 +195,34 @@ export class OscillationTracker {
       ) as tf.Tensor1D;
       return tf.bincount(idx, tf.tensor1d([], 'float32'), bins) as tf.Tensor1D;
     });
+  }
+
+  /**
+   * The state a checkpoint stores (docs/checkpoints.md): `prev_codes`, `last_dir`, `frequency`
+   * (shape of the tracked tensor), `flips`, `reversals` (int32 scalars), `sample_flips` ([k], with
+   * samples) and `primed` (int32 0/1). New tensors the caller owns.
+   */
+  saveState(): NamedTensors {
+    return {
+      prev_codes: this.prevCodes.clone(),
+      last_dir: this.lastDir.clone(),
+      frequency: this.freq.clone(),
+      flips: this.flipTotal.clone(),
+      reversals: this.reversalTotal.clone(),
+      ...(this.sampleFlipCount && { sample_flips: this.sampleFlipCount.clone() }),
+      primed: tf.scalar(this.primed ? 1 : 0, 'int32'),
+    };
+  }
+
+  /** Restores {@link saveState}'s tensors (names and shapes checked by the caller). */
+  loadState(named: NamedTensors): void {
+    this.prevCodes.assign(named.prev_codes);
+    this.lastDir.assign(named.last_dir);
+    this.freq.assign(named.frequency);
+    this.flipTotal.assign(named.flips);
+    this.reversalTotal.assign(named.reversals);
+    if (named.sample_flips) this.sampleFlipCount?.assign(named.sample_flips);
+    this.primed = named.primed.dataSync()[0] === 1;
   }
 
   /** Forgets the history (after a bitwidth or scale change makes old codes meaningless). */

@@ -11,6 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
+import type { NamedTensors } from '../quant/types';
 import type { WeightPins } from './fusedAdam';
 import { oscillationPlugin } from './oscController';
 import type { RunResult, StepReport } from './types';
@@ -82,6 +83,16 @@ export interface TrainerPlugin {
   canUpdate?(next: Experiment, ctx: TrainerContext): boolean;
   /** The change was applied (`ctx.experiment` is the new one). */
   updated?(ctx: TrainerContext, quantizersRebuilt: boolean): void;
+  /**
+   * State a checkpoint stores (docs/checkpoints.md): new tensors the caller owns, named so that
+   * they clash with no other plugin's or the model's.
+   */
+  saveState?(): NamedTensors;
+  /**
+   * Resuming from a checkpoint written under `saved`: restores {@link saveState}'s tensors where
+   * they still apply. Returns a message naming a missing or misshapen tensor, or null.
+   */
+  loadState?(named: NamedTensors, saved: Experiment): string | null;
   /** Adds the plugin's summary to the run result (e.g. `oscillation`, `twin`). */
   finish?(result: RunResult, ctx: TrainerContext): void;
   dispose?(): void;

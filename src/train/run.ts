@@ -2,6 +2,7 @@
  * Runs one experiment to the end on the active backend: the shared code path of the headless
  * runner, the sweep and the tests (the browser worker drives a Trainer in chunks instead).
  */
+import type { CheckpointFile } from '../checkpoint/format';
 import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
 import { costOfExperiment } from '../cost/report';
@@ -17,6 +18,8 @@ export interface RunOptions extends TrainerOptions {
   saveWeights?: boolean;
   /** Stops the run after the current chunk; the result then has status 'stopped'. */
   signal?: AbortSignal;
+  /** Receives a checkpoint of the trained model at the end, whatever the status (`--checkpoint`). */
+  onCheckpoint?: (checkpoint: CheckpointFile) => void;
 }
 
 /**
@@ -39,6 +42,10 @@ export async function runExperiment(
     // Cost is a pure function of the (final, live-changed) experiment: the same object `quant-lab cost` prints.
     result.cost = costOfExperiment(result.experiment);
     if (options.saveWeights) result.weights = await trainer.weights();
+    if (options.onCheckpoint) {
+      if (!trainer.checkpoint) throw new Error('this run has no single model to checkpoint (a twin run)');
+      options.onCheckpoint(await trainer.checkpoint());
+    }
     return result;
   } finally {
     trainer.dispose();

@@ -6,6 +6,8 @@
  * Readback happens only at report steps (one tensor per report) and evaluations.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CheckpointError } from '../checkpoint/check';
+import type { CheckpointFile } from '../checkpoint/format';
 import { BatchSampler, ImageBatcher } from '../data/batches';
 import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
@@ -13,6 +15,7 @@ import { QuantModel } from '../models/build';
 import type { QuantizerFactory } from '../models/quantizers';
 import { createQuantizer } from '../quant/quantizer';
 import { createRng } from '../tensor/rng';
+import { startModel, startPlugins, startTensors, trainerCheckpoint, type TrainerStart } from './checkpoint';
 import { appendHistory, divergenceReason, evaluateTest } from './metrics';
 import { createOptimizer, type ManagedOptimizer } from './optimizer';
 import {
@@ -39,6 +42,11 @@ export interface TrainerOptions {
   createQuantizer?: QuantizerFactory;
   /** The fused kernels it may use; default all ({@link ALL_KERNELS}). Tests turn one off to compare. */
   kernels?: Partial<KernelChoice>;
+  /**
+   * Start from a checkpoint instead of the seeded initialization (./checkpoint.ts): its model must
+   * have the experiment's architecture. Throws a CheckpointError naming what does not fit.
+   */
+  from?: TrainerStart;
 }
 
 /**
@@ -51,6 +59,8 @@ export async function createTrainer(
   options: TrainerOptions = {},
 ): Promise<Trainer> {
   await tf.ready();
+  if (exp.twin && options.from)
+    throw new CheckpointError('a twin run cannot start from a checkpoint (it trains two models)');
   if (exp.twin) {
     // Twin runs (docs/science.md §1): two trainers in lockstep behind the same contract.
     const make: MakeTrainer = (e, plugins) => new QuantTrainer(e, data, { ...options, plugins });
@@ -102,15 +112,22 @@ export class QuantTrainer implements Trainer {
     );
     this.ctx = this.makeContext();
     this.plugins = [];
+    const { from } = options;
+    const saved = startTensors(from);
     try {
+      // From a checkpoint: its model, then plugins made at its step, then their state.
+      if (from) this.steps = startModel(this.model, exp, from, saved, this.sampler);
       for (const factory of options.plugins ?? DEFAULT_PLUGINS) {
         const plugin = factory(this.ctx);
         if (plugin) this.plugins.push(plugin);
       }
+      if (from) startPlugins(this.plugins, from, saved);
     } catch (error) {
       // A half-built trainer would leak its variables (docs/performance.md §5.7): release them first.
       this.dispose();
       throw error;
+    } finally {
+      tf.dispose(Object.values(saved));
     }
   }
 
@@ -281,6 +298,11 @@ export class QuantTrainer implements Trainer {
 
   weights(): Promise<NonNullable<RunResult['weights']>> {
     return exportWeights(this.model);
+  }
+
+  checkpoint(createdBy?: string): Promise<CheckpointFile> {
+    const meta = { experiment: this.exp, stepsDone: this.steps, createdBy };
+    return trainerCheckpoint(this.model, this.plugins, meta);
   }
 
   dispose(): void {

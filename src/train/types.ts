@@ -3,6 +3,7 @@
  * the worker boundary. What a run returns at the end (RunResult and its parts) lives one layer
  * down, in src/experiment/result.ts, next to the schema that reads it back; re-exported here.
  */
+import type { CheckpointFile } from '../checkpoint/format';
 import type {
   HistoryPoint,
   OscillationPoint,
@@ -91,5 +92,10 @@ export interface Trainer {
   result(): RunResult;
   /** Latent weights, codes and scales of every layer (for histograms and --save-weights). */
   weights(): Promise<NonNullable<RunResult['weights']>>;
+  /**
+   * A checkpoint of the trained model now (docs/checkpoints.md); absent where there is no one
+   * model to store (twin runs).
+   */
+  checkpoint?(createdBy?: string): Promise<CheckpointFile>;
   dispose(): void;
 }

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { RANGE_EPS } from '../grid';
-import type { Grid } from '../types';
+import type { Grid, NamedTensors } from '../types';
 import { filledVariable } from '../variables';
 import { channelMeanAbs, channelMinMax } from './reduce';
 
@@ -27,6 +27,13 @@ export interface LsqState {
   readonly initialized: boolean;
   /** Initialises s (and z) from x if not done yet. Cheap no-op afterwards. */
   ensureInit(x: tf.Tensor): void;
+  /**
+   * `lsq_scale` ([C]), `lsq_zero_point` ([C], asymmetric only) and `lsq_initialized` (int32
+   * scalar 0/1), new tensors (checkpoints).
+   */
+  saveState(): NamedTensors;
+  /** Restores {@link saveState}'s tensors (names and shapes checked by the caller). */
+  loadState(named: NamedTensors): void;
   dispose(): void;
 }
 
@@ -66,6 +73,16 @@ export function createLsqState(opts: {
           zeroPoint.assign(tf.clipByValue(tf.round(tf.div(tf.neg(lo), s0)), grid.qmin, grid.qmax));
         }
       });
+    },
+    saveState: () => ({
+      lsq_scale: scale.clone(),
+      ...(zeroPoint && { lsq_zero_point: zeroPoint.clone() }),
+      lsq_initialized: tf.scalar(initialized ? 1 : 0, 'int32'),
+    }),
+    loadState(named) {
+      scale.assign(named.lsq_scale);
+      if (zeroPoint) zeroPoint.assign(named.lsq_zero_point);
+      initialized = named.lsq_initialized.dataSync()[0] === 1;
     },
     dispose() {
       scale.dispose();

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MseSearch } from '../../experiment/schema';
-import type { Grid } from '../types';
+import type { Grid, NamedTensors } from '../types';
 import { filledVariable } from '../variables';
 import { channelMinMax } from './reduce';
 
@@ -70,6 +70,10 @@ export interface RangeTracker {
   stored(): Range;
   /** Whether a training call has set the state yet. */
   readonly calibrated: boolean;
+  /** `range_min`, `range_max` ([C]) and `range_calls` (int32 scalar), new tensors (checkpoints). */
+  saveState(): NamedTensors;
+  /** Restores {@link saveState}'s tensors (names and shapes checked by the caller). */
+  loadState(named: NamedTensors): void;
   dispose(): void;
 }
 
@@ -170,6 +174,16 @@ export function createRangeTracker(opts: RangeTrackerOptions, rule: RangeRule): 
     stored: copy,
     get calibrated() {
       return calls > 0;
+    },
+    saveState: () => ({
+      range_min: lo.clone(),
+      range_max: hi.clone(),
+      range_calls: tf.scalar(calls, 'int32'),
+    }),
+    loadState(named) {
+      lo.assign(named.range_min);
+      hi.assign(named.range_max);
+      calls = named.range_calls.dataSync()[0];
     },
     dispose() {
       lo.dispose();
