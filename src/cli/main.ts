@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run a bits × width × seed grid and write every point and the Pareto frontier',
     load: () => import('./sweep'),
   },
+  ptq: {
+    summary: 'quantize a trained checkpoint after training (CLE, bias correction, AdaRound, ZeroQ)',
+    load: () => import('./ptq'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

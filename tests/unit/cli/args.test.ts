@@ -11,6 +11,7 @@ import { FLAGS } from '../../../src/cli/flags';
 import { main as cliMain } from '../../../src/cli/main';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
+import { PTQ_SPEC, main as ptqMain } from '../../../src/cli/ptq';
 import { main as runMain, RUN_SPEC } from '../../../src/cli/run';
 import { main as sweepMain, SWEEP_SPEC } from '../../../src/cli/sweep';
 
@@ -20,6 +21,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [SWEEP_SPEC, sweepMain],
   [MERGE_SPEC, mergeMain],
   [PRESETS_SPEC, presetsMain],
+  [PTQ_SPEC, ptqMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -78,7 +80,8 @@ describe('the argument layer', () => {
 
   it('the README flag table lists every flag of run, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const flag of FLAGS) expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
+    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC)])
+      expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
   });
 

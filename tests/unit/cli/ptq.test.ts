@@ -1,0 +1,117 @@
+/**
+ * `quant-lab ptq`: quantizes a checkpoint written by `run --checkpoint`, writes run's result shape
+ * with a `ptq` section (or the ladder), and rejects what it cannot use with exit code 2.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main as ptq } from '../../../src/cli/ptq';
+import { main as run } from '../../../src/cli/run';
+
+const dir = mkdtempSync(join(tmpdir(), 'ql-ptq-'));
+const mlp = join(dir, 'mlp.ckpt.json');
+const cnn = join(dir, 'cnn.ckpt.json');
+const COMMON = ['--backend', 'cpu', '--quiet', '--test-size', '128'];
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; err: string }> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  const code = await fn();
+  vi.restoreAllMocks();
+  return { code, err: lines.join('\n') };
+}
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+beforeAll(async () => {
+  const float = ['--weight-bits', '32', '--act-bits', '32', '--batch-size', '16', '--steps', '40'];
+  expect(
+    await run([...COMMON, ...float, '--hidden', '32', '--checkpoint', mlp, '--out', join(dir, 'r.json')]),
+  ).toBe(0);
+  expect(
+    await run([
+      ...COMMON,
+      ...float,
+      '--model',
+      'cnn',
+      '--width',
+      '0.25',
+      '--checkpoint',
+      cnn,
+      '--out',
+      join(dir, 'c.json'),
+    ]),
+  ).toBe(0);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('quant-lab ptq', () => {
+  it('writes run’s result shape with the ptq section the flags asked for', async () => {
+    const out = join(dir, 'ptq.json');
+    const flags = ['--weight-bits', '4', '--act-bits', '8', '--act-range', 'minmax', '--per-channel'];
+    const more = [
+      '--cle',
+      '--bias-correction',
+      'empirical',
+      '--rounding',
+      'adaround',
+      '--adaround-iters',
+      '5',
+    ];
+    expect(await ptq([...COMMON, '--from', cnn, ...flags, ...more, '--calib-size', '32', '--out', out])).toBe(
+      0,
+    );
+    const result = readJson(out);
+    expect(result.status).toBe('completed');
+    expect(result.experiment.quant.weight).toMatchObject({ bits: 4, perChannel: true });
+    expect(result.testAccuracy).toBeGreaterThan(0);
+    expect(result.ptq.options).toMatchObject({
+      cle: true,
+      biasCorrection: 'empirical',
+      rounding: 'adaround',
+      calibSize: 32,
+    });
+    expect(result.ptq.layers.map((l: { name: string }) => l.name)).toEqual(['conv1', 'conv2', 'fc']);
+    expect(result.ptq.layers[0].weightRange.min).toHaveLength(4);
+    expect(
+      result.ptq.layers.every((l: { adaroundFlipped?: number }) => typeof l.adaroundFlipped === 'number'),
+    ).toBe(true);
+    expect(result.cost.total.acev2).toBeGreaterThan(0);
+  });
+
+  it('--ladder writes every rung of every column', async () => {
+    const out = join(dir, 'ladder.json');
+    expect(
+      await ptq([
+        ...COMMON,
+        '--from',
+        mlp,
+        '--ladder',
+        '--adaround-iters',
+        '3',
+        '--calib-size',
+        '16',
+        '--out',
+        out,
+      ]),
+    ).toBe(0);
+    const { ladder } = readJson(out);
+    expect(ladder.map((c: { rung: string }) => c.rung).slice(0, 4)).toEqual([
+      'nearest',
+      'cle',
+      'bias',
+      'adaround',
+    ]);
+    expect(ladder).toHaveLength(12);
+  });
+
+  it('exits 2 with a message: no --from, a bad file, distilled data without BN', async () => {
+    expect((await capture(() => ptq(COMMON))).err).toMatch(/--from FILE is required/);
+    const bad = await capture(() => ptq([...COMMON, '--from', join(dir, 'r.json')]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/not a checkpoint but a run result/);
+    const distilled = await capture(() => ptq([...COMMON, '--from', mlp, '--calib-data', 'distilled']));
+    expect(distilled.code).toBe(2);
+    expect(distilled.err).toMatch(/batch norm/);
+  });
+});
