@@ -11,7 +11,7 @@
  * Closed form for testing: cosine a → α = √(1 − a²) (0.866 at a = 0.5).
  * Not defined for EWGS (its factor depends on the gradient) or for a Q̂' that reaches 0.
  */
-import { ESTIMATORS, resolveParam } from './registry';
+import { estimatorDef, resolveParam } from './registry';
 import type { EstimatorSpec } from './types';
 
 /** Trapezoid intervals over one bin. */
@@ -30,7 +30,7 @@ export interface EstimatorMapping {
  * @throws Error for EWGS (no scalar derivative) or a non-positive derivative
  */
 export function computeMapping(spec: EstimatorSpec, points = MAPPING_POINTS): EstimatorMapping {
-  const def = ESTIMATORS[spec.name];
+  const def = estimatorDef(spec.name);
   if (!def.scalar)
     throw new Error(`estimator ${spec.name}: no SGD mapping (the factor depends on the gradient)`);
   const param = resolveParam(spec);

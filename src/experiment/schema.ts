@@ -21,9 +21,22 @@ export const bitsSchema = z
   .int()
   .refine((b) => (b >= 2 && b <= 8) || b === FLOAT_BITS, { message: 'bits must be 2–8, or 32 for float' });
 
-/** Gradient estimators for round(): names double as URL/CLI vocabulary (see src/estimators/registry.ts). */
-export const ESTIMATOR_NAMES = ['ste', 'clipped-ste', 'tanh', 'sigmoid', 'pwl', 'cosine', 'ewgs'] as const;
-export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
+/**
+ * Gradient estimators for round(), name → label in the UI's select. Names double as URL/CLI
+ * vocabulary; each has its implementation in src/estimators/registry.ts. Here, not there, because
+ * the schema and the main thread stay free of tfjs.
+ */
+export const ESTIMATOR_LABELS = {
+  ste: 'STE',
+  'clipped-ste': 'clipped STE',
+  tanh: 'tanh soft-round',
+  sigmoid: 'sigmoid soft-round',
+  pwl: 'piecewise linear',
+  cosine: 'cosine',
+  ewgs: 'EWGS',
+} as const;
+export type EstimatorName = keyof typeof ESTIMATOR_LABELS;
+export const ESTIMATOR_NAMES = Object.keys(ESTIMATOR_LABELS) as [EstimatorName, ...EstimatorName[]];
 
 /**
  * Range estimators (docs/science.md §5, §6): minmax, ema, mse, percentile, hindsight, lsq — the keys

@@ -1,6 +1,7 @@
 /** Gradient estimator for round(): name, its one parameter, and a plot of its surrogate derivative. */
 import {
   DELTA_UNITS,
+  ESTIMATOR_LABELS,
   ESTIMATOR_NAMES,
   FLOAT_BITS,
   MASK_ON,
@@ -14,15 +15,8 @@ import { NumberField, optionsOf, Section, SelectField, Toggle } from './fields';
 import { Explain } from '../explain/Explain';
 import { CONVENTIONS } from '../explain/formulas';
 
-export const ESTIMATOR_LABEL: Record<EstimatorName, string> = {
-  ste: 'STE',
-  'clipped-ste': 'clipped STE',
-  tanh: 'tanh soft-round',
-  sigmoid: 'sigmoid soft-round',
-  pwl: 'piecewise linear',
-  cosine: 'cosine',
-  ewgs: 'EWGS',
-};
+/** The schema's labels (one table, src/experiment/schema.ts). */
+export const ESTIMATOR_LABEL: Readonly<Record<EstimatorName, string>> = ESTIMATOR_LABELS;
 export const ESTIMATOR_OPTIONS = optionsOf(ESTIMATOR_NAMES, (n) => ESTIMATOR_LABEL[n]);
 
 /**
