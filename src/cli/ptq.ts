@@ -4,11 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { modelFromCheckpoint } from '../checkpoint';
-import { readCheckpointFile } from '../checkpoint/node';
+import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/node';
 import { costOfExperiment } from '../cost/report';
 import { loadMnistNode } from '../data/node';
 import type { Experiment } from '../experiment/schema';
 import { NoBatchNormError } from '../ptq/distill';
+import { ptqCheckpoint } from '../ptq/export';
+import type { PtqModel } from '../ptq/pipeline';
 import { runLadder, type LadderCell } from '../ptq/ladder';
 import { runPtq, PTQ_RUN_DEFAULTS, type PtqRunOptions } from '../ptq/run';
 import { initBackend } from '../tensor/backend';
@@ -72,6 +74,12 @@ const PTQ_FLAGS: readonly FlagDef[] = [
     name: 'heterogeneous',
     kind: 'bool',
     help: "depthwise and pointwise weights get their own schemes (the lab's defaults, docs/ptq.md §8)",
+  },
+  {
+    name: 'checkpoint',
+    kind: 'string',
+    metavar: 'FILE',
+    help: 'write the quantized model (BN folded) as a checkpoint that run --from fine-tunes with QAT',
   },
   { name: 'ladder', kind: 'bool', help: 'run every rung of the ladder at W8A8, W4A8, W3A8 instead' },
   {
@@ -150,6 +158,8 @@ export async function main(argv: string[]): Promise<number> {
     if (v !== undefined && v < min)
       return usageError(PTQ_SPEC, `--${name} must be at least ${min}, got ${v}`);
   }
+  if (args.value.own.get('ladder') && args.value.own.get('checkpoint') !== undefined)
+    return usageError(PTQ_SPEC, '--checkpoint writes one quantized model; --ladder makes twelve');
   const read = readCheckpointFile(from);
   if (!read.ok) {
     console.error(`quant-lab ptq: ${from}: ${read.error}`);
@@ -181,7 +191,15 @@ export async function main(argv: string[]): Promise<number> {
       }
       output = { experiment: exp.value, backend, wallTimeMs: performance.now() - start, ladder };
     } else {
-      const result = await runPtq(built.model, exp.value, data, o);
+      const out = args.value.own.get('checkpoint') as string | undefined;
+      const stepsDone = read.value.stepsDone;
+      const onModel = out
+        ? async (m: PtqModel) => {
+            const bytes = writeCheckpointFile(out, await ptqCheckpoint(m, exp.value, stepsDone));
+            log(`wrote ${out} (${(bytes / 1e6).toFixed(2)} MB)`);
+          }
+        : undefined;
+      const result = await runPtq(built.model, exp.value, data, { ...o, onModel });
       log(`ptq: ${percent(result.testAccuracy)} (float ${percent(result.ptq.floatTestAccuracy)})`);
       output = resultOf(exp.value, backend, performance.now() - start, result);
     }

@@ -142,6 +142,11 @@ export const experimentSchema = z
         hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 256]),
         /** Scales every hidden width / channel count (rounded, at least 1). */
         widthMultiplier: z.number().min(0.125).max(8).default(1),
+        /**
+         * BN folded into the weight and bias of the layer before it (a post-training model,
+         * docs/ptq.md): those layers have a bias and no BN.
+         */
+        foldBatchNorm: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -54,7 +54,11 @@ export function resolveLayerBits(
 
 /** The layer list of an experiment's model, with shapes, MACs and resolved bitwidths. */
 export function describeModel(exp: Experiment): LayerSpec[] {
-  return describeLayers(MODEL_ARCH_DEFS[exp.model.arch].layers(exp.model), exp);
+  const drafts = MODEL_ARCH_DEFS[exp.model.arch].layers(exp.model);
+  const folded = exp.model.foldBatchNorm
+    ? drafts.map((d) => (d.batchNorm ? { ...d, batchNorm: false, bias: true } : d))
+    : drafts;
+  return describeLayers(folded, exp);
 }
 
 /**

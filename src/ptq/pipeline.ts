@@ -76,6 +76,8 @@ export interface PtqReport {
 export interface PtqModel {
   readonly layers: PtqLayer[];
   readonly quant: LayerQuantization[];
+  /** Each layer's calibrated weight and input-activation quantizers (their state goes into checkpoints). */
+  readonly quantizers: { weight: Quantizer; act: Quantizer }[];
   dispose(): void;
 }
 
@@ -218,6 +220,7 @@ export function quantizePostTraining(
     model: {
       layers,
       quant,
+      quantizers: layers.map((_, i) => ({ weight: quantizers[2 * i]!, act: quantizers[2 * i + 1]! })),
       dispose() {
         for (const q of quant) tf.dispose([q.weight, q.bias].filter((t) => t !== undefined));
         for (const q of quantizers) q.dispose();

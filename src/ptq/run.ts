@@ -21,6 +21,8 @@ export type CalibrationSource = 'train' | 'distilled';
 export interface PtqRunOptions extends PtqOptions {
   calibData: CalibrationSource;
   calibSize: number;
+  /** Called with the quantized model before it is disposed (e.g. to write its checkpoint). */
+  onModel?: (model: PtqModel) => Promise<void>;
 }
 
 export const PTQ_RUN_DEFAULTS: PtqRunOptions = {
@@ -95,7 +97,8 @@ export async function runPtq(
     const t2 = now();
     const floatTestAccuracy = await ptqAccuracy({ layers: float, quant: [] }, data, exp.data.testSize);
     const testAccuracy = await ptqAccuracy(model, data, exp.data.testSize);
-    const { adaround, ...rest } = o;
+    await o.onModel?.(model);
+    const { adaround, onModel: _, ...rest } = o;
     return {
       testAccuracy,
       ptq: {

@@ -79,6 +79,30 @@ describe('quant-lab ptq', () => {
     expect(result.cost.total.acev2).toBeGreaterThan(0);
   });
 
+  it('--checkpoint writes the quantized model, which run --from fine-tunes with QAT', async () => {
+    const q = join(dir, 'w4.ckpt.json');
+    const flags = ['--weight-bits', '4', '--act-bits', '8', '--act-range', 'minmax', '--calib-size', '32'];
+    expect(
+      await ptq([
+        ...COMMON,
+        '--from',
+        cnn,
+        ...flags,
+        '--cle',
+        '--checkpoint',
+        q,
+        '--out',
+        join(dir, 'q.json'),
+      ]),
+    ).toBe(0);
+    const out = join(dir, 'qat.json');
+    expect(await run([...COMMON, '--from', q, '--finetune', '--steps', '3', '--out', out])).toBe(0);
+    const result = readJson(out);
+    expect(result.experiment.model.foldBatchNorm).toBe(true);
+    expect(result.experiment.quant.weight.bits).toBe(4);
+    expect(result.history.at(-1).step).toBe(3);
+  });
+
   it('--ladder writes every rung of every column', async () => {
     const out = join(dir, 'ladder.json');
     expect(
