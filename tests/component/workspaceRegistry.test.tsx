@@ -21,7 +21,16 @@ const NOTES = {
   experimentControls: false,
 };
 
-const noEffects = { start() {}, play() {}, pause() {}, update() {}, stop() {}, reset() {} };
+const noEffects = {
+  start() {},
+  play() {},
+  pause() {},
+  update() {},
+  stop() {},
+  reset() {},
+  ladder() {},
+  cancelLadder() {},
+};
 let cleanups: (() => void)[] = [];
 
 beforeEach(() => history.replaceState(null, '', '/?backend=cpu'));
