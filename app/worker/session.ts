@@ -69,7 +69,7 @@ export class Session {
 
   /** Whether a play is in progress (training chunks are running or about to). */
   get isPlaying(): boolean {
-    return this.playing;
+    return this.playing && !this.disposed && !this.trainer.done;
   }
 
   /** Runs `fn` on the trainer between chunks; null once the session is disposed. */
