@@ -4,6 +4,7 @@
  * distillation on a model without batch norm) shown in the panel with the run left as it was.
  */
 import { expect, test } from './fixtures';
+import { Accessibility } from './pages/Accessibility';
 import { SMALL_EXPERIMENT } from './pages/LabPage';
 import { PtqPanel } from './pages/PtqPanel';
 
@@ -50,6 +51,7 @@ test('the ladder fills cell by cell over the model trained here', async ({ lab, 
   await expect(ptq.byId('ptq.layers').locator('tbody tr')).toHaveCount(2);
   await expect(ptq.byId('ptq.details')).toContainText('+ AdaRound, W4A8');
   expect((await lab.summary()).phase, 'the run is untouched').toBe('completed');
+  expect(await new Accessibility(page).blockingViolations(), 'the filled ladder').toEqual([]);
 });
 
 test('an error of the ladder is shown in the panel; nothing else is lost', async ({ lab, page }) => {
