@@ -7,6 +7,7 @@ import { DEFAULT_EXPERIMENT, type Experiment } from '../../src/experiment/schema
 import { getRunStore, type RunStore } from '../persist/runStore';
 import { createConfigSlice } from './configSlice';
 import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './lessonSlice';
+import { createPtqSlice } from './ptqSlice';
 import { createRunSlice } from './runSlice';
 import { createSavedSlice } from './savedSlice';
 import { createShareSlice } from './shareSlice';
@@ -32,6 +33,7 @@ export function createLabStore(
     ...createConfigSlice(fx, experiment)(...a),
     ...createRunSlice(fx)(...a),
     ...createUiSlice()(...a),
+    ...createPtqSlice(fx)(...a),
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),

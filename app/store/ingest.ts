@@ -124,14 +124,22 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
       if (e.runId === undefined) return { ...s, notice: { kind: 'error', id: 'worker', text: e.message } };
       return withRun(s, e.runId, (r) => ({ ...r, phase: 'failed', reason: e.message }));
     }
+    case 'ladderCell':
+    case 'ladderDone':
+      return s; // the ladder's own events (ptqSelectors.ts)
     case 'crashed': {
       let next: IngestState = { ...s, workerCrashes: s.workerCrashes + 1 };
       for (const id of e.runIds) {
-        next = withRun(next, id, (r) => ({
-          ...r,
-          phase: 'crashed',
-          reason: `The training worker crashed: ${e.message}`,
-        }));
+        // A finished run kept for the ladder lost only its trainer, not its result.
+        next = withRun(next, id, (r) =>
+          isFinished(r.phase)
+            ? r
+            : {
+                ...r,
+                phase: 'crashed',
+                reason: `The training worker crashed: ${e.message}`,
+              },
+        );
       }
       const notice: Notice = {
         kind: 'error',

@@ -6,6 +6,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Experiment } from '../../src/experiment/schema';
 import { applyEvents, createRun, isFinished, LIVE_PHASES } from './ingest';
 import { describeChange, resetReasons } from './liveChange';
+import { endLadder } from './ptqSelectors';
 import type { LabEffects, LabState, RunSlice, RunState } from './types';
 
 /** Runs kept in memory (each bounded); the oldest finished ones are dropped first. */
@@ -31,6 +32,9 @@ function patchRun(get: Get, set: Set, id: string, patch: Partial<RunState>): voi
 
 function startRun(get: Get, set: Set, fx: LabEffects): RunState {
   const s = get();
+  // A finished run's trainer stays in the worker (for the post-training ladder) until now.
+  const previous = activeRun(s);
+  if (previous && isFinished(previous.phase)) fx.stop(previous.id);
   const number = s.runOrder.reduce((m, id) => Math.max(m, s.runs[id]?.number ?? 0), 0) + 1;
   const id = `run-${number}`;
   const run = createRun(id, number, s.experiment);
@@ -126,14 +130,16 @@ export function createRunSlice(fx: LabEffects): StateCreator<LabState, [], [], R
       const run = activeRun(get());
       fx.reset();
       if (run && !isFinished(run.phase)) retire(get, set, fx, run, 'Reset.');
-      set({ activeRunId: null, viewRunId: null, notice: null });
+      const ladder = endLadder(get().ladder, 'cancelled', 'Reset: the worker was restarted.');
+      set({ activeRunId: null, viewRunId: null, notice: null, ladder });
     },
     ingest: (events) => {
       const s = get();
       set(applyEvents(s, events));
+      get().ingestLadder(events);
+      // A finished run's trainer stays in the worker until the next run starts (startRun), so the
+      // post-training ladder can quantize it.
       for (const e of events) {
-        // A finished run's trainer is no longer needed in the worker.
-        if (e.type === 'done') fx.stop(e.runId);
         if (e.type === 'updated' && !e.applied) {
           fx.stop(e.runId);
           set({

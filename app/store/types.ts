@@ -5,6 +5,8 @@
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
 import type { BackendInfo, ClientEvent, WeightHistogram } from '../worker/protocol';
+import type { LadderRequest } from '../../src/ptq/ladderRequest';
+import type { LadderState } from './ptqSelectors';
 import type { Series } from './series';
 import type { LessonSlice } from './lessonSlice';
 import type { SavedSlice } from './savedSlice';
@@ -121,9 +123,24 @@ export interface UiSlice {
   setWorkspace: (id: string) => void;
 }
 
+export interface PtqSlice {
+  /** The ladder panel's options (columns, rungs, AdaRound iterations, calibration, granularity). */
+  ptqOptions: LadderRequest;
+  /** The current or last post-training ladder (null: none asked for yet). */
+  ladder: LadderState | null;
+  setPtqOptions: (patch: Partial<LadderRequest>) => void;
+  /** Quantizes the active run's model, or records why it cannot (no model, training, twin). */
+  runLadder: () => void;
+  /** Cancels the ladder after the cell in progress. */
+  stopLadder: () => void;
+  /** Fills the ladder from worker events (the run slice's `ingest` hands every batch on). */
+  ingestLadder: (events: ClientEvent[]) => void;
+}
+
 export type LabState = ConfigSlice &
   RunSlice &
   UiSlice &
+  PtqSlice &
   SweepSlice &
   SavedSlice &
   ShareSlice &
@@ -138,4 +155,7 @@ export interface LabEffects {
   update: (runId: string, experiment: Experiment) => void;
   stop: (runId: string) => void;
   reset: () => void;
+  /** Runs a post-training ladder over run `runId`'s model in the worker. */
+  ladder: (ladderId: string, runId: string, request: LadderRequest) => void;
+  cancelLadder: (ladderId: string) => void;
 }

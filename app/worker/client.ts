@@ -6,6 +6,7 @@
  *   worker, so the store keeps every other run and the lab stays usable.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { BackendName, ClientEvent, Command, WorkerEvent } from './protocol';
 
 /** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
@@ -71,6 +72,15 @@ export class LabClient {
   stop(runId: string): void {
     if (!this.live.delete(runId)) return;
     this.send({ type: 'stop', runId });
+  }
+
+  /** A post-training ladder over run `runId`'s model (its events carry the ladder's id). */
+  ladder(ladderId: string, runId: string, request: LadderRequest): void {
+    this.send({ type: 'ladder', ladderId, runId, request });
+  }
+
+  cancelLadder(ladderId: string): void {
+    this.send({ type: 'ladderCancel', ladderId });
   }
 
   /** Hard reset: terminates the worker mid-chunk, forgets its runs, starts a fresh worker. */

@@ -4,6 +4,7 @@
  * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
 import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
 
 /** tfjs backends the worker can run on, fastest first on a CPU-only machine (the core's one list). */
@@ -38,6 +39,9 @@ export interface WeightHistogram {
   latent: boolean;
 }
 
+/** How a ladder ended: every cell done, cancelled (Stop, play, a newer ladder, run gone) or failed. */
+export type LadderEndStatus = 'done' | 'cancelled' | 'error';
+
 /** Commands: main thread → worker. */
 export type Command =
   | { type: 'init'; prefer?: BackendName }
@@ -50,6 +54,12 @@ export type Command =
   | { type: 'pause'; runId: string }
   | { type: 'update'; runId: string; experiment: Experiment }
   | { type: 'stop'; runId: string }
+  /**
+   * Post-training ladder over run `runId`'s trained model, one `ladderCell` per finished cell. Refused
+   * while the run is playing; a `play` of the run or a newer ladder cancels it (between cells).
+   */
+  | { type: 'ladder'; ladderId: string; runId: string; request: LadderRequest }
+  | { type: 'ladderCancel'; ladderId: string }
   /** Test hook: throw an uncaught error inside the worker. */
   | { type: 'crash' };
 
@@ -69,6 +79,9 @@ export type WorkerEvent =
       reason?: string;
       result: Omit<RunResult, 'history' | 'weights'>;
     }
+  /** Ladder events carry no `runId`: a ladder's failure is not its run's. */
+  | { type: 'ladderCell'; ladderId: string; cell: LadderCellSummary }
+  | { type: 'ladderDone'; ladderId: string; status: LadderEndStatus; message?: string }
   /** A run failed with an exception (the worker itself is fine). `runId` is absent for init failures. */
   | { type: 'error'; runId?: string; message: string };
 

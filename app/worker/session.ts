@@ -22,7 +22,7 @@ export function chunkSteps(stepsPerSec: number, stepsDone: number, untilStep: nu
 }
 
 /** Lets queued messages (pause, update) run; a MessageChannel is not throttled in hidden tabs. */
-function yieldToEvents(): Promise<void> {
+export function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => {
@@ -65,6 +65,16 @@ export class Session {
 
   pause(): void {
     this.playing = false;
+  }
+
+  /** Whether a play is in progress (training chunks are running or about to). */
+  get isPlaying(): boolean {
+    return this.playing && !this.disposed && !this.trainer.done;
+  }
+
+  /** Runs `fn` on the trainer between chunks; null once the session is disposed. */
+  withTrainer<T>(fn: (trainer: Trainer) => Promise<T> | T): Promise<T | null> {
+    return this.exclusive(() => (this.disposed ? null : fn(this.trainer)));
   }
 
   /** Sends the current weight histograms (at start, so the chart is not empty before play). */

@@ -6,6 +6,7 @@
  */
 import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
+import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
 import { Session } from './session';
@@ -14,6 +15,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let session: Session | null = null;
 let ready: Promise<unknown> | null = null;
+/** The post-training ladder in progress (at most one: a newer one cancels it). */
+let ladder: LadderJob | null = null;
 
 function post(event: WorkerEvent): void {
   self.postMessage(event);
@@ -39,6 +42,22 @@ async function start(
   await next.snapshot();
 }
 
+/** Starts a ladder over run `runId`'s model, detached: commands keep flowing while it runs. */
+async function startLadder(cmd: Extract<Command, { type: 'ladder' }>): Promise<void> {
+  ladder?.cancel('A newer ladder replaced it.');
+  ladder = null;
+  const s = live(cmd.runId);
+  if (!s) {
+    const message = 'That run is no longer in the worker: train a model first.';
+    return post({ type: 'ladderDone', ladderId: cmd.ladderId, status: 'error', message });
+  }
+  const job = new LadderJob(cmd.ladderId, s, cmd.request, await loadMnist(), post);
+  ladder = job;
+  void job.run().finally(() => {
+    if (ladder === job) ladder = null;
+  });
+}
+
 /** The session of `runId`, or null for a stale command (a run superseded in this worker). */
 function live(runId: string): Session | null {
   return session && session.runId === runId ? session : null;
@@ -54,6 +73,8 @@ async function handle(cmd: Command): Promise<void> {
       await start(cmd.runId, cmd.experiment);
       return;
     case 'play':
+      // Training changes the model the ladder measures: it stops after its current cell.
+      ladder?.cancel('Training resumed: the ladder measures the model as it stands.');
       live(cmd.runId)?.play(cmd.seq, cmd.untilStep ?? null);
       return;
     case 'pause':
@@ -68,6 +89,12 @@ async function handle(cmd: Command): Promise<void> {
       await s?.dispose();
       return;
     }
+    case 'ladder':
+      await startLadder(cmd);
+      return;
+    case 'ladderCancel':
+      if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');
+      return;
     case 'crash':
       // Test hook: an uncaught error outside any promise reaches the Worker's 'error' event.
       setTimeout(() => {

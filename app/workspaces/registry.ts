@@ -48,6 +48,13 @@ const WORKSPACE_DEFS: WorkspaceDef[] = [
     component: lazyNamed(() => import('../components/runs/RunsSection'), 'RunsSection'),
     experimentControls: false,
   },
+  {
+    // The ladder quantizes the current run's model with that run's settings and its own options.
+    id: 'ptq',
+    label: 'Post-training',
+    component: lazyNamed(() => import('../components/ptq/PtqWorkspace'), 'PtqWorkspace'),
+    experimentControls: false,
+  },
 ];
 
 /** The workspaces, in nav order. */

@@ -15,6 +15,8 @@ export function renderWithStore(ui: ReactElement, state: Partial<LabState> = {},
     update: rec('update'),
     stop: rec('stop'),
     reset: rec('reset'),
+    ladder: rec('ladder'),
+    cancelLadder: rec('cancelLadder'),
     ...fx,
   });
   store.setState(state);

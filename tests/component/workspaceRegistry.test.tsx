@@ -21,7 +21,16 @@ const NOTES = {
   experimentControls: false,
 };
 
-const noEffects = { start() {}, play() {}, pause() {}, update() {}, stop() {}, reset() {} };
+const noEffects = {
+  start() {},
+  play() {},
+  pause() {},
+  update() {},
+  stop() {},
+  reset() {},
+  ladder() {},
+  cancelLadder() {},
+};
 let cleanups: (() => void)[] = [];
 
 beforeEach(() => history.replaceState(null, '', '/?backend=cpu'));
@@ -34,7 +43,7 @@ afterEach(() => {
 describe('the workspace registry', () => {
   it('a registered workspace is in the nav and in the link, survives a reload, and back leaves it', async () => {
     cleanups.push(registerWorkspace(NOTES));
-    expect(workspaces().map((w) => w.id)).toEqual(['train', 'sweep', 'runs', 'notes']);
+    expect(workspaces().map((w) => w.id)).toEqual(['train', 'sweep', 'runs', 'ptq', 'notes']);
     const { store } = renderWithStore(<App />);
     cleanups.push(installUrlSync(store, workspaceIds, 0));
 

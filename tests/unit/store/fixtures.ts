@@ -20,6 +20,8 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       update: rec('update'),
       stop: rec('stop'),
       reset: rec('reset'),
+      ladder: rec('ladder'),
+      cancelLadder: rec('cancelLadder'),
     },
   };
 }

@@ -1,0 +1,83 @@
+/** The ladder as a host asks for it: normalized requests, and summarized cells over a trained MLP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnistNode } from '../../../src/data/node';
+import { experimentSchema } from '../../../src/experiment/schema';
+import {
+  LADDER_REQUEST_DEFAULTS,
+  ladderExperiment,
+  normalizeLadderRequest,
+  runLadderRequest,
+  type LadderCellSummary,
+} from '../../../src/ptq/ladderRequest';
+import { initBackend } from '../../../src/tensor/backend';
+import { createTrainer, type QuantTrainer } from '../../../src/train/trainer';
+
+describe('normalizeLadderRequest', () => {
+  it('keeps known bits and rungs in table order and clamps numbers', () => {
+    const r = normalizeLadderRequest({
+      weightBits: [3, 8, 5],
+      rungs: ['adaround', 'nearest', 'bogus'],
+      adaroundIterations: 0,
+      calibSize: 1e9,
+      actRange: 'lsq' as never,
+    });
+    expect(r.weightBits).toEqual([8, 3]);
+    expect(r.rungs).toEqual(['nearest', 'adaround']);
+    expect(r.adaroundIterations).toBe(1);
+    expect(r.calibSize).toBe(2048);
+    expect(r.actRange).toBe('minmax');
+    expect(normalizeLadderRequest({})).toEqual(LADDER_REQUEST_DEFAULTS);
+  });
+
+  it('sets the granularity and activation range on the experiment, bits untouched', () => {
+    const exp = experimentSchema.parse({ quant: { weight: { bits: 4 }, act: { range: 'ema' } } });
+    const e = ladderExperiment(exp, { ...LADDER_REQUEST_DEFAULTS, perChannel: true, actRange: 'mse' });
+    expect(e.quant.weight).toMatchObject({ bits: 4, perChannel: true });
+    expect(e.quant.act.range).toBe('mse');
+  });
+});
+
+describe('runLadderRequest', () => {
+  const data = loadMnistNode();
+  const exp = experimentSchema.parse({
+    data: { trainSize: 2000, testSize: 300 },
+    model: { hidden: [48] },
+    quant: { weight: { bits: 32 }, act: { bits: 32 } },
+    train: { steps: 150, batchSize: 32, evalEvery: 150 },
+  });
+  let trainer: QuantTrainer;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    trainer = (await createTrainer(exp, data)) as QuantTrainer;
+    await trainer.run(150);
+  });
+  afterAll(() => trainer.dispose());
+
+  it('yields one plain-data cell per rung and column, column by column', async () => {
+    const req = normalizeLadderRequest({
+      weightBits: [8, 2],
+      rungs: ['nearest', 'adaround'],
+      adaroundIterations: 20,
+    });
+    const cells: LadderCellSummary[] = [];
+    for await (const cell of runLadderRequest(trainer.model, exp, data, req)) cells.push(cell);
+    expect(cells.map((c) => `${c.rung}@${c.weightBits}`)).toEqual([
+      'nearest@8',
+      'adaround@8',
+      'nearest@2',
+      'adaround@2',
+    ]);
+    // Structured-clone safe: what crosses the worker boundary is plain data.
+    expect(structuredClone(cells)).toEqual(cells);
+    const [w8] = cells;
+    expect(Math.abs(w8!.testAccuracy - w8!.floatTestAccuracy)).toBeLessThan(0.03);
+    expect(cells[2]!.testAccuracy).toBeLessThan(w8!.testAccuracy);
+    expect(w8!.layers.map((l) => l.name)).toEqual(['fc1', 'fc2']);
+    const fc1 = cells[1]!.layers[0]!;
+    expect(fc1.adaroundFlipped).toBeGreaterThanOrEqual(0);
+    expect(fc1.weightRange[0]).toBeLessThan(0);
+    expect(fc1.weightRange[1]).toBeGreaterThan(0);
+    expect(fc1.actRange[1]).toBeGreaterThan(0);
+    expect(cells[0]!.layers[0]!.adaroundFlipped).toBeUndefined();
+  });
+});
