@@ -4,15 +4,7 @@
  * down, in src/experiment/result.ts, next to the schema that reads it back; re-exported here.
  */
 import type { CheckpointFile } from '../checkpoint/format';
-import type {
-  HistoryPoint,
-  OscillationPoint,
-  OscillationSummary,
-  RunResult,
-  RunStatus,
-  TwinPoint,
-  TwinSummary,
-} from '../experiment/result';
+import type { HistoryPoint, RunResult, RunStatus, TwinPoint } from '../experiment/result';
 import type { Experiment } from '../experiment/schema';
 
 export type {
@@ -23,7 +15,7 @@ export type {
   RunStatus,
   TwinPoint,
   TwinSummary,
-};
+} from '../experiment/result';
 
 /** Per-layer quantizer state at a report. */
 export interface LayerReport {
