@@ -81,6 +81,12 @@ const PTQ_FLAGS: readonly FlagDef[] = [
     metavar: 'FILE',
     help: 'write the quantized model (BN folded) as a checkpoint that run --from fine-tunes with QAT',
   },
+  {
+    name: 'qat-steps',
+    kind: 'int',
+    metavar: 'N',
+    help: 'with --ladder: fine-tune the last rung N steps with QAT (lr ×0.1, 10 evaluations) as a last row',
+  },
   { name: 'ladder', kind: 'bool', help: 'run every rung of the ladder at W8A8, W4A8, W3A8 instead' },
   {
     name: 'seed',
@@ -153,11 +159,14 @@ export async function main(argv: string[]): Promise<number> {
   for (const [name, min] of [
     ['calib-size', 1],
     ['adaround-iters', 1],
+    ['qat-steps', 1],
   ] as const) {
     const v = args.value.own.get(name) as number | undefined;
     if (v !== undefined && v < min)
       return usageError(PTQ_SPEC, `--${name} must be at least ${min}, got ${v}`);
   }
+  if (args.value.own.get('qat-steps') !== undefined && !args.value.own.get('ladder'))
+    return usageError(PTQ_SPEC, '--qat-steps adds a row to the ladder: give --ladder too');
   if (args.value.own.get('ladder') && args.value.own.get('checkpoint') !== undefined)
     return usageError(PTQ_SPEC, '--checkpoint writes one quantized model; --ladder makes twelve');
   const read = readCheckpointFile(from);
@@ -183,7 +192,11 @@ export async function main(argv: string[]): Promise<number> {
     let output: unknown;
     if (args.value.own.get('ladder')) {
       const ladder: LadderCell[] = [];
-      for await (const cell of runLadder(built.model, exp.value, data, o)) {
+      const qatSteps = args.value.own.get('qat-steps') as number | undefined;
+      const qat = qatSteps
+        ? { steps: qatSteps, evalEvery: Math.max(1, Math.ceil(qatSteps / 10)) }
+        : undefined;
+      for await (const cell of runLadder(built.model, exp.value, data, o, undefined, undefined, qat)) {
         ladder.push(cell);
         log(
           `W${cell.column.weightBits}A${cell.column.actBits} ${cell.rung}: ${percent(cell.testAccuracy)} (float ${percent(cell.floatTestAccuracy)})`,

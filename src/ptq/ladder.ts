@@ -6,7 +6,8 @@
 import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
-import type { PtqOptions } from './pipeline';
+import type { PtqModel, PtqOptions } from './pipeline';
+import { qatFromPtq, stepsToPass, type QatCurvePoint, type QatOptions } from './qat';
 import { runPtq, type PtqRunOptions, type PtqSection } from './run';
 
 export interface LadderRung {
@@ -39,11 +40,14 @@ export const LADDER_COLUMNS: readonly LadderColumn[] = [
 ];
 
 export interface LadderCell {
+  /** A rung id, or `qat` for the fine-tuning row. */
   rung: string;
   column: LadderColumn;
   testAccuracy: number;
   floatTestAccuracy: number;
   ptq: PtqSection;
+  /** The `qat` row: accuracy along the fine-tuning from the last rung, and when it passed the best rung. */
+  qat?: { curve: QatCurvePoint[]; bestRung: string; bestAccuracy: number; stepsToPassBest: number | null };
 }
 
 /** `exp` with the column's bits (per-layer overrides and first/last-8 as `exp` says). */
@@ -58,7 +62,10 @@ export function columnExperiment(exp: Experiment, column: LadderColumn): Experim
   };
 }
 
-/** Every cell of the ladder, column by column, rung by rung. */
+/**
+ * Every cell of the ladder, column by column, rung by rung; with `qat`, after each column's rungs a
+ * `qat` cell: the last rung fine-tuned with QAT, and the step at which it passed the column's best rung.
+ */
 export async function* runLadder(
   trained: QuantModel,
   exp: Experiment,
@@ -66,19 +73,42 @@ export async function* runLadder(
   options: Partial<PtqRunOptions> = {},
   columns: readonly LadderColumn[] = LADDER_COLUMNS,
   rungs: readonly LadderRung[] = LADDER_RUNGS,
+  qat?: QatOptions,
 ): AsyncGenerator<LadderCell> {
   for (const column of columns) {
-    for (const rung of rungs) {
-      const result = await runPtq(trained, columnExperiment(exp, column), data, {
-        ...options,
-        ...rung.options,
-      });
-      yield {
+    const colExp = columnExperiment(exp, column);
+    const cells: LadderCell[] = [];
+    let curve: QatCurvePoint[] | undefined;
+    for (const [k, rung] of rungs.entries()) {
+      const fineTune = qat && k === rungs.length - 1;
+      const onModel = fineTune
+        ? async (m: PtqModel, acc: number) => {
+            curve = await qatFromPtq(m, colExp, data, acc, qat);
+          }
+        : options.onModel;
+      const result = await runPtq(trained, colExp, data, { ...options, ...rung.options, onModel });
+      const cell: LadderCell = {
         rung: rung.id,
         column,
         testAccuracy: result.testAccuracy,
         floatTestAccuracy: result.ptq.floatTestAccuracy,
         ptq: result.ptq,
+      };
+      cells.push(cell);
+      yield cell;
+    }
+    if (curve && cells.length > 0) {
+      const best = cells.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
+      yield {
+        ...cells.at(-1)!,
+        rung: 'qat',
+        testAccuracy: curve.at(-1)!.testAccuracy,
+        qat: {
+          curve,
+          bestRung: best.rung,
+          bestAccuracy: best.testAccuracy,
+          stepsToPassBest: stepsToPass(curve, best.testAccuracy),
+        },
       };
     }
   }

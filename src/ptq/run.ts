@@ -21,8 +21,8 @@ export type CalibrationSource = 'train' | 'distilled';
 export interface PtqRunOptions extends PtqOptions {
   calibData: CalibrationSource;
   calibSize: number;
-  /** Called with the quantized model before it is disposed (e.g. to write its checkpoint). */
-  onModel?: (model: PtqModel) => Promise<void>;
+  /** Called with the quantized model and its test accuracy before it is disposed. */
+  onModel?: (model: PtqModel, testAccuracy: number) => Promise<void>;
 }
 
 export const PTQ_RUN_DEFAULTS: PtqRunOptions = {
@@ -97,7 +97,7 @@ export async function runPtq(
     const t2 = now();
     const floatTestAccuracy = await ptqAccuracy({ layers: float, quant: [] }, data, exp.data.testSize);
     const testAccuracy = await ptqAccuracy(model, data, exp.data.testSize);
-    await o.onModel?.(model);
+    await o.onModel?.(model, testAccuracy);
     const { adaround, onModel: _, ...rest } = o;
     return {
       testAccuracy,

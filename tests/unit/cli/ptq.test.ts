@@ -103,34 +103,36 @@ describe('quant-lab ptq', () => {
     expect(result.history.at(-1).step).toBe(3);
   });
 
-  it('--ladder writes every rung of every column', async () => {
+  it('--ladder writes every rung of every column, and --qat-steps a QAT row after each', async () => {
     const out = join(dir, 'ladder.json');
-    expect(
-      await ptq([
-        ...COMMON,
-        '--from',
-        mlp,
-        '--ladder',
-        '--adaround-iters',
-        '3',
-        '--calib-size',
-        '16',
-        '--out',
-        out,
-      ]),
-    ).toBe(0);
+    const flags = ['--ladder', '--adaround-iters', '3', '--calib-size', '16', '--qat-steps', '4'];
+    expect(await ptq([...COMMON, '--from', mlp, ...flags, '--out', out])).toBe(0);
     const { ladder } = readJson(out);
-    expect(ladder.map((c: { rung: string }) => c.rung).slice(0, 4)).toEqual([
+    expect(ladder.map((c: { rung: string }) => c.rung).slice(0, 5)).toEqual([
       'nearest',
       'cle',
       'bias',
       'adaround',
+      'qat',
     ]);
-    expect(ladder).toHaveLength(12);
+    expect(ladder).toHaveLength(15);
+    const qat = ladder[4].qat;
+    expect(qat.curve.map((p: { step: number }) => p.step)).toEqual([0, 1, 2, 3, 4]);
+    expect(qat.curve[0].testAccuracy).toBe(ladder[3].testAccuracy);
+    expect(qat.bestAccuracy).toBe(
+      Math.max(...ladder.slice(0, 4).map((c: { testAccuracy: number }) => c.testAccuracy)),
+    );
+    const passed = qat.curve.find(
+      (p: { step: number; testAccuracy: number }) => p.step > 0 && p.testAccuracy > qat.bestAccuracy,
+    );
+    expect(qat.stepsToPassBest).toBe(passed?.step ?? null);
   });
 
   it('exits 2 with a message: no --from, a bad file, distilled data without BN', async () => {
     expect((await capture(() => ptq(COMMON))).err).toMatch(/--from FILE is required/);
+    expect((await capture(() => ptq([...COMMON, '--from', mlp, '--qat-steps', '5']))).err).toMatch(
+      /give --ladder/,
+    );
     const bad = await capture(() => ptq([...COMMON, '--from', join(dir, 'r.json')]));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/not a checkpoint but a run result/);
