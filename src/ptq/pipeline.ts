@@ -55,7 +55,7 @@ export interface PtqLayerReport {
   weightScheme: PtqScheme;
   /** Weight range per channel (one entry per-tensor): the ends of the grid in weight units. */
   weightRange: { min: number[]; max: number[] };
-  /** Input-activation range the calibration set (ends of the grid, per-tensor or per channel). */
+  /** Input-activation range set on the calibration images (ends of the grid, per tensor or per channel). */
   actRange: { min: number[]; max: number[] };
   /** AdaRound: weights rounded the other way from nearest, out of `weightCount`. */
   adaroundFlipped?: number;
@@ -94,10 +94,10 @@ function gridRange(q: Quantizer, x: tf.Tensor): { min: number[]; max: number[] }
   };
 }
 
-/** The quantized weight W̃ for nearest rounding, and the scale/zero point AdaRound needs. */
-function weightGrid(q: Quantizer, w: tf.Tensor, axis: number) {
+/** The scale and zero point of a weight quantizer, shaped to broadcast against the weight (for AdaRound). */
+function weightGrid(q: Quantizer, w: tf.Tensor) {
   const params = q.codeParams!(w);
-  const shape = w.shape.map((d, i) => (params.axis === null ? 1 : i === axis ? d : 1));
+  const shape = w.shape.map((d, i) => (i === params.axis ? d : 1));
   const scale = params.scale.reshape(shape);
   const zeroPoint = params.zeroPoint.reshape(shape);
   tf.dispose([params.scale, params.zeroPoint]);
@@ -147,7 +147,7 @@ export function quantizePostTraining(
         let weight = wq.apply(layer.weight, false);
         let flipped: number | undefined;
         if (o.rounding === 'adaround' && spec.weightBits < 32) {
-          const { scale, zeroPoint } = weightGrid(wq, layer.weight, wOpts.channelAxis ?? 0);
+          const { scale, zeroPoint } = weightGrid(wq, layer.weight);
           const result = adaroundLayer(
             {
               weight: layer.weight,
