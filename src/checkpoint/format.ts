@@ -36,15 +36,10 @@ export interface CheckpointFile {
 }
 
 /** A parsed, validated checkpoint; its tensors stay encoded until {@link decodeCheckpointTensors}. */
-export interface Checkpoint {
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  experiment: Experiment;
-  stepsDone: number;
-  weightSpecs: tf.io.WeightsManifestEntry[];
+export type Checkpoint = Omit<CheckpointFile, 'format' | 'weightData'> & {
+  /** The tensors' bytes (tf.io.encodeWeights), decoded from base64. */
   weightData: ArrayBuffer;
-}
+};
 
 /** Outcome of parsing: never throws. */
 export type CheckpointResult = { ok: true; value: Checkpoint } | { ok: false; error: string };

@@ -129,6 +129,11 @@ export function quantizePostTraining(
   const quant: LayerQuantization[] = [];
   const quantizers: Quantizer[] = [];
   const rng = createRng(o.seed, 'adaround');
+  const dispose = () => {
+    for (const q of quant) tf.dispose([q.weight, q.bias].filter((t) => t !== undefined));
+    for (const q of quantizers) q.dispose();
+    disposePtqLayers(layers);
+  };
   let hq = networkInput(layers, calib);
   let hf = hq.clone();
   try {
@@ -209,9 +214,7 @@ export function quantizePostTraining(
       hf = step.nextF;
     });
   } catch (error) {
-    for (const q of quant) tf.dispose([q.weight, q.bias].filter((t) => t !== undefined));
-    for (const q of quantizers) q.dispose();
-    disposePtqLayers(layers);
+    dispose();
     throw error;
   } finally {
     tf.dispose([hq, hf]);
@@ -221,11 +224,7 @@ export function quantizePostTraining(
       layers,
       quant,
       quantizers: layers.map((_, i) => ({ weight: quantizers[2 * i]!, act: quantizers[2 * i + 1]! })),
-      dispose() {
-        for (const q of quant) tf.dispose([q.weight, q.bias].filter((t) => t !== undefined));
-        for (const q of quantizers) q.dispose();
-        disposePtqLayers(layers);
-      },
+      dispose,
     },
     report,
   };
