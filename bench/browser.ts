@@ -72,6 +72,7 @@ async function benchPage(
   const result = await page.evaluate(() => window.__bench);
   result.records.forEach((r: BenchRecord) => emit(r));
   result.sweep.forEach((r) => emit({ ...r }));
+  result.ptq.forEach((r) => emit({ ...r }));
   result.notes.forEach((n: string) => emit({ kind: 'note', part: 'browser', message: n }));
   await page.close();
 }
@@ -170,7 +171,10 @@ async function mainThread(browser: Browser, runs: number, emit: (l: Line) => voi
 
 /** Builds, serves and measures in Chromium; emits records and notes. */
 export async function benchBrowser(
-  opts: { quick: boolean; parts: { training: boolean; sweep: boolean; mainThread: boolean } },
+  opts: {
+    quick: boolean;
+    parts: { training: boolean; sweep: boolean; mainThread: boolean; ptq: boolean };
+  },
   emit: (l: Line) => void,
 ): Promise<void> {
   build();
@@ -181,9 +185,11 @@ export async function benchBrowser(
   try {
     if (opts.parts.training || opts.parts.sweep) await firstStep(browser, opts.quick ? 3 : 5, emit);
     if (opts.parts.mainThread) await mainThread(browser, opts.quick ? 3 : 5, emit);
-    const parts = [opts.parts.sweep && 'sweep', opts.parts.training && 'training'].filter(
-      (p): p is string => !!p,
-    );
+    const parts = [
+      opts.parts.sweep && 'sweep',
+      opts.parts.ptq && 'ptq',
+      opts.parts.training && 'training',
+    ].filter((p): p is string => !!p);
     if (parts.length) await benchPage(browser, opts.quick, parts, emit);
   } finally {
     await browser.close();

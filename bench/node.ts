@@ -11,6 +11,7 @@ import {
   type BenchModel,
   type BenchRecord,
 } from '../src/bench/measure';
+import { measurePtq, type PtqBenchRecord } from '../src/bench/ptq';
 
 /** Runs the Node measurements, calling `emit` as each one finishes. */
 export async function benchNode(
@@ -41,4 +42,16 @@ export async function benchNode(
       }
     }
   }
+}
+
+/** The post-training passes on the CNN in Node (wasm), for comparison with the browser worker's. */
+export async function benchNodePtq(quick: boolean, emit: (r: PtqBenchRecord) => void): Promise<void> {
+  await initBackend('wasm');
+  const records = await measurePtq(
+    createTrainer,
+    loadMnistNode(),
+    { env: 'node', backend: 'wasm', quick },
+    () => performance.now(),
+  );
+  records.forEach(emit);
 }

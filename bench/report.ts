@@ -1,5 +1,6 @@
 /** Formats bench lines as a readable report with the ratios the performance issue asks for. */
 import type { BenchRecord } from '../src/bench/measure';
+import type { PtqBenchRecord } from '../src/bench/ptq';
 import type { Line } from './run';
 
 function isRecord(line: Line): line is BenchRecord {
@@ -74,7 +75,17 @@ export function report(lines: Line[]): string {
       );
     }
   }
-  const others = lines.filter((l) => !isRecord(l));
+  const ptq = lines.filter((l) => 'kind' in l && l.kind === 'ptq') as PtqBenchRecord[];
+  if (ptq.length) {
+    out.push('', 'post-training passes on the CNN (calibration + quantization, median ± half-range):');
+    for (const r of ptq) {
+      const verdict = r.env === 'browser' ? (r.medianSec < r.targetSec ? ' — under' : ' — OVER') : '';
+      out.push(
+        `  ${r.env}/${r.backend} ${r.pass}: ${fmt(r.medianSec)}±${fmt(r.spread)} s (with evaluation ${fmt(r.medianWallSec)} s; target ${r.targetSec} s${verdict}), ${r.runs} run(s), accuracy ${(100 * r.testAccuracy).toFixed(2)}% vs float ${(100 * r.floatTestAccuracy).toFixed(2)}%`,
+      );
+    }
+  }
+  const others = lines.filter((l) => !isRecord(l) && !('kind' in l && l.kind === 'ptq'));
   if (others.length) {
     out.push('', 'other measurements:');
     for (const l of others) out.push(`  ${JSON.stringify(l)}`);

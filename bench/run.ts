@@ -1,15 +1,16 @@
 /**
- * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,mainthread,bundle]`
+ * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,ptq,mainthread,bundle]`
  *
  * Measures, in one run so ratios are comparable on a noisy shared machine: training steps/s of the
  * MLP (batch 128) and CNN (batch 64), float vs W4A4 vs W4A4 with oscillation tracking + freezing, in
  * Node per backend and in a Chromium worker per backend; the PyTorch CPU reference when importable;
  * sweep throughput with 1 vs 2 workers; time to first training step; main-thread long tasks while
- * the lab trains; initial bundle size (gzip).
+ * the lab trains; initial bundle size (gzip); the post-training passes on the CNN (nearest + CLE +
+ * bias correction at W8A8, AdaRound at W4A8) in Node and in the browser worker.
  * `--json` prints one JSON object per line; otherwise a readable report with ratios.
  */
 import type { BenchRecord } from '../src/bench/measure';
-import { benchNode } from './node';
+import { benchNode, benchNodePtq } from './node';
 import { benchTorch } from './torch';
 import { benchBrowser, bundleSizes } from './browser';
 import { report } from './report';
@@ -37,8 +38,9 @@ async function main(argv: string[]): Promise<void> {
     else torch.records.forEach(emit);
   }
   if (want('node')) await benchNode({ quick, backends: ['wasm', 'cpu'] }, emit);
+  if (want('ptq')) await benchNodePtq(quick, emit);
   if (want('bundle')) bundleSizes().forEach(emit);
-  if (want('browser') || want('sweep') || want('mainthread'))
+  if (want('browser') || want('sweep') || want('mainthread') || want('ptq'))
     await benchBrowser(
       {
         quick,
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
           training: want('browser'),
           sweep: want('sweep'),
           mainThread: want('browser') || want('mainthread'),
+          ptq: want('ptq'),
         },
       },
       emit,

@@ -11,6 +11,7 @@ import {
   measureTraining,
   type BenchModel,
 } from '../../src/bench/measure';
+import { measurePtq } from '../../src/bench/ptq';
 import type { BenchConfig, BenchEvent } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -33,6 +34,12 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
         ? `wasm${info.simd ? '-simd' : ''}${info.threads > 1 ? `-threads${info.threads}` : ''}`
         : config.backend;
     const data = await loadMnist();
+    if (config.task === 'ptq') {
+      const host = { env: 'browser' as const, backend: label, quick: config.quick };
+      const records = await measurePtq(createTrainer, data, host, () => performance.now());
+      records.forEach((record) => post({ type: 'ptq', record }));
+      return post({ type: 'done' });
+    }
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {
       // The cpu backend needs seconds per CNN step: skip as in the Node bench.
       if (config.backend === 'cpu' && model === 'cnn') continue;

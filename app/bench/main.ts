@@ -3,6 +3,7 @@
  * SIMD choice is fixed at backend init) and exposes the results as `window.__bench` for bench/browser.ts.
  */
 import type { BenchRecord } from '../../src/bench/measure';
+import type { PtqBenchRecord } from '../../src/bench/ptq';
 import { benchSweep, type SweepBenchRecord } from './sweepBench';
 import type { BenchConfig, BenchEvent } from './protocol';
 
@@ -12,6 +13,8 @@ interface BenchState {
   notes: string[];
   /** `parts=sweep`: browser sweep points/min on 1 and 2 workers. */
   sweep: SweepBenchRecord[];
+  /** `parts=ptq`: the post-training passes on the CNN, in the lab's own worker configuration. */
+  ptq: PtqBenchRecord[];
 }
 
 declare global {
@@ -20,7 +23,7 @@ declare global {
   }
 }
 
-const state: BenchState = { done: false, records: [], notes: [], sweep: [] };
+const state: BenchState = { done: false, records: [], notes: [], sweep: [], ptq: [] };
 window.__bench = state;
 const out = document.getElementById('out')!;
 const log = (line: string) => (out.textContent += `\n${line}`);
@@ -32,6 +35,9 @@ function runConfig(config: BenchConfig): Promise<void> {
       const ev = e.data;
       if (ev.type === 'record') {
         state.records.push(ev.record);
+        log(JSON.stringify(ev.record));
+      } else if (ev.type === 'ptq') {
+        state.ptq.push(ev.record);
         log(JSON.stringify(ev.record));
       } else if (ev.type === 'skipped') {
         state.notes.push(ev.reason);
@@ -61,6 +67,9 @@ async function main(): Promise<void> {
       return [];
     });
   }
+  // The lab's worker configuration: wasm + SIMD on the thread pool when the page is isolated.
+  if (parts.includes('ptq'))
+    await runConfig({ backend: 'wasm', simd: true, quick, threads: true, task: 'ptq' });
   if (!parts.includes('training')) {
     state.done = true;
     log('done');
