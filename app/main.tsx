@@ -7,6 +7,7 @@ import { requestPersistentStorage } from './persist/runStore';
 import { installPersistSync } from './store/persistSync';
 import { startLab } from './store/runtime';
 import {
+  applyLadderQuery,
   applyLink,
   applyWorkspace,
   dropTourRequest,
@@ -21,11 +22,13 @@ import { hasSeenTour } from './components/tour/tourStorage';
 import { workspaceIds } from './workspaces/registry';
 import './styles.css';
 
-// A link in the hash opens its experiment (a bad one shows why and opens the default lab), `?ws=` its workspace.
+// A link in the hash opens its experiment (a bad one shows why and opens the default lab), `?ws=` its
+// workspace, `?ladder=` the post-training ladder's options.
 const link = readLink(location.hash);
 const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
 applyWorkspace(store, workspaceIds());
+applyLadderQuery(store);
 // The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
 const tourAsked = tourRequested(link, location.search);
 if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) }))

@@ -93,12 +93,25 @@ export interface LadderTable {
 
 export const columnLabel = (weightBits: number, actBits = 8) => `W${weightBits}A${actBits}`;
 
-/** The table of `ladder`'s request; the first unfinished cell (in run order) is running. */
+/** Cells a request fills: a column per bitwidth, a row per rung plus the `qat` row when asked for. */
+export function ladderCellCount(req: LadderRequest): number {
+  const rows = req.rungs.length + (req.qatSteps > 0 && req.rungs.length > 0 ? 1 : 0);
+  return req.weightBits.length * rows;
+}
+
+/** The `qat` row's label for `steps` of fine-tuning. */
+export const qatRowLabel = (steps: number) => `+ ${steps} QAT steps`;
+
+/**
+ * The table of `ladder`'s request, with the `qat` row last when the request asks for it; the first
+ * unfinished cell (in run order) is running.
+ */
 export function ladderTable(ladder: LadderState): LadderTable {
-  const { weightBits, rungs } = ladder.request;
+  const { weightBits, rungs, qatSteps } = ladder.request;
   const found = (rung: string, bits: number) =>
     ladder.cells.find((c) => c.rung === rung && c.weightBits === bits);
-  const rows = LADDER_RUNGS.filter((r) => rungs.includes(r.id));
+  const rows: { id: string; label: string }[] = LADDER_RUNGS.filter((r) => rungs.includes(r.id));
+  if (qatSteps > 0 && rows.length > 0) rows.push({ id: 'qat', label: qatRowLabel(qatSteps) });
   let runningSeen = false;
   // Run order is column-major: mark states column by column, then lay them out by row.
   const states = weightBits.map((bits) =>
@@ -123,13 +136,26 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Below float by more than this (fraction), a column says QAT is where to go next. */
 export const QAT_GAP = 0.01;
 
+/** What the `qat` cell says: whether and when fine-tuning passed the column's best rung. */
+export function qatVerdict(cell: LadderCellSummary): string | null {
+  const q = cell.qat;
+  if (!q) return null;
+  const steps = q.curve.at(-1)?.step ?? 0;
+  return q.stepsToPassBest === null
+    ? `QAT did not pass the best rung (${pct(q.bestAccuracy)}) in ${steps} steps.`
+    : `QAT passed the best rung (${pct(q.bestAccuracy)}) after ${q.stepsToPassBest} steps.`;
+}
+
 /**
  * What a finished column shows, in one sentence per column with at least two rungs done: from the
- * first rung to the last, and how far below float the last one stays.
+ * first rung to the last, how far below float the last one stays, and what the `qat` row changed.
  */
 export function ladderTakeaways(table: LadderTable): string[] {
   return table.columns.flatMap((col, c) => {
-    const done = table.rows.filter((r) => r.cells[c]!.cell).map((r) => ({ r, cell: r.cells[c]!.cell! }));
+    const done = table.rows
+      .filter((r) => r.rung !== 'qat' && r.cells[c]!.cell)
+      .map((r) => ({ r, cell: r.cells[c]!.cell! }));
+    const qat = table.rows.find((r) => r.rung === 'qat')?.cells[c]?.cell;
     const float = table.float[c];
     if (done.length < 2 || float === null) return [];
     const first = done[0]!;
@@ -139,8 +165,9 @@ export function ladderTakeaways(table: LadderTable): string[] {
       gap > QAT_GAP
         ? `${(100 * gap).toFixed(1)} points below float: that gap is what QAT is for.`
         : `within ${(100 * QAT_GAP).toFixed(0)} point of float (${pct(float)}): PTQ is enough here.`;
+    const qatText = qat ? ` ${qatVerdict(qat)}` : '';
     return [
-      `${col.label}: ${first.r.label} ${pct(first.cell.testAccuracy)} → ${last.r.label} ${pct(last.cell.testAccuracy)}, ${verdict}`,
+      `${col.label}: ${first.r.label} ${pct(first.cell.testAccuracy)} → ${last.r.label} ${pct(last.cell.testAccuracy)}, ${verdict}${qatText}`,
     ];
   });
 }

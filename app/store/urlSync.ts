@@ -2,7 +2,8 @@
  * The only place that touches the URL (docs/style.md rule 1): reads the hash once at startup (decodeLink,
  * which never throws), mirrors the experiment into the hash with `history.replaceState` (debounced,
  * never a history entry per change), keeps the workspace in `?ws=` (one history entry per switch, so
- * back and forward move between workspaces), and builds the link the Copy button copies.
+ * back and forward move between workspaces) and the post-training ladder's options in `?ladder=`,
+ * and builds the link the Copy button copies.
  */
 import {
   decodeLink,
@@ -12,6 +13,8 @@ import {
   summarizeRun,
 } from '../../src/experiment/url';
 import type { Experiment } from '../../src/experiment/schema';
+import type { LadderRequest } from '../../src/ptq/ladderRequest';
+import { decodeLadderQuery, encodeLadderQuery } from '../../src/ptq/ladderQuery';
 import type { LabStore } from './index';
 import { runHistory } from './persistSync';
 import type { LabState, RunState } from './types';
@@ -169,6 +172,27 @@ export function applyWorkspace(store: LabStore, known: readonly string[]): void 
   history.replaceState(history.state, '', url);
 }
 
+/** The query parameter holding the ladder's options (only those that differ from the defaults). */
+export const LADDER_PARAM = 'ladder';
+
+/** `search` with the ladder's options set to `req` (dropped at the defaults); every other parameter kept. */
+export function ladderSearch(search: string, req: LadderRequest): string {
+  const params = new URLSearchParams(search);
+  const value = encodeLadderQuery(req);
+  if (value) params.set(LADDER_PARAM, value);
+  else params.delete(LADDER_PARAM);
+  return params.size ? `?${params}` : '';
+}
+
+/** Sets the ladder's options the address asks for; what it could not read becomes a link warning. */
+export function applyLadderQuery(store: LabStore): void {
+  const value = new URLSearchParams(location.search).get(LADDER_PARAM);
+  if (value === null) return;
+  const { request, warnings } = decodeLadderQuery(value);
+  store.getState().setPtqOptions(request);
+  if (warnings.length) store.setState((s) => ({ linkWarnings: [...s.linkWarnings, ...warnings] }));
+}
+
 /** Marks a history entry as the lab's own (a workspace switch, or the page as opened). */
 const ENTRY_MARK = 'quantLabWorkspace';
 const isWorkspaceEntry = (state: unknown) =>
@@ -224,6 +248,11 @@ export function installUrlSync(
     if (s.workspace !== prev.workspace && !popping) {
       const url = `${location.pathname}${workspaceSearch(location.search, s.workspace)}${addressHash(s)}`;
       if (url !== here()) history.pushState(markEntry(null), '', url);
+    }
+    if (s.ptqOptions !== prev.ptqOptions) {
+      const search = ladderSearch(location.search, s.ptqOptions);
+      if (search !== location.search)
+        history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
     }
     if (
       s.experiment === prev.experiment &&

@@ -12,6 +12,7 @@ import { NoBatchNormError } from '../ptq/distill';
 import { ptqCheckpoint } from '../ptq/export';
 import type { PtqModel } from '../ptq/pipeline';
 import { runLadder, type LadderCell } from '../ptq/ladder';
+import { qatOptions } from '../ptq/qat';
 import { runPtq, PTQ_RUN_DEFAULTS, type PtqRunOptions } from '../ptq/run';
 import { initBackend } from '../tensor/backend';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
@@ -193,9 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.value.own.get('ladder')) {
       const ladder: LadderCell[] = [];
       const qatSteps = args.value.own.get('qat-steps') as number | undefined;
-      const qat = qatSteps
-        ? { steps: qatSteps, evalEvery: Math.max(1, Math.ceil(qatSteps / 10)) }
-        : undefined;
+      const qat = qatSteps ? qatOptions(qatSteps) : undefined;
       for await (const cell of runLadder(built.model, exp.value, data, o, undefined, undefined, qat)) {
         ladder.push(cell);
         log(

@@ -10,6 +10,7 @@ import type { QuantModel } from '../models/build';
 import type { MnistData } from '../data/mnist';
 import { LADDER_RUNGS, runLadder, type LadderCell, type LadderColumn, type LadderRung } from './ladder';
 import type { PtqLayerReport } from './pipeline';
+import { qatOptions, type QatOptions } from './qat';
 import type { CalibrationSource, PtqRunOptions } from './run';
 
 /** Weight bitwidths a host may offer as columns (activations at 8 bits). */
@@ -29,6 +30,8 @@ export interface LadderRequest {
   calibData: CalibrationSource;
   perChannel: boolean;
   actRange: LadderActRange;
+  /** QAT steps from each column's last rung (the `qat` row); 0 leaves the row out. */
+  qatSteps: number;
 }
 
 /** The lab's defaults: the ladder of docs/ptq.md §9, AdaRound at 1,000 iterations, 256 digits. */
@@ -40,12 +43,14 @@ export const LADDER_REQUEST_DEFAULTS: LadderRequest = {
   calibData: 'train',
   perChannel: false,
   actRange: 'minmax',
+  qatSteps: 0,
 };
 
 /** Bounds a request's numbers may take (the panel's inputs use the same). */
 export const LADDER_LIMITS = {
   adaroundIterations: { min: 1, max: 10_000 },
   calibSize: { min: 16, max: 2048 },
+  qatSteps: { min: 0, max: 5000 },
 } as const;
 
 const clampInt = (v: number, lo: number, hi: number, fallback: number) =>
@@ -59,7 +64,7 @@ export function normalizeLadderRequest(input: Partial<LadderRequest>): LadderReq
   const d = LADDER_REQUEST_DEFAULTS;
   const bits = LADDER_WEIGHT_BITS.filter((b) => (input.weightBits ?? d.weightBits).includes(b));
   const rungs = LADDER_RUNGS.map((r) => r.id).filter((id) => (input.rungs ?? d.rungs).includes(id));
-  const { adaroundIterations: it, calibSize: cs } = LADDER_LIMITS;
+  const { adaroundIterations: it, calibSize: cs, qatSteps: qs } = LADDER_LIMITS;
   return {
     weightBits: [...bits],
     rungs,
@@ -68,6 +73,7 @@ export function normalizeLadderRequest(input: Partial<LadderRequest>): LadderReq
     calibData: CALIBRATION_SOURCES.includes(input.calibData!) ? input.calibData! : d.calibData,
     perChannel: input.perChannel ?? d.perChannel,
     actRange: LADDER_ACT_RANGES.includes(input.actRange!) ? input.actRange! : d.actRange,
+    qatSteps: clampInt(input.qatSteps ?? NaN, qs.min, qs.max, d.qatSteps),
   };
 }
 
@@ -91,6 +97,11 @@ export function ladderExperiment(exp: Experiment, req: LadderRequest): Experimen
       act: { ...exp.quant.act, range: req.actRange },
     },
   };
+}
+
+/** The `qat` row's fine-tuning, or none when the request has no steps. */
+export function ladderQat(req: LadderRequest): QatOptions | undefined {
+  return req.qatSteps > 0 ? qatOptions(req.qatSteps) : undefined;
 }
 
 /** The pipeline options every cell shares; each rung adds its passes. */
@@ -129,6 +140,8 @@ export interface LadderCellSummary {
   cleSweeps?: number;
   seconds: number;
   layers: LadderLayerSummary[];
+  /** The `qat` row: accuracy along the fine-tuning, and the step it passed the column's best rung. */
+  qat?: LadderCell['qat'];
 }
 
 const span = (r: { min: number[]; max: number[] }): [number, number] =>
@@ -158,6 +171,7 @@ export function summarizeLadderCell(cell: LadderCell): LadderCellSummary {
     ...(cell.ptq.cle && { cleSweeps: cell.ptq.cle.sweeps }),
     seconds: cell.ptq.seconds.calibration + cell.ptq.seconds.quantization,
     layers: cell.ptq.layers.map(summarizeLayer),
+    ...(cell.qat && { qat: cell.qat }),
   };
 }
 
@@ -175,6 +189,7 @@ export async function* runLadderRequest(
     ladderRunOptions(req, exp.seed),
     ladderColumns(req),
     ladderRungs(req),
+    ladderQat(req),
   );
   for await (const cell of cells) yield summarizeLadderCell(cell);
 }

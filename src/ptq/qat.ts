@@ -21,6 +21,11 @@ export interface QatOptions {
   lr?: number;
 }
 
+/** `steps` of fine-tuning with ten evaluations along it (the runner's `--qat-steps`, the app's row). */
+export function qatOptions(steps: number): QatOptions {
+  return { steps, evalEvery: Math.max(1, Math.ceil(steps / 10)) };
+}
+
 /** Test accuracy along the fine-tuning, step 0 being the PTQ model itself. */
 export interface QatCurvePoint {
   step: number;

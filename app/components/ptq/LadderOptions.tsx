@@ -23,7 +23,7 @@ const CALIBRATION_LABELS: Record<LadderRequest['calibData'], string> = {
 export function LadderOptions(props: { disabled: boolean }) {
   const o = useLab((s) => s.ptqOptions);
   const set = useLab((s) => s.setPtqOptions);
-  const { adaroundIterations: it, calibSize: cs } = LADDER_LIMITS;
+  const { adaroundIterations: it, calibSize: cs, qatSteps: qs } = LADDER_LIMITS;
   return (
     <div className="ptq-options" data-testid="ptq.options">
       <fieldset disabled={props.disabled}>
@@ -73,6 +73,15 @@ export function LadderOptions(props: { disabled: boolean }) {
           max={cs.max}
           step={1}
           onChange={(v) => v !== null && set({ calibSize: v })}
+        />
+        <NumberField
+          label="QAT steps after the last rung (0: no QAT row)"
+          testId="ptq.qatSteps"
+          value={o.qatSteps}
+          min={qs.min}
+          max={qs.max}
+          step={10}
+          onChange={(v) => v !== null && set({ qatSteps: v })}
         />
         <SelectField
           label="Calibration data"

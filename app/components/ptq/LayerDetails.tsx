@@ -1,6 +1,6 @@
 /** One ladder cell's per-layer details: grid ranges, AdaRound flips, the output shift bias correction removed. */
 import type { LadderCellSummary } from '../../../src/ptq/ladderRequest';
-import { columnLabel, ladderPercent as pct } from '../../store/ptqSelectors';
+import { columnLabel, ladderPercent as pct, qatRowLabel, qatVerdict } from '../../store/ptqSelectors';
 import { LADDER_RUNGS } from '../../../src/ptq/ladder';
 
 const num = (x: number) => (Math.abs(x) >= 100 || x === 0 ? x.toFixed(0) : x.toPrecision(3));
@@ -8,7 +8,8 @@ const range = ([a, b]: [number, number]) => `[${num(a)}, ${num(b)}]`;
 
 export function LayerDetails(props: { cell: LadderCellSummary }) {
   const c = props.cell;
-  const rung = LADDER_RUNGS.find((r) => r.id === c.rung)?.label ?? c.rung;
+  const steps = c.qat?.curve.at(-1)?.step ?? 0;
+  const rung = c.qat ? qatRowLabel(steps) : (LADDER_RUNGS.find((r) => r.id === c.rung)?.label ?? c.rung);
   return (
     <>
       <p className="small">
@@ -18,6 +19,13 @@ export function LayerDetails(props: { cell: LadderCellSummary }) {
         : {pct(c.testAccuracy)} (float {pct(c.floatTestAccuracy)}), {c.seconds.toFixed(1)} s
         {c.cleSweeps !== undefined && `, CLE converged in ${c.cleSweeps} sweeps`}.
       </p>
+      {c.qat && (
+        <p className="small" data-testid="ptq.qat">
+          {qatVerdict(c)} Accuracy along the fine-tuning (step: accuracy):{' '}
+          {c.qat.curve.map((p) => `${p.step}: ${pct(p.testAccuracy)}`).join(', ')}. The layers below are the
+          rung it started from.
+        </p>
+      )}
       <table className="ptq-layers" data-testid="ptq.layers">
         <caption className="visually-hidden">Per-layer details of the cell</caption>
         <thead>

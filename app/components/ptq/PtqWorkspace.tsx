@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useLab } from '../../store/hooks';
-import { ladderSource, ladderTable, ladderTakeaways } from '../../store/ptqSelectors';
+import { ladderCellCount, ladderSource, ladderTable, ladderTakeaways } from '../../store/ptqSelectors';
 import { LADDER_REFUSALS } from '../../store/ptqSlice';
 import { LadderOptions } from './LadderOptions';
 import { LadderTable } from './LadderTable';
@@ -14,7 +14,7 @@ import './ptq.css';
 function LadderStatusLine() {
   const ladder = useLab((s) => s.ladder);
   if (!ladder) return null;
-  const total = ladder.request.weightBits.length * ladder.request.rungs.length;
+  const total = ladderCellCount(ladder.request);
   const text =
     ladder.status === 'running'
       ? `${ladder.stopping ? 'Stopping after the current cell' : 'Running'}: ${ladder.cells.length} of ${total} cells of run ${ladder.runNumber}.`
@@ -50,7 +50,8 @@ export function PtqWorkspace() {
       <p className="ptq-advice" data-testid="ptq.advice">
         PTQ first, QAT where that is not enough: each row adds one pass to the one above (nearest rounding,
         cross-layer equalization, bias correction, AdaRound), so the table shows how far post-training
-        quantization gets at each bitwidth before training with quantization is needed.
+        quantization gets at each bitwidth before training with quantization is needed; with QAT steps set, a
+        last row fine-tunes the last rung and says when it passed the best one.
       </p>
       {sourceKind === 'none' && !running ? (
         <div className="ptq-empty" data-testid="ptq.empty">

@@ -29,7 +29,7 @@ export class PtqPanel {
   get status(): Locator {
     return this.byId('ptq.status');
   }
-  /** A cell of the table: `rung` (nearest, cle, bias, adaround) at W`weightBits`A8. */
+  /** A cell of the table: `rung` (nearest, cle, bias, adaround, qat) at W`weightBits`A8. */
   cell(rung: string, weightBits: number): Locator {
     return this.byId(`ptq.cell.${rung}.${weightBits}`);
   }
@@ -47,7 +47,12 @@ export class PtqPanel {
     await expect.poll(() => this.options().then((o) => o.adaroundIterations)).toBe(n);
   }
 
-  options(): Promise<{ weightBits: number[]; rungs: string[]; adaroundIterations: number }> {
+  options(): Promise<{
+    weightBits: number[];
+    rungs: string[];
+    adaroundIterations: number;
+    qatSteps: number;
+  }> {
     return this.page.evaluate(() => window.__lab!.getState().ptqOptions);
   }
 

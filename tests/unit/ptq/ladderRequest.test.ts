@@ -9,6 +9,7 @@ import {
   runLadderRequest,
   type LadderCellSummary,
 } from '../../../src/ptq/ladderRequest';
+import { decodeLadderQuery, encodeLadderQuery } from '../../../src/ptq/ladderQuery';
 import { initBackend } from '../../../src/tensor/backend';
 import { createTrainer, type QuantTrainer } from '../../../src/train/trainer';
 
@@ -79,5 +80,54 @@ describe('runLadderRequest', () => {
     expect(fc1.weightRange[1]).toBeGreaterThan(0);
     expect(fc1.actRange[1]).toBeGreaterThan(0);
     expect(cells[0]!.layers[0]!.adaroundFlipped).toBeUndefined();
+  });
+
+  it('adds the qat row after each column when the request asks for QAT steps', async () => {
+    const req = normalizeLadderRequest({ weightBits: [2], rungs: ['nearest'], qatSteps: 20 });
+    const cells: LadderCellSummary[] = [];
+    for await (const cell of runLadderRequest(trainer.model, exp, data, req)) cells.push(cell);
+    expect(cells.map((c) => c.rung)).toEqual(['nearest', 'qat']);
+    const qat = cells[1]!.qat!;
+    expect(qat.curve.map((p) => p.step)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+    expect(qat.curve[0]!.testAccuracy).toBe(cells[0]!.testAccuracy);
+    expect(qat.bestRung).toBe('nearest');
+    expect(cells[1]!.testAccuracy).toBe(qat.curve.at(-1)!.testAccuracy);
+    expect(structuredClone(cells)).toEqual(cells);
+  });
+});
+
+describe('the ladder in a link', () => {
+  it('writes only what differs from the defaults and reads it back', () => {
+    expect(encodeLadderQuery(LADDER_REQUEST_DEFAULTS)).toBe('');
+    const req = normalizeLadderRequest({
+      weightBits: [8, 2],
+      rungs: ['nearest', 'adaround'],
+      adaroundIterations: 200,
+      calibData: 'distilled',
+      perChannel: true,
+      actRange: 'mse',
+      qatSteps: 300,
+    });
+    const value = encodeLadderQuery(req);
+    expect(value).toBe('bits.8-2_rungs.nearest-adaround_iters.200_data.distilled_pc.1_act.mse_qat.300');
+    // Characters a query keeps as they are: the link stays readable.
+    expect(new URLSearchParams({ ladder: value }).toString()).toBe(`ladder=${value}`);
+    expect(decodeLadderQuery(value)).toEqual({ request: req, warnings: [] });
+  });
+
+  it('drops what it cannot read, says so, and applies the rest', () => {
+    const { request, warnings } = decodeLadderQuery('bits.8-5_iters.x_zzz.1_qat.99999_calib.64');
+    expect(request).toEqual({
+      ...LADDER_REQUEST_DEFAULTS,
+      weightBits: [8],
+      calibSize: 64,
+      qatSteps: 5000,
+    });
+    expect(warnings).toEqual([
+      'ladder option "iters.x" is not one this lab reads',
+      'ladder option "zzz.1" is not one this lab reads',
+      'ladder option bits 8-5 became 8',
+      'ladder option qat 99999 became 5000',
+    ]);
   });
 });

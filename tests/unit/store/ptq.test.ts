@@ -5,6 +5,7 @@ import {
   ladderSource,
   ladderTable,
   ladderTakeaways,
+  qatVerdict,
   type LadderState,
 } from '../../../app/store/ptqSelectors';
 import { LADDER_REFUSALS } from '../../../app/store/ptqSlice';
@@ -157,6 +158,7 @@ describe('ladder takeaways', () => {
       calibData: 'train',
       perChannel: false,
       actRange: 'minmax',
+      qatSteps: 0,
     },
     status: 'done',
     stopping: false,
@@ -177,5 +179,36 @@ describe('ladder takeaways', () => {
       'W3A8: nearest 89.2% → + AdaRound 95.0%, 2.6 points below float: that gap is what QAT is for.',
     ]);
     expect(ladderTakeaways(ladderTable(ladder([cell('nearest', 8, 0.9)])))).toEqual([]);
+  });
+
+  it('puts the qat row last, in run order after each column, and says when QAT passed', () => {
+    const qatCell = (bits: number, acc: number, passed: number | null): LadderCellSummary => ({
+      ...cell('adaround', bits, acc),
+      rung: 'qat',
+      qat: {
+        curve: [
+          { step: 0, testAccuracy: 0.9 },
+          { step: 30, testAccuracy: acc },
+        ],
+        bestRung: 'adaround',
+        bestAccuracy: 0.95,
+        stepsToPassBest: passed,
+      },
+    });
+    const base = ladder([cell('nearest', 3, 0.892), cell('adaround', 3, 0.95)]);
+    const running = ladderTable({ ...base, status: 'running', request: { ...base.request, qatSteps: 30 } });
+    expect(running.rows.map((r) => r.label)).toEqual(['nearest', '+ AdaRound', '+ 30 QAT steps']);
+    // W8's cells come first in run order: W8 nearest runs, the W3 qat cell waits.
+    expect(running.rows[0]!.cells[0]!.state).toBe('running');
+    expect(running.rows[2]!.cells[1]!.state).toBe('pending');
+    const done = ladderTable({
+      ...base,
+      request: { ...base.request, weightBits: [3], qatSteps: 30 },
+      cells: [...base.cells, qatCell(3, 0.96, 30)],
+    });
+    expect(ladderTakeaways(done)).toEqual([
+      'W3A8: nearest 89.2% → + AdaRound 95.0%, 2.6 points below float: that gap is what QAT is for. QAT passed the best rung (95.0%) after 30 steps.',
+    ]);
+    expect(qatVerdict(qatCell(3, 0.94, null))).toBe('QAT did not pass the best rung (95.0%) in 30 steps.');
   });
 });
