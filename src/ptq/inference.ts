@@ -33,9 +33,12 @@ export interface ForwardTaps {
   pre?: (index: number, y: tf.Tensor) => void;
 }
 
-/** op(x, w) for one layer: its kind's op (src/models/layers) on the backend's op set. */
-export function linearOp(spec: LayerSpec, x: tf.Tensor, w: tf.Tensor): tf.Tensor {
-  return layerKindDef(spec.kind).op(x, w, true, selectOps(), tf);
+/**
+ * op(x, w) for one layer: its kind's op (src/models/layers) on the backend's op set. `inputGrad:
+ * false` skips the gradient to x, for callers that differentiate by the weight only (AdaRound).
+ */
+export function linearOp(spec: LayerSpec, x: tf.Tensor, w: tf.Tensor, inputGrad = true): tf.Tensor {
+  return layerKindDef(spec.kind).op(x, w, inputGrad, selectOps(), tf);
 }
 
 /** What follows a layer's pre-activation: ReLU, pooling, flatten. */

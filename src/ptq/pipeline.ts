@@ -160,7 +160,8 @@ export function quantizePostTraining(
               zeroPoint,
               qmin: wq.grid.qmin,
               qmax: wq.grid.qmax,
-              linear: (x, w) => tf.add(linearOp(spec, x, w), layer.bias),
+              // Only V is learned: the inputs are data, so no gradient flows to them.
+              linear: (x, w) => tf.add(linearOp(spec, x, w, false), layer.bias),
               inputs: xq,
               targets: yf,
             },
