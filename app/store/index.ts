@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../../src/experiment/schema';
 import { getRunStore, type RunStore } from '../persist/runStore';
+import { createCalibrationSlice } from './calibrationSlice';
 import { createConfigSlice } from './configSlice';
 import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './lessonSlice';
 import { createPtqSlice } from './ptqSlice';
@@ -34,6 +35,7 @@ export function createLabStore(
     ...createRunSlice(fx)(...a),
     ...createUiSlice()(...a),
     ...createPtqSlice(fx)(...a),
+    ...createCalibrationSlice(fx)(...a),
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),

@@ -126,6 +126,7 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     }
     case 'ladderCell':
     case 'ladderDone':
+    case 'calibrationDone':
       return s; // the ladder's own events (ptqSelectors.ts)
     case 'crashed': {
       let next: IngestState = { ...s, workerCrashes: s.workerCrashes + 1 };

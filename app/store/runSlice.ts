@@ -131,12 +131,13 @@ export function createRunSlice(fx: LabEffects): StateCreator<LabState, [], [], R
       fx.reset();
       if (run && !isFinished(run.phase)) retire(get, set, fx, run, 'Reset.');
       const ladder = endLadder(get().ladder, 'cancelled', 'Reset: the worker was restarted.');
-      set({ activeRunId: null, viewRunId: null, notice: null, ladder });
+      set({ activeRunId: null, viewRunId: null, notice: null, ladder, calibration: null });
     },
     ingest: (events) => {
       const s = get();
       set(applyEvents(s, events));
       get().ingestLadder(events);
+      get().ingestCalibration(events);
       // A finished run's trainer stays in the worker until the next run starts (startRun), so the
       // post-training ladder can quantize it.
       for (const e of events) {

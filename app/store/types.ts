@@ -5,7 +5,9 @@
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
 import type { BackendInfo, ClientEvent, WeightHistogram } from '../worker/protocol';
+import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
+import type { CalibrationSlice } from './calibrationSlice';
 import type { LadderState } from './ptqSelectors';
 import type { Series } from './series';
 import type { LessonSlice } from './lessonSlice';
@@ -141,6 +143,7 @@ export type LabState = ConfigSlice &
   RunSlice &
   UiSlice &
   PtqSlice &
+  CalibrationSlice &
   SweepSlice &
   SavedSlice &
   ShareSlice &
@@ -158,4 +161,6 @@ export interface LabEffects {
   /** Runs a post-training ladder over run `runId`'s model in the worker. */
   ladder: (ladderId: string, runId: string, request: LadderRequest) => void;
   cancelLadder: (ladderId: string) => void;
+  /** The calibration view of one of run `runId`'s layers, computed in the worker. */
+  calibration: (calibrationId: string, runId: string, request: CalibrationViewRequest) => void;
 }

@@ -6,6 +6,7 @@
  *   worker, so the store keeps every other run and the lab stays usable.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { BackendName, ClientEvent, Command, WorkerEvent } from './protocol';
 
@@ -77,6 +78,11 @@ export class LabClient {
   /** A post-training ladder over run `runId`'s model (its events carry the ladder's id). */
   ladder(ladderId: string, runId: string, request: LadderRequest): void {
     this.send({ type: 'ladder', ladderId, runId, request });
+  }
+
+  /** The calibration view of one of run `runId`'s layers (answered by `calibrationDone`). */
+  calibration(calibrationId: string, runId: string, request: CalibrationViewRequest): void {
+    this.send({ type: 'calibration', calibrationId, runId, request });
   }
 
   cancelLadder(ladderId: string): void {

@@ -4,6 +4,7 @@
  * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import type { CalibrationViewRequest, CalibrationViewResult } from '../../src/ptq/calibrationView';
 import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
 import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
 
@@ -60,6 +61,11 @@ export type Command =
    */
   | { type: 'ladder'; ladderId: string; runId: string; request: LadderRequest }
   | { type: 'ladderCancel'; ladderId: string }
+  /**
+   * The calibration view of one layer's tensor of run `runId`'s trained model (docs/ptq.md §12).
+   * Refused while the run is playing; answered by one `calibrationDone`.
+   */
+  | { type: 'calibration'; calibrationId: string; runId: string; request: CalibrationViewRequest }
   /** Test hook: throw an uncaught error inside the worker. */
   | { type: 'crash' };
 
@@ -82,6 +88,8 @@ export type WorkerEvent =
   /** Ladder events carry no `runId`: a ladder's failure is not its run's. */
   | { type: 'ladderCell'; ladderId: string; cell: LadderCellSummary }
   | { type: 'ladderDone'; ladderId: string; status: LadderEndStatus; message?: string }
+  /** The calibration view's answer: its result, or why there is none (keyed by its id, like a ladder). */
+  | { type: 'calibrationDone'; calibrationId: string; result?: CalibrationViewResult; message?: string }
   /** A run failed with an exception (the worker itself is fine). `runId` is absent for init failures. */
   | { type: 'error'; runId?: string; message: string };
 

@@ -6,6 +6,7 @@
  */
 import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
+import { runCalibrationView } from './calibrationJob';
 import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
@@ -91,6 +92,9 @@ async function handle(cmd: Command): Promise<void> {
     }
     case 'ladder':
       await startLadder(cmd);
+      return;
+    case 'calibration':
+      await runCalibrationView(live(cmd.runId), cmd, await loadMnist(), post);
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');

@@ -39,7 +39,7 @@ export type EstimatorName = keyof typeof ESTIMATOR_LABELS;
 export const ESTIMATOR_NAMES = Object.keys(ESTIMATOR_LABELS) as [EstimatorName, ...EstimatorName[]];
 
 /**
- * Range estimators (docs/science.md §5, §6): minmax, ema, mse, percentile, hindsight, lsq — the keys
+ * Range estimators (docs/science.md §5, §6): minmax, ema, mse, percentile, hindsight, lsq, kl — the keys
  * of the registry in src/quant/range/registry.ts, in its order. `lsq` makes the scale a trained parameter.
  */
 export const RANGE_ESTIMATORS = RANGE_ESTIMATOR_NAMES;

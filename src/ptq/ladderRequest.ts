@@ -16,7 +16,7 @@ import type { CalibrationSource, PtqRunOptions } from './run';
 /** Weight bitwidths a host may offer as columns (activations at 8 bits). */
 export const LADDER_WEIGHT_BITS = [8, 4, 3, 2] as const;
 /** Activation range estimators that calibrate in one call on the whole set (docs/ptq.md §7). */
-export const LADDER_ACT_RANGES = ['minmax', 'percentile', 'mse'] as const;
+export const LADDER_ACT_RANGES = ['minmax', 'percentile', 'mse', 'kl'] as const;
 export type LadderActRange = (typeof LADDER_ACT_RANGES)[number];
 export const CALIBRATION_SOURCES: readonly CalibrationSource[] = ['train', 'distilled'];
 

@@ -17,6 +17,7 @@ export function renderWithStore(ui: ReactElement, state: Partial<LabState> = {},
     reset: rec('reset'),
     ladder: rec('ladder'),
     cancelLadder: rec('cancelLadder'),
+    calibration: rec('calibration'),
     ...fx,
   });
   store.setState(state);

@@ -30,6 +30,7 @@ const noEffects = {
   reset() {},
   ladder() {},
   cancelLadder() {},
+  calibration() {},
 };
 let cleanups: (() => void)[] = [];
 

@@ -3,13 +3,16 @@
  * model, filled cell by cell from the training worker, with the options beside it. Training and the
  * ladder take turns: the ladder is refused while the run trains, and pressing play stops it.
  */
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useLab } from '../../store/hooks';
 import { ladderCellCount, ladderSource, ladderTable, ladderTakeaways } from '../../store/ptqSelectors';
 import { LADDER_REFUSALS } from '../../store/ptqSlice';
 import { LadderOptions } from './LadderOptions';
 import { LadderTable } from './LadderTable';
 import './ptq.css';
+
+/** The calibration view: its own chunk, loaded when first opened. */
+const CalibrationView = lazy(() => import('./CalibrationView').then((m) => ({ default: m.CalibrationView })));
 
 function LadderStatusLine() {
   const ladder = useLab((s) => s.ladder);
@@ -44,6 +47,7 @@ export function PtqWorkspace() {
   const setWorkspace = useLab((s) => s.setWorkspace);
   const table = useMemo(() => (ladder && ladder.runId ? ladderTable(ladder) : null), [ladder]);
   const running = ladder?.status === 'running';
+  const [calibrationOpen, setCalibrationOpen] = useState(false);
   return (
     <section className="ptq" data-testid="ptq.section" aria-labelledby="ptq-heading">
       <h2 id="ptq-heading">Post-training quantization ladder</h2>
@@ -101,6 +105,20 @@ export function PtqWorkspace() {
                 <li key={t}>{t}</li>
               ))}
             </ul>
+          )}
+          <button
+            type="button"
+            className="calib-toggle"
+            data-testid="ptq.calibration.open"
+            aria-expanded={calibrationOpen}
+            onClick={() => setCalibrationOpen(!calibrationOpen)}
+          >
+            {calibrationOpen ? 'Hide the calibration view' : 'Calibration view: compare range estimators'}
+          </button>
+          {calibrationOpen && (
+            <Suspense fallback={<p className="muted small">Loading…</p>}>
+              <CalibrationView />
+            </Suspense>
           )}
         </div>
       </div>

@@ -8,6 +8,7 @@
  * The schema imports this table, so loading the schema loads tfjs-core too; every place that reads
  * the schema (the worker, the runner, the UI's explain formulas via grid.ts) loads it anyway.
  */
+import { klRule } from './kl';
 import { mseRule } from './mse';
 import { emaRule, hindsightRule, minMaxRule, percentileRule } from './rules';
 import type { RangeRule } from './tracker';
@@ -49,6 +50,7 @@ export const RANGE_ESTIMATOR_DEFS = {
   percentile: trackedRange('percentile', percentileRule),
   hindsight: trackedRange('in-hindsight', hindsightRule),
   lsq: { label: 'learned (LSQ)', learned: true, exactMinMax: false, createSource: (o) => createLsqSource(o) },
+  kl: trackedRange('entropy (KL)', klRule),
 } as const satisfies Record<string, RangeEstimatorDef>;
 
 /** A built-in range estimator's name. */

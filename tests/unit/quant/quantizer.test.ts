@@ -148,7 +148,7 @@ describe('double quantization', () => {
 });
 
 describe('every range × estimator combination', () => {
-  const ranges = ['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq'] as const;
+  const ranges = ['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq', 'kl'] as const;
   const estimators = ['ste', 'clipped-ste', 'tanh', 'sigmoid', 'pwl', 'cosine', 'ewgs'] as const;
 
   it('runs forward + backward per-channel without leaking tensors', async () => {

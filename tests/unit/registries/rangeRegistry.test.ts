@@ -65,7 +65,7 @@ describe('range estimator registry', () => {
   it('the schema enum, the runner flags and the UI select list the registry, in order', () => {
     const names = Object.keys(RANGE_ESTIMATOR_DEFS);
     expect([...RANGE_ESTIMATORS]).toEqual(names);
-    expect(names).toEqual(['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq']);
+    expect(names).toEqual(['minmax', 'ema', 'mse', 'percentile', 'hindsight', 'lsq', 'kl']);
     expect(weightQuantizerSchema.shape.range.removeDefault().options).toEqual(names);
     for (const flag of ['weight-range', 'act-range'])
       expect(EXPERIMENT_FLAGS.find((f) => f.name === flag)?.values).toEqual(names);

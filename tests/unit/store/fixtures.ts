@@ -22,6 +22,7 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       reset: rec('reset'),
       ladder: rec('ladder'),
       cancelLadder: rec('cancelLadder'),
+      calibration: rec('calibration'),
     },
   };
 }
