@@ -4,7 +4,9 @@
  */
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
-import type { BackendInfo, ClientEvent, WeightHistogram } from '../worker/protocol';
+import type { Checkpoint } from '../../src/checkpoint/format';
+import type { BackendInfo, ClientEvent, RunStart, WeightHistogram } from '../worker/protocol';
+import type { CheckpointSlice } from './checkpointSlice';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { LadderState } from './ptqSelectors';
 import type { Series } from './series';
@@ -68,6 +70,8 @@ export interface RunState {
   pendingChanges: { label: string; experiment: Experiment }[];
   /** Why the run stopped early (divergence, failure, crash), in words a user can act on. */
   reason?: string;
+  /** The checkpoint the model was opened from (file or saved name), when it was not trained here. */
+  openedFrom?: string;
   result?: Omit<RunResult, 'history' | 'weights'>;
 }
 
@@ -145,11 +149,13 @@ export type LabState = ConfigSlice &
   SavedSlice &
   ShareSlice &
   LessonSlice &
-  TourSlice;
+  TourSlice &
+  CheckpointSlice;
 
 /** The side effects the store needs (the worker client), injected so Node tests can fake them. */
 export interface LabEffects {
-  start: (runId: string, experiment: Experiment) => void;
+  /** A new run; `from` starts it from a checkpoint. */
+  start: (runId: string, experiment: Experiment, from?: RunStart) => void;
   play: (runId: string, seq: number, untilStep?: number) => void;
   pause: (runId: string) => void;
   update: (runId: string, experiment: Experiment) => void;
@@ -158,4 +164,8 @@ export interface LabEffects {
   /** Runs a post-training ladder over run `runId`'s model in the worker. */
   ladder: (ladderId: string, runId: string, request: LadderRequest) => void;
   cancelLadder: (ladderId: string) => void;
+  /** Opens a checkpoint as run `runId` in the worker. */
+  open: (runId: string, checkpoint: Checkpoint) => void;
+  /** Asks for run `runId`'s model as checkpoint file text, answered under `requestId`. */
+  saveCheckpoint: (requestId: string, runId: string) => void;
 }

@@ -17,6 +17,8 @@ export function renderWithStore(ui: ReactElement, state: Partial<LabState> = {},
     reset: rec('reset'),
     ladder: rec('ladder'),
     cancelLadder: rec('cancelLadder'),
+    open: rec('open'),
+    saveCheckpoint: rec('saveCheckpoint'),
     ...fx,
   });
   store.setState(state);

@@ -30,6 +30,8 @@ const noEffects = {
   reset() {},
   ladder() {},
   cancelLadder() {},
+  open() {},
+  saveCheckpoint() {},
 };
 let cleanups: (() => void)[] = [];
 

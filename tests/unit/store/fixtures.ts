@@ -22,6 +22,8 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       reset: rec('reset'),
       ladder: rec('ladder'),
       cancelLadder: rec('cancelLadder'),
+      open: rec('open'),
+      saveCheckpoint: rec('saveCheckpoint'),
     },
   };
 }
