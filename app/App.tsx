@@ -1,11 +1,12 @@
 /**
  * Composition only: header, the workspace nav, the toolbar and banners (on every workspace), then the
  * current workspace (app/workspaces/registry.ts) with the experiment controls beside it when it needs
- * them, and the tour.
+ * them, the tour, and the drop target for checkpoint files.
  */
 import { Suspense } from 'react';
 import { ExperimentControls } from './components/controls/ExperimentControls';
 import { Transport } from './components/controls/Transport';
+import { CheckpointDrop } from './components/checkpoints/CheckpointDrop';
 import { Banners } from './components/layout/Banners';
 import { Header } from './components/layout/Header';
 import { RunList } from './components/layout/RunList';
@@ -51,6 +52,7 @@ export function App() {
         </div>
       </main>
       <Tour />
+      <CheckpointDrop />
     </div>
   );
 }

@@ -37,6 +37,7 @@ if (tourAsked) dropTourRequest(store, link);
 installUrlSync(store, workspaceIds);
 installPersistSync(store);
 void store.getState().loadSaved();
+void store.getState().loadCheckpoints();
 void requestPersistentStorage();
 
 createRoot(document.getElementById('root') as HTMLElement).render(

@@ -4,8 +4,10 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../../src/experiment/schema';
+import { getCheckpointStore, type CheckpointStore } from '../persist/checkpointStore';
 import { getRunStore, type RunStore } from '../persist/runStore';
 import { createCalibrationSlice } from './calibrationSlice';
+import { createCheckpointSlice } from './checkpointSlice';
 import { createConfigSlice } from './configSlice';
 import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './lessonSlice';
 import { createPtqSlice } from './ptqSlice';
@@ -21,7 +23,8 @@ export type LabStore = StoreApi<LabState>;
 
 /**
  * A store whose side effects go to `fx` (the worker client, or a fake in tests); sweeps to
- * `sweepFx`; saved runs to `runStore`; a lesson's compare runs to `lessonFx`.
+ * `sweepFx`; saved runs to `runStore`; a lesson's compare runs to `lessonFx`; saved checkpoints to
+ * `checkpointStore`.
  */
 export function createLabStore(
   fx: LabEffects,
@@ -29,6 +32,7 @@ export function createLabStore(
   sweepFx: SweepEffects = NO_SWEEP_EFFECTS,
   runStore: RunStore = getRunStore(),
   lessonFx: LessonEffects = NO_LESSON_EFFECTS,
+  checkpointStore: CheckpointStore = getCheckpointStore(),
 ): LabStore {
   const store = createStore<LabState>()((...a) => ({
     ...createConfigSlice(fx, experiment)(...a),
@@ -41,6 +45,7 @@ export function createLabStore(
     ...createShareSlice()(...a),
     ...createLessonSlice(lessonFx)(...a),
     ...createTourSlice()(...a),
+    ...createCheckpointSlice(fx, checkpointStore)(...a),
   }));
   // A run started while a lesson is loaded trains the lesson's compare runs beside it.
   store.subscribe((s, prev) => {

@@ -3,7 +3,7 @@
  * a throttled batch; nothing here touches the worker.
  */
 import type { Experiment } from '../../src/experiment/schema';
-import type { StepReport } from '../../src/train/types';
+import type { HistoryPoint, StepReport } from '../../src/train/types';
 import type { ClientEvent } from '../worker/protocol';
 import { appendAll, emptySeries } from './series';
 import type { EvalRow, LabState, Notice, ReportRow, RunPhase, RunState } from './types';
@@ -39,8 +39,7 @@ export function createRun(id: string, number: number, experiment: Experiment): R
   };
 }
 
-function evalRow(r: StepReport): EvalRow | null {
-  const p = r.point;
+function evalRow(p: HistoryPoint): EvalRow | null {
   if (p.testAccuracy === undefined) return null;
   return {
     step: p.step,
@@ -54,7 +53,7 @@ function evalRow(r: StepReport): EvalRow | null {
 export function appendReports(run: RunState, reports: StepReport[]): RunState {
   if (reports.length === 0) return run;
   const rows: ReportRow[] = reports.map((r) => ({ point: r.point, layers: r.layers, samples: r.samples }));
-  const evals = reports.map(evalRow).filter((e): e is EvalRow => e !== null);
+  const evals = reports.map((r) => evalRow(r.point)).filter((e): e is EvalRow => e !== null);
   const twins = reports.flatMap((r) => (r.twin ? [r.twin] : []));
   const lastHist = [...reports].reverse().find((r) => r.frequencyHistogram)?.frequencyHistogram;
   return {
@@ -128,6 +127,22 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     case 'ladderDone':
     case 'calibrationDone':
       return s; // the ladder's own events (ptqSelectors.ts)
+    case 'opened':
+      // An opened checkpoint: a finished run at its step, with the worker's test evaluation.
+      return withRun(s, e.runId, (r) => ({
+        ...r,
+        evals: appendAll(
+          r.evals,
+          [evalRow(e.evaluation)].filter((x): x is EvalRow => x !== null),
+        ),
+        phase: 'completed',
+        stepsDone: e.stepsDone,
+        result: e.result,
+      }));
+    case 'openFailed':
+    case 'checkpointSaved':
+    case 'checkpointFailed':
+      return s; // the checkpoint slice's (checkpointSlice.ts)
     case 'crashed': {
       let next: IngestState = { ...s, workerCrashes: s.workerCrashes + 1 };
       for (const id of e.runIds) {

@@ -54,11 +54,12 @@ export function runHistory(run: Pick<RunState, 'reports' | 'evals'>): HistoryPoi
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-/** A default display name: `#3 W4A4 mlp 32 · ste`. */
-export function defaultRunName(run: Pick<RunState, 'number' | 'experiment'>): string {
+/** A default display name: `#3 W4A4 mlp 32 · ste`, and `· from <checkpoint>` for a run opened or fine-tuned from one. */
+export function defaultRunName(run: Pick<RunState, 'number' | 'experiment' | 'openedFrom'>): string {
   const e = run.experiment;
   const shape = e.model.arch === 'mlp' ? ` ${e.model.hidden.join('x')}` : '';
-  return `#${run.number} W${e.quant.weight.bits}A${e.quant.act.bits} ${e.model.arch}${shape} · ${e.estimator.name}`;
+  const from = run.openedFrom ? ` · from ${run.openedFrom}` : '';
+  return `#${run.number} W${e.quant.weight.bits}A${e.quant.act.bits} ${e.model.arch}${shape} · ${e.estimator.name}${from}`;
 }
 
 /** The record saved for a lab run (name and creation time are kept from an earlier save). */

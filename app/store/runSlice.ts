@@ -7,13 +7,14 @@ import type { Experiment } from '../../src/experiment/schema';
 import { applyEvents, createRun, isFinished, LIVE_PHASES } from './ingest';
 import { describeChange, resetReasons } from './liveChange';
 import { endLadder } from './ptqSelectors';
+import type { RunStart } from '../worker/protocol';
 import type { LabEffects, LabState, RunSlice, RunState } from './types';
 
 /** Runs kept in memory (each bounded); the oldest finished ones are dropped first. */
 export const MAX_RUNS = 8;
 
-type Get = () => LabState;
-type Set = (partial: Partial<LabState>) => void;
+export type Get = () => LabState;
+export type Set = (partial: Partial<LabState>) => void;
 
 export function activeRun(s: Pick<LabState, 'runs' | 'activeRunId'>): RunState | null {
   return s.activeRunId ? (s.runs[s.activeRunId] ?? null) : null;
@@ -25,19 +26,17 @@ export function liveRun(s: Pick<LabState, 'runs' | 'activeRunId'>): RunState | n
   return run && LIVE_PHASES.includes(run.phase) ? run : null;
 }
 
-function patchRun(get: Get, set: Set, id: string, patch: Partial<RunState>): void {
+export function patchRun(get: Get, set: Set, id: string, patch: Partial<RunState>): void {
   const run = get().runs[id];
   if (run) set({ runs: { ...get().runs, [id]: { ...run, ...patch } } });
 }
 
-function startRun(get: Get, set: Set, fx: LabEffects): RunState {
+/** Adds a run of `experiment` to the list (not active), dropping the oldest finished ones past {@link MAX_RUNS}. */
+export function addRun(get: Get, set: Set, experiment: Experiment, patch: Partial<RunState> = {}): RunState {
   const s = get();
-  // A finished run's trainer stays in the worker (for the post-training ladder) until now.
-  const previous = activeRun(s);
-  if (previous && isFinished(previous.phase)) fx.stop(previous.id);
   const number = s.runOrder.reduce((m, id) => Math.max(m, s.runs[id]?.number ?? 0), 0) + 1;
   const id = `run-${number}`;
-  const run = createRun(id, number, s.experiment);
+  const run = { ...createRun(id, number, experiment), ...patch };
   let order = [...s.runOrder, id];
   const runs = { ...s.runs, [id]: run };
   while (order.length > MAX_RUNS) {
@@ -45,12 +44,23 @@ function startRun(get: Get, set: Set, fx: LabEffects): RunState {
     delete runs[drop];
     order = order.filter((rid) => rid !== drop);
   }
-  set({ runs, runOrder: order, activeRunId: id, viewRunId: null });
-  fx.start(id, s.experiment);
+  set({ runs, runOrder: order });
   return run;
 }
 
-function playRun(get: Get, set: Set, fx: LabEffects, run: RunState, untilStep?: number): void {
+/** Starts a new active run of the current experiment (from a checkpoint with `from`). */
+export function startRun(get: Get, set: Set, fx: LabEffects, from?: RunStart): RunState {
+  const s = get();
+  // A finished run's trainer stays in the worker (for the post-training ladder) until now.
+  const previous = activeRun(s);
+  if (previous && isFinished(previous.phase)) fx.stop(previous.id);
+  const run = addRun(get, set, s.experiment);
+  set({ activeRunId: run.id, viewRunId: null });
+  fx.start(run.id, s.experiment, from);
+  return run;
+}
+
+export function playRun(get: Get, set: Set, fx: LabEffects, run: RunState, untilStep?: number): void {
   const seq = run.playSeq + 1;
   patchRun(get, set, run.id, { playSeq: seq, phase: run.phase === 'starting' ? 'starting' : 'running' });
   fx.play(run.id, seq, untilStep);
@@ -138,6 +148,7 @@ export function createRunSlice(fx: LabEffects): StateCreator<LabState, [], [], R
       set(applyEvents(s, events));
       get().ingestLadder(events);
       get().ingestCalibration(events);
+      get().ingestCheckpoints(events);
       // A finished run's trainer stays in the worker until the next run starts (startRun), so the
       // post-training ladder can quantize it.
       for (const e of events) {

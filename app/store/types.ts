@@ -4,8 +4,10 @@
  */
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
-import type { BackendInfo, ClientEvent, WeightHistogram } from '../worker/protocol';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
+import type { Checkpoint } from '../../src/checkpoint/format';
+import type { BackendInfo, ClientEvent, RunStart, WeightHistogram } from '../worker/protocol';
+import type { CheckpointSlice } from './checkpointSlice';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { CalibrationSlice } from './calibrationSlice';
 import type { LadderState } from './ptqSelectors';
@@ -70,6 +72,8 @@ export interface RunState {
   pendingChanges: { label: string; experiment: Experiment }[];
   /** Why the run stopped early (divergence, failure, crash), in words a user can act on. */
   reason?: string;
+  /** The checkpoint the model was opened from (file or saved name), when it was not trained here. */
+  openedFrom?: string;
   result?: Omit<RunResult, 'history' | 'weights'>;
 }
 
@@ -148,11 +152,13 @@ export type LabState = ConfigSlice &
   SavedSlice &
   ShareSlice &
   LessonSlice &
-  TourSlice;
+  TourSlice &
+  CheckpointSlice;
 
 /** The side effects the store needs (the worker client), injected so Node tests can fake them. */
 export interface LabEffects {
-  start: (runId: string, experiment: Experiment) => void;
+  /** A new run; `from` starts it from a checkpoint. */
+  start: (runId: string, experiment: Experiment, from?: RunStart) => void;
   play: (runId: string, seq: number, untilStep?: number) => void;
   pause: (runId: string) => void;
   update: (runId: string, experiment: Experiment) => void;
@@ -163,4 +169,8 @@ export interface LabEffects {
   cancelLadder: (ladderId: string) => void;
   /** The calibration view of one of run `runId`'s layers, computed in the worker. */
   calibration: (calibrationId: string, runId: string, request: CalibrationViewRequest) => void;
+  /** Opens a checkpoint as run `runId` in the worker. */
+  open: (runId: string, checkpoint: Checkpoint) => void;
+  /** Asks for run `runId`'s model as checkpoint file text, answered under `requestId`. */
+  saveCheckpoint: (requestId: string, runId: string) => void;
 }

@@ -5,10 +5,11 @@
  * - detects a crash ('error' / 'messageerror'), reports the runs lost with it and restarts the
  *   worker, so the store keeps every other run and the lab stays usable.
  */
+import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
-import type { BackendName, ClientEvent, Command, WorkerEvent } from './protocol';
+import type { BackendName, ClientEvent, Command, RunStart, WorkerEvent } from './protocol';
 
 /** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
 export const MAX_CRASHES = 3;
@@ -51,10 +52,23 @@ export class LabClient {
     this.send({ type: 'init', prefer: this.options.prefer });
   }
 
-  start(runId: string, experiment: Experiment): void {
+  /** A new run; `from` starts it from a checkpoint instead of the seeded initialization. */
+  start(runId: string, experiment: Experiment, from?: RunStart): void {
     this.connect();
     this.live.add(runId);
-    this.send({ type: 'start', runId, experiment });
+    this.send({ type: 'start', runId, experiment, ...(from && { from }) });
+  }
+
+  /** Opens a checkpoint as run `runId` (answered by `opened` or `openFailed`). */
+  open(runId: string, checkpoint: Checkpoint): void {
+    this.connect();
+    this.live.add(runId);
+    this.send({ type: 'open', runId, checkpoint });
+  }
+
+  /** Asks for run `runId`'s model as checkpoint text (answered under `requestId`). */
+  saveCheckpoint(requestId: string, runId: string): void {
+    this.send({ type: 'checkpoint', requestId, runId });
   }
 
   play(runId: string, seq: number, untilStep?: number): void {

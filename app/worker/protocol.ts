@@ -3,10 +3,11 @@
  * Plain data only: experiments, step reports and small histograms cross the boundary; tensors never do.
  * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
  */
+import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest, CalibrationViewResult } from '../../src/ptq/calibrationView';
 import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
-import type { RunResult, RunStatus, StepReport } from '../../src/train/types';
+import type { HistoryPoint, RunResult, RunStatus, StepReport } from '../../src/train/types';
 
 /** tfjs backends the worker can run on, fastest first on a CPU-only machine (the core's one list). */
 import type { ConcreteBackend } from '../../src/tensor/backendNames';
@@ -43,10 +44,19 @@ export interface WeightHistogram {
 /** How a ladder ended: every cell done, cancelled (Stop, play, a newer ladder, run gone) or failed. */
 export type LadderEndStatus = 'done' | 'cancelled' | 'error';
 
+/**
+ * Where a run starts when not from the seeded initialization: a parsed checkpoint (docs/checkpoints.md),
+ * fine-tuned (steps counted from 0) or resumed at its step.
+ */
+export interface RunStart {
+  checkpoint: Checkpoint;
+  finetune: boolean;
+}
+
 /** Commands: main thread → worker. */
 export type Command =
   | { type: 'init'; prefer?: BackendName }
-  | { type: 'start'; runId: string; experiment: Experiment }
+  | { type: 'start'; runId: string; experiment: Experiment; from?: RunStart }
   /**
    * Train until paused, done, or `untilStep` (auto-pause / single step). `seq` numbers the plays of
    * a run and comes back on `paused`, so a pause that raced a newer play is recognised as stale.
@@ -66,6 +76,17 @@ export type Command =
    * Refused while the run is playing; answered by one `calibrationDone`.
    */
   | { type: 'calibration'; calibrationId: string; runId: string; request: CalibrationViewRequest }
+  /**
+   * Encode run `runId`'s model as checkpoint file text (paused or finished runs only); answered by
+   * `checkpointSaved` or `checkpointFailed` with the same `requestId`.
+   */
+  | { type: 'checkpoint'; requestId: string; runId: string }
+  /**
+   * Load a checkpoint as run `runId`'s model, with its experiment, and evaluate it on the test split.
+   * The worker's current run is replaced only once the model is built (`opened`); a checkpoint that
+   * does not fit leaves it as it was (`openFailed`).
+   */
+  | { type: 'open'; runId: string; checkpoint: Checkpoint }
   /** Test hook: throw an uncaught error inside the worker. */
   | { type: 'crash' };
 
@@ -90,6 +111,18 @@ export type WorkerEvent =
   | { type: 'ladderDone'; ladderId: string; status: LadderEndStatus; message?: string }
   /** The calibration view's answer: its result, or why there is none (keyed by its id, like a ladder). */
   | { type: 'calibrationDone'; calibrationId: string; result?: CalibrationViewResult; message?: string }
+  /** A checkpoint's file text (`serializeCheckpoint`: the bytes the runner writes), with what it holds. */
+  | { type: 'checkpointSaved'; requestId: string; text: string; experiment: Experiment; stepsDone: number }
+  | { type: 'checkpointFailed'; requestId: string; message: string }
+  /** An opened checkpoint is the worker's run `runId`: its test evaluation and its result so far. */
+  | {
+      type: 'opened';
+      runId: string;
+      stepsDone: number;
+      evaluation: HistoryPoint;
+      result: Omit<RunResult, 'history' | 'weights'>;
+    }
+  | { type: 'openFailed'; runId: string; message: string }
   /** A run failed with an exception (the worker itself is fine). `runId` is absent for init failures. */
   | { type: 'error'; runId?: string; message: string };
 

@@ -7,6 +7,7 @@
 import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
 import { runCalibrationView } from './calibrationJob';
+import { openCheckpoint, openedEvent, saveCheckpoint } from './checkpointJobs';
 import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
@@ -27,16 +28,14 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function start(
-  runId: string,
-  experiment: Extract<Command, { type: 'start' }>['experiment'],
-): Promise<void> {
+async function start({ runId, experiment, from }: Extract<Command, { type: 'start' }>): Promise<void> {
   await ready;
   const previous = session;
   session = null;
   await previous?.dispose();
   const data = await loadMnist();
-  const trainer = await createTrainer(experiment, data);
+  // From a checkpoint, a CheckpointError names what does not fit (the run fails with it).
+  const trainer = await createTrainer(experiment, data, from ? { from } : {});
   const next = new Session(runId, trainer, post);
   session = next;
   post({ type: 'started', runId });
@@ -59,6 +58,20 @@ async function startLadder(cmd: Extract<Command, { type: 'ladder' }>): Promise<v
   });
 }
 
+/** Opens a checkpoint as run `runId`; the current session is replaced only once the model is built. */
+async function open(cmd: Extract<Command, { type: 'open' }>): Promise<void> {
+  await ready;
+  const opened = await openCheckpoint(cmd.runId, cmd.checkpoint, await loadMnist(), post);
+  if (!opened) return;
+  ladder?.cancel('A checkpoint was opened: the ladder measures the model it replaced.');
+  const previous = session;
+  const next = new Session(cmd.runId, opened.trainer, post);
+  session = next;
+  await previous?.dispose();
+  post(openedEvent(cmd.runId, opened));
+  await next.snapshot();
+}
+
 /** The session of `runId`, or null for a stale command (a run superseded in this worker). */
 function live(runId: string): Session | null {
   return session && session.runId === runId ? session : null;
@@ -71,7 +84,7 @@ async function handle(cmd: Command): Promise<void> {
       await ready;
       return;
     case 'start':
-      await start(cmd.runId, cmd.experiment);
+      await start(cmd);
       return;
     case 'play':
       // Training changes the model the ladder measures: it stops after its current cell.
@@ -98,6 +111,12 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');
+      return;
+    case 'checkpoint':
+      await saveCheckpoint(cmd.requestId, live(cmd.runId), post);
+      return;
+    case 'open':
+      await open(cmd);
       return;
     case 'crash':
       // Test hook: an uncaught error outside any promise reaches the Worker's 'error' event.

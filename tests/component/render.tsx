@@ -18,6 +18,8 @@ export function renderWithStore(ui: ReactElement, state: Partial<LabState> = {},
     ladder: rec('ladder'),
     cancelLadder: rec('cancelLadder'),
     calibration: rec('calibration'),
+    open: rec('open'),
+    saveCheckpoint: rec('saveCheckpoint'),
     ...fx,
   });
   store.setState(state);

@@ -31,6 +31,8 @@ const noEffects = {
   ladder() {},
   cancelLadder() {},
   calibration() {},
+  open() {},
+  saveCheckpoint() {},
 };
 let cleanups: (() => void)[] = [];
 

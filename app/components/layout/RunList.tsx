@@ -25,9 +25,14 @@ export function RunList() {
             data-testid={`runs.${id}`}
             data-phase={r.phase}
             onClick={() => viewRun(id === active ? null : id)}
-            title={r.reason ?? `${r.phase}, ${r.stepsDone} steps`}
+            data-opened={r.openedFrom ? 'true' : undefined}
+            title={
+              r.reason ??
+              `${r.phase}, ${r.stepsDone} steps${r.openedFrom ? `, from checkpoint ${r.openedFrom}` : ''}`
+            }
           >
-            {r.number}: {r.phase}
+            {r.number}: {r.openedFrom ? 'checkpoint ' : ''}
+            {r.phase}
             {acc !== undefined && ` · ${(acc * 100).toFixed(1)}%`}
           </button>
         );

@@ -1,4 +1,5 @@
-/** Composition of the runs UI: saved runs (table + import/export) and their comparison charts. */
+/** Composition of the runs UI: saved runs (table + import/export), their comparison charts, and checkpoints. */
+import { CheckpointPanel } from '../checkpoints/CheckpointPanel';
 import { CompareCharts } from './CompareCharts';
 import { RunTable } from './RunTable';
 import { RunsToolbar } from './RunsToolbar';
@@ -6,11 +7,14 @@ import './runs.css';
 
 export function RunsSection() {
   return (
-    <section className="runs-section" data-testid="runs.section" aria-labelledby="runs-heading">
-      <h2 id="runs-heading">Saved runs</h2>
-      <RunsToolbar />
-      <RunTable />
-      <CompareCharts />
-    </section>
+    <>
+      <section className="runs-section" data-testid="runs.section" aria-labelledby="runs-heading">
+        <h2 id="runs-heading">Saved runs</h2>
+        <RunsToolbar />
+        <RunTable />
+        <CompareCharts />
+      </section>
+      <CheckpointPanel />
+    </>
   );
 }

@@ -23,6 +23,8 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       ladder: rec('ladder'),
       cancelLadder: rec('cancelLadder'),
       calibration: rec('calibration'),
+      open: rec('open'),
+      saveCheckpoint: rec('saveCheckpoint'),
     },
   };
 }
