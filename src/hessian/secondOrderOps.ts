@@ -9,7 +9,7 @@
  * | ------------------- | ------------------------------------------------------ | ---------------------------- |
  * | k×k conv, 'same'    | Σ over the k² shifted inputs (taps) of tap · w[i, j]   | MatMul, Reshape, AddN        |
  * | depthwise, 'same'   | Σ over the k² taps of tap × w[i, j, :]                 | MatMul, Mul, AddN            |
- * | 2×2 max pool        | customGrad: upsample(dy) × the window's arg-max mask   | ResizeNearestNeighbor, Mul   |
+ * | 2×2 max pool        | customGrad: upsample(dy) × the window's arg-max mask   | MatMul (upsampling), Mul     |
  * | dense               | stock matMul                                           | MatMul                       |
  *
  * The max-pool mask is computed in the forward pass (a constant to the tape: the max is piecewise
@@ -21,16 +21,25 @@ import * as tf from '@tensorflow/tfjs';
 import type { OpSet } from '../tensor/backend';
 
 /**
- * S [B, L, L] with S[·, l, l + d] = 1: matMul(S, x [B, L, R]) shifts x by d along L, zero-filled
- * ('same' padding without a pad op). Batched rather than broadcast: wasm's broadcasting matMul is
- * about 3× slower. A constant: not on the tape.
+ * A 0/1 matrix [B, rows, cols], the same for every b, with a one at (r, colOf(r)) where that is in
+ * range: matMul(it, x [B, cols, R]) picks row colOf(r) of x for row r (zero when out of range).
+ * Batched rather than broadcast: wasm's broadcasting matMul is about 3× slower. A constant: not on
+ * the tape.
  */
-function shiftMatrix(batch: number, length: number, d: number): tf.Tensor3D {
-  const one = new Float32Array(length * length);
-  for (let l = 0; l < length; l += 1) if (l + d >= 0 && l + d < length) one[l * length + l + d] = 1;
+function selectRows(batch: number, rows: number, cols: number, colOf: (r: number) => number): tf.Tensor3D {
+  const one = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r += 1) {
+    const c = colOf(r);
+    if (c >= 0 && c < cols) one[r * cols + c] = 1;
+  }
   const values = new Float32Array(batch * one.length);
   for (let b = 0; b < batch; b += 1) values.set(one, b * one.length);
-  return tf.tensor3d(values, [batch, length, length]);
+  return tf.tensor3d(values, [batch, rows, cols]);
+}
+
+/** S with S[l, l + d] = 1: shifts by d along L, zero-filled ('same' padding without a pad op). */
+function shiftMatrix(batch: number, length: number, d: number): tf.Tensor3D {
+  return selectRows(batch, length, length, (l) => l + d);
 }
 
 /**
@@ -57,8 +66,10 @@ function windowTaps(x: tf.Tensor4D, k: number): tf.Tensor2D[] {
 export function conv2dSecondOrder(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   const [n, h, wd, c] = x.shape;
   const [k, , , o] = w.shape;
-  const weights = tf.unstack(tf.reshape(w, [k * k, c, o])) as tf.Tensor2D[];
-  const terms = windowTaps(x, k).map((tap, t) => tf.matMul(tap, weights[t]));
+  const taps = tf.reshape(w, [k * k, c, o]);
+  // Slices, not unstack: Unpack's gradient breaks when a second backward pass leaves an output unused.
+  const weight = (t: number) => tf.reshape(tf.slice(taps, [t, 0, 0], [1, c, o]), [c, o]);
+  const terms = windowTaps(x, k).map((tap, t) => tf.matMul(tap, weight(t)));
   return tf.reshape(terms.length === 1 ? terms[0] : tf.addN(terms), [n, h, wd, o]);
 }
 
@@ -66,15 +77,22 @@ export function conv2dSecondOrder(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
 export function depthwiseSecondOrder(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   const [n, h, wd, c] = x.shape;
   const k = w.shape[0];
-  const weights = tf.unstack(tf.reshape(w, [k * k, c]));
-  const terms = windowTaps(x, k).map((tap, t) => tf.mul(tap, weights[t]));
+  const taps = tf.reshape(w, [k * k, c]);
+  const terms = windowTaps(x, k).map((tap, t) => tf.mul(tap, tf.slice(taps, [t, 0], [1, c])));
   return tf.reshape(tf.addN(terms), [n, h, wd, c]);
 }
 
-/** Each value of x [N, h, w, C] repeated over a 2×2 block: [N, 2h, 2w, C]. */
+/**
+ * Each value of x [N, h, w, C] repeated over a 2×2 block: [N, 2h, 2w, C], by two batched matMuls
+ * with row-repeating matrices (tfjs's ResizeNearestNeighbor gradient is wrong for batches of more
+ * than one image, and its Tile gradient stops at rank 4).
+ */
 function upsample2(x: tf.Tensor4D): tf.Tensor4D {
-  const [, h, w] = x.shape;
-  return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]);
+  const [n, h, w, c] = x.shape;
+  const half = (r: number) => Math.floor(r / 2);
+  const rows = tf.matMul(selectRows(n, 2 * h, h, half), tf.reshape(x, [n, h, w * c]));
+  const cols = tf.matMul(selectRows(n * 2 * h, 2 * w, w, half), tf.reshape(rows, [n * 2 * h, w, c]));
+  return tf.reshape(cols, [n, 2 * h, 2 * w, c]);
 }
 
 /** 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy. */
