@@ -21,7 +21,9 @@ function matvecOf(a: number[][]): (v: Float64Array) => Float64Array {
 /** Q diag(λ) Qᵀ for a fixed orthogonal Q (a product of Givens rotations), n × n. */
 function withSpectrum(lambda: number[]): number[][] {
   const n = lambda.length;
-  const q = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const q: number[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
   for (let i = 0; i + 1 < n; i += 1) {
     const t = 0.3 + 0.1 * i;
     const [c, s] = [Math.cos(t), Math.sin(t)];
