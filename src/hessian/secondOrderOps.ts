@@ -84,7 +84,7 @@ export function depthwiseSecondOrder(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4
 
 /**
  * Each value of x [N, h, w, C] repeated over a 2×2 block: [N, 2h, 2w, C], by two batched matMuls
- * with row-repeating matrices (tfjs's ResizeNearestNeighbor gradient is wrong for batches of more
+ * with row-repeating matrices (tfjs's ResizeNearestNeighbor gradient is wrong on cpu for batches of more
  * than one image, and its Tile gradient stops at rank 4).
  */
 function upsample2(x: tf.Tensor4D): tf.Tensor4D {
