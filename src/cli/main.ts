@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'quantize a trained checkpoint after training (CLE, bias correction, AdaRound, ZeroQ)',
     load: () => import('./ptq'),
   },
+  hessian: {
+    summary: "a checkpoint's Hessian: top eigenvalues, traces and density, per layer and model",
+    load: () => import('./hessian'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

@@ -52,8 +52,11 @@ export async function initBackend(name: BackendName): Promise<string> {
 
 /** The layer ops a model uses, chosen for the backend it runs on. */
 export interface OpSet {
-  /** 'fast' = the wasm workarounds of ./ops.ts; 'stock' = plain tfjs ops. */
-  kind: 'fast' | 'stock';
+  /**
+   * 'fast' = the wasm workarounds of ./ops.ts; 'stock' = plain tfjs ops; 'secondOrder' = ops whose
+   * gradients are differentiable (src/hessian/secondOrderOps.ts, the Hessian's forward pass only).
+   */
+  kind: 'fast' | 'stock' | 'secondOrder';
   /** [m, k] @ [k, n] → [m, n]; `inputGrad` false may skip dA (a is data: the first layer). */
   matMul(a: tf.Tensor2D, b: tf.Tensor2D, inputGrad?: boolean): tf.Tensor2D;
   /** Stride-1 'same' conv, x [N, H, W, Ci], w [k, k, Ci, Co]; `inputGrad` false skips dx. */

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commandHelp, flagsOf, parseCommand, type CommandSpec } from '../../../src/cli/args';
 import { COST_SPEC, main as costMain } from '../../../src/cli/cost';
 import { FLAGS } from '../../../src/cli/flags';
+import { HESSIAN_SPEC, main as hessianMain } from '../../../src/cli/hessian';
 import { main as cliMain } from '../../../src/cli/main';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
@@ -22,6 +23,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [MERGE_SPEC, mergeMain],
   [PRESETS_SPEC, presetsMain],
   [PTQ_SPEC, ptqMain],
+  [HESSIAN_SPEC, hessianMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -78,9 +80,9 @@ describe('the argument layer', () => {
     }
   });
 
-  it('the README flag table lists every flag of run, and every command', () => {
+  it('the README lists every flag of run, ptq and hessian, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC)])
+    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC), ...flagsOf(HESSIAN_SPEC)])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
   });
