@@ -5,7 +5,8 @@
  * trains one model per seed.
  *
  * Sizes are for a browser tab: 32 calibration digits, AdaRound at 100 iterations per layer, 100
- * distillation iterations, 200 QAT steps. The claims were measured at seeds 1–3 at these sizes.
+ * distillation iterations, 200 QAT steps. The claims were measured at seeds 1–3 at these sizes; two
+ * of them do not hold at every seed at this scale, and their conditions say so with the numbers.
  */
 import { type LessonLadder } from './claims';
 import { bestPtqAcc, floatAcc, ladderAcc, meanShift, qatPass, shiftShrunk } from './ladderMeasures';
@@ -44,7 +45,8 @@ export const PTQ_INPUTS: PresetInput[] = [
     claim: {
       text: 'CLE leaves the float model’s accuracy alone (W8A8 + CLE within 0.2 pt of float) and recovers per-tensor 4-bit accuracy of the depthwise CNN (W4A8 + CLE at least 5 pt above nearest rounding).',
       predicate: '|acc(W8 CLE) − float| ≤ 0.002 && acc(W4 CLE) ≥ acc(W4 nearest) + 0.05',
-      condition: 'To be measured.',
+      condition:
+        'Measured at seeds 1–3 (float 88.8, 89.7, 86.4%): holds at seed 1 only. W8A8 + CLE lands 0.1, 0.3 and 0.3 pt from float, so the 0.2-pt bound is missed by one or two test digits at seeds 2 and 3; W4A8 goes 39.3 → 81.2% and 62.7 → 84.5% at seeds 1 and 3, but at seed 2 CLE alone makes it worse (49.2 → 26.4%) until bias correction follows (87.4%). At 256 calibration digits and 1,000 training steps (docs/ptq.md §11) the same model recovers 25 → 82%.',
       ladder: { ...SMALL, weightBits: [8, 4], rungs: ['nearest', 'cle'] },
       measure: ({ self }) => ({
         float: floatAcc(self),
@@ -67,7 +69,8 @@ export const PTQ_INPUTS: PresetInput[] = [
     claim: {
       text: 'AdaRound beats nearest rounding at 4- and 3-bit weights: with CLE and bias correction under both, the AdaRound rung is more accurate at W4A8 and at W3A8.',
       predicate: 'acc(W4 AdaRound) > acc(W4 nearest) && acc(W3 AdaRound) > acc(W3 nearest)',
-      condition: 'To be measured.',
+      condition:
+        'Measured at seeds 1–3: holds at seeds 2 and 3, not at the shipped seed. At W3A8 AdaRound gains 2.2, 0.2 and 1.7 pt; at W4A8 the two rungs are within 0.6 pt either way (−0.6, +0.4, +0.5), about one binomial standard error on 1,000 digits. With 100 iterations per layer and 32 calibration digits AdaRound helps where nearest rounding leaves most to recover; docs/ptq.md §11 measures it at 1,000 iterations.',
       ladder: { ...SMALL, weightBits: [4, 3], rungs: ['bias', 'adaround'] },
       measure: ({ self }) => ({
         'acc(W4 nearest)': ladderAcc(self, 'bias', 4),
@@ -91,7 +94,8 @@ export const PTQ_INPUTS: PresetInput[] = [
     claim: {
       text: 'Bias correction shrinks the mean output shift of every layer, and it raises per-tensor W4A8 accuracy of the depthwise CNN (after CLE).',
       predicate: 'shrunk = 1 && acc(W4 bias corr) > acc(W4 CLE)',
-      condition: 'To be measured.',
+      condition:
+        'Measured at seeds 1–3: holds at all three. The mean shift over layers falls from 0.068, 0.058, 0.054 to about 1e-7 (the calibration set is where it is measured), and W4A8 after CLE rises 81.2 → 87.0, 26.4 → 87.4 and 84.5 → 85.1%. On test digits the gain is largest where CLE left a biased model.',
       ladder: { ...SMALL, weightBits: [4], rungs: ['cle', 'bias'] },
       measure: ({ self }) => ({
         'shift before': meanShift(self, 'bias', 4, 'before'),
@@ -114,7 +118,8 @@ export const PTQ_INPUTS: PresetInput[] = [
     claim: {
       text: 'Calibrating W8A8 on 32 distilled images lands within 1 pt of calibrating on 32 real training digits.',
       predicate: '|acc(distilled) − acc(real)| ≤ 0.01',
-      condition: 'To be measured.',
+      condition:
+        'Measured at seeds 1–3: holds at all three, with identical accuracy (88.0, 89.6, 86.0% both ways). W8A8 is an easy target: at 8 bits calibration barely matters, so this does not test distillation at low bits. 32 images at 100 iterations take seconds; docs/ptq.md §11 distils 256 at 500.',
       ladder: {
         ...SMALL,
         weightBits: [8],
@@ -141,7 +146,8 @@ export const PTQ_INPUTS: PresetInput[] = [
     claim: {
       text: `At W3A8, QAT from the last PTQ rung passes the best PTQ rung within ${QAT_STEPS} steps.`,
       predicate: 'passed = 1 (steps: the first evaluated step above the best rung)',
-      condition: 'To be measured.',
+      condition:
+        'Measured at seeds 1–3: holds at all three; QAT passes the best PTQ rung (83.2, 82.9, 82.0%) after 20, 120 and 40 steps. The gains are under a point and within noise: at seed 2 it ends 200 steps at 82.7%, below the rung it passed at step 120. PTQ first; QAT where PTQ leaves more than a point below float (here 4–7 pt).',
       ladder: {
         ...SMALL,
         weightBits: [3],
