@@ -1,11 +1,13 @@
 /**
  * The claim of the viewed run's lesson, from store state (pure, Node-tested): the run's numbers so
- * far (or final), the compare runs that have finished, checked by src/experiment/claims.ts.
+ * far (or final), the compare runs that have finished and the lesson's ladder cells so far, checked
+ * by src/experiment/claims.ts.
  */
 import { checkClaim, type ClaimResult, type ClaimRun } from '../../src/experiment/claims';
 import { getPreset, type Preset } from '../../src/experiment/presets';
 import { describeModel } from '../../src/models/spec';
 import type { OscillationPoint } from '../../src/train/types';
+import type { LessonLadderState } from './lessonLadder';
 import type { CompareRun, LessonRun } from './lessonSlice';
 import { isFinished } from './ingest';
 import { seriesPoints } from './series';
@@ -15,6 +17,8 @@ export interface ClaimView {
   preset: Preset;
   claim: ClaimResult;
   compare: CompareRun[];
+  /** The post-training ladder the claim reads (post-training lessons). */
+  ladder?: LessonLadderState;
 }
 
 /** Model-level oscillation history from the run's reports (weighted by each tracked layer's size). */
@@ -76,7 +80,16 @@ export function claimOf(run: RunState | null, lesson: LessonRun | undefined): Cl
   if (!run || !lesson || lesson.runId !== run.id) return null;
   const preset = getPreset(lesson.presetId);
   if (!preset) return null;
-  const runs: Record<string, ClaimRun> = { self: claimRunOfState(run) };
+  const self = claimRunOfState(run);
+  const ladder = lesson.ladder;
+  const runs: Record<string, ClaimRun> = {
+    self: ladder ? { ...self, ladder: { cells: ladder.cells, final: ladder.status === 'done' } } : self,
+  };
   for (const c of lesson.compare) if (c.result) runs[c.role] = c.result;
-  return { preset, claim: checkClaim(preset.claim, runs as { self: ClaimRun }), compare: lesson.compare };
+  return {
+    preset,
+    claim: checkClaim(preset.claim, runs as { self: ClaimRun }),
+    compare: lesson.compare,
+    ...(ladder && { ladder }),
+  };
 }

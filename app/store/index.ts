@@ -52,6 +52,9 @@ export function createLabStore(
     if (s.presetId !== prev.presetId) s.cancelLessons();
     if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.presetId && !s.lessons[s.activeRunId])
       s.startLesson(s.activeRunId);
+    // A post-training lesson measures its ladder once its run completes (lessonLadder.ts).
+    if (s.runs !== prev.runs || s.ladder !== prev.ladder || s.lessons !== prev.lessons)
+      s.advanceLessonLadder();
   });
   return store;
 }

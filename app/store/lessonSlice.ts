@@ -3,8 +3,9 @@
  * is loaded), the claim's compare runs (src/experiment/claims.ts `lessonExperiments`, same seed) are
  * trained on a pool worker beside it, one after another; their results stay here, keyed by the
  * experiment, so replaying the lesson does not train them again, and a run the user already
- * completed with the same experiment (the oscillation lesson before its freezing lesson) stands in. The claim itself is derived from
- * this state and the run (claimSelectors.ts).
+ * completed with the same experiment (the oscillation lesson before its freezing lesson) stands in.
+ * A post-training lesson also measures a ladder over its run's model once the run completes
+ * (lessonLadder.ts). The claim itself is derived from this state and the run (claimSelectors.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { type ClaimRun, experimentKey, lessonExperiments } from '../../src/experiment/claims';
@@ -12,6 +13,7 @@ import { getPreset } from '../../src/experiment/presets';
 import type { Experiment } from '../../src/experiment/schema';
 import type { RunResult } from '../../src/train/types';
 import { claimRunOfState } from './claimSelectors';
+import { lessonLadderState, type LessonLadderState, nextLessonLadder } from './lessonLadder';
 import type { LabState } from './types';
 
 /** Runs an experiment to the end off the training worker (a pool worker in the browser). */
@@ -45,6 +47,8 @@ export interface LessonRun {
   /** The training run whose claim this is. */
   runId: string;
   compare: CompareRun[];
+  /** The claim's post-training ladder over the run's model (post-training lessons). */
+  ladder?: LessonLadderState;
 }
 
 export interface LessonSlice {
@@ -54,6 +58,8 @@ export interface LessonSlice {
   startLesson: (runId: string) => void;
   /** Stops every compare run (reset). */
   cancelLessons: () => void;
+  /** Moves the active run's lesson ladder on: start it, copy its cells, or say why it waits. */
+  advanceLessonLadder: () => void;
 }
 
 export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [], [], LessonSlice> {
@@ -78,6 +84,11 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
         (r) => r.phase === 'completed' && r.result && experimentKey(r.experiment) === key,
       );
       return run && claimRunOfState(run);
+    };
+
+    const setLadder = (runId: string, ladder: LessonLadderState) => {
+      const lesson = get().lessons[runId];
+      if (lesson) set({ lessons: { ...get().lessons, [runId]: { ...lesson, ladder } } });
     };
 
     const train = async (runId: string, c: CompareRun, signal: AbortSignal) => {
@@ -122,7 +133,9 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
           status: 'queued',
           fraction: 0,
         }));
-        set({ lessons: { ...s.lessons, [runId]: { presetId: preset.id, runId, compare } } });
+        const ladder = preset.claim.ladder && lessonLadderState(preset.claim.ladder);
+        const lesson: LessonRun = { presetId: preset.id, runId, compare, ...(ladder && { ladder }) };
+        set({ lessons: { ...s.lessons, [runId]: lesson } });
         const signal = controller.signal;
         // One compare run at a time: the training run has the other core.
         for (const c of compare) queue = queue.then(() => train(runId, c, signal));
@@ -143,6 +156,22 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
           ]),
         );
         set({ lessons });
+      },
+      advanceLessonLadder: () => {
+        const runId = get().activeRunId;
+        if (!runId) return;
+        const step = nextLessonLadder(get(), runId);
+        if (step.kind === 'none') return;
+        if (step.kind === 'set') return setLadder(runId, step.ladder);
+        get().runLadder(step.request);
+        const ptq = get().ladder;
+        const lesson = get().lessons[runId]!;
+        setLadder(
+          runId,
+          ptq?.status === 'running' && ptq.runId === runId
+            ? { ...lesson.ladder!, status: 'measuring', ladderId: ptq.id, message: undefined }
+            : { ...lesson.ladder!, status: 'failed', message: ptq?.message },
+        );
       },
     };
   };

@@ -4,7 +4,7 @@
  * row on top, a row per rung) with each cell's state. Pure, Node-tested.
  */
 import { LADDER_RUNGS } from '../../src/ptq/ladder';
-import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
+import { ladderColumns, type LadderCellSummary, type LadderRequest } from '../../src/ptq/ladderRequest';
 import type { ClientEvent, LadderEndStatus } from '../worker/protocol';
 import type { LabState, RunState } from './types';
 
@@ -85,7 +85,8 @@ export interface LadderTableCell {
 }
 
 export interface LadderTable {
-  columns: { weightBits: number; actBits: number; label: string }[];
+  /** `key`: the bitwidth, with the calibration source after it for a compare column (test ids). */
+  columns: { weightBits: number; actBits: number; key: string; label: string }[];
   /** Float test accuracy per column (null until a cell of it finished). */
   float: (number | null)[];
   rows: { rung: string; label: string; cells: LadderTableCell[] }[];
@@ -96,7 +97,7 @@ export const columnLabel = (weightBits: number, actBits = 8) => `W${weightBits}A
 /** Cells a request fills: a column per bitwidth, a row per rung plus the `qat` row when asked for. */
 export function ladderCellCount(req: LadderRequest): number {
   const rows = req.rungs.length + (req.qatSteps > 0 && req.rungs.length > 0 ? 1 : 0);
-  return req.weightBits.length * rows;
+  return ladderColumns(req).length * rows;
 }
 
 /** The `qat` row's label for `steps` of fine-tuning. */
@@ -107,16 +108,24 @@ export const qatRowLabel = (steps: number) => `+ ${steps} QAT steps`;
  * unfinished cell (in run order) is running.
  */
 export function ladderTable(ladder: LadderState): LadderTable {
-  const { weightBits, rungs, qatSteps } = ladder.request;
-  const found = (rung: string, bits: number) =>
-    ladder.cells.find((c) => c.rung === rung && c.weightBits === bits);
+  const { request } = ladder;
+  const { rungs, qatSteps } = request;
+  const columns = ladderColumns(request).map((col) => ({
+    weightBits: col.weightBits,
+    actBits: col.actBits,
+    calibData: col.calibData ?? request.calibData,
+    key: col.calibData ? `${col.weightBits}-${col.calibData}` : String(col.weightBits),
+    label: `${columnLabel(col.weightBits, col.actBits)}${col.calibData ? ` (${col.calibData})` : ''}`,
+  }));
+  const inColumn = (c: LadderCellSummary, col: (typeof columns)[number]) =>
+    c.weightBits === col.weightBits && (c.calibData ?? request.calibData) === col.calibData;
   const rows: { id: string; label: string }[] = LADDER_RUNGS.filter((r) => rungs.includes(r.id));
   if (qatSteps > 0 && rows.length > 0) rows.push({ id: 'qat', label: qatRowLabel(qatSteps) });
   let runningSeen = false;
   // Run order is column-major: mark states column by column, then lay them out by row.
-  const states = weightBits.map((bits) =>
+  const states = columns.map((col) =>
     rows.map((r): LadderTableCell => {
-      const cell = found(r.id, bits);
+      const cell = ladder.cells.find((c) => c.rung === r.id && inColumn(c, col));
       if (cell) return { state: 'done', cell };
       if (ladder.status !== 'running') return { state: 'skipped' };
       if (runningSeen) return { state: 'pending' };
@@ -125,8 +134,8 @@ export function ladderTable(ladder: LadderState): LadderTable {
     }),
   );
   return {
-    columns: weightBits.map((b) => ({ weightBits: b, actBits: 8, label: columnLabel(b) })),
-    float: weightBits.map((b) => ladder.cells.find((c) => c.weightBits === b)?.floatTestAccuracy ?? null),
+    columns: columns.map(({ weightBits, actBits, key, label }) => ({ weightBits, actBits, key, label })),
+    float: columns.map((col) => ladder.cells.find((c) => inColumn(c, col))?.floatTestAccuracy ?? null),
     rows: rows.map((r, i) => ({ rung: r.id, label: r.label, cells: states.map((col) => col[i]!) })),
   };
 }

@@ -19,12 +19,12 @@ export function createPtqSlice(fx: LabEffects): StateCreator<LabState, [], [], P
     ptqOptions: LADDER_REQUEST_DEFAULTS,
     ladder: null,
     setPtqOptions: (patch) => set({ ptqOptions: normalizeLadderRequest({ ...get().ptqOptions, ...patch }) }),
-    runLadder: () => {
+    runLadder: (asked) => {
       const s = get();
       const previous = s.ladder;
       if (previous?.status === 'running') fx.cancelLadder(previous.id);
       const seq = (previous?.seq ?? 0) + 1;
-      const request = normalizeLadderRequest(s.ptqOptions);
+      const request = normalizeLadderRequest(asked ?? s.ptqOptions);
       const source = ladderSource(s);
       const base = { seq, id: `ladder-${seq}`, request, stopping: false, cells: [] };
       const refuse = (message: string): void =>

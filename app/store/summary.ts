@@ -25,7 +25,13 @@ export interface LabSummary {
   workerCrashes: number;
   hidden: boolean;
   /** The active run's lesson claim, checked on what is measured so far (null: not a lesson run). */
-  claim: (ClaimResult & { compare: { role: string; status: string }[] }) | null;
+  claim:
+    | (ClaimResult & {
+        compare: { role: string; status: string }[];
+        /** A post-training lesson's ladder: its status and cells done. */
+        ladder?: { status: string; cells: number };
+      })
+    | null;
 }
 
 /** A small JSON view for the test hook and debugging. */
@@ -54,6 +60,7 @@ export function labSummary(s: LabState): LabSummary {
     claim: lesson && {
       ...lesson.claim,
       compare: lesson.compare.map((c) => ({ role: c.role, status: c.status })),
+      ...(lesson.ladder && { ladder: { status: lesson.ladder.status, cells: lesson.ladder.cells.length } }),
     },
   };
 }

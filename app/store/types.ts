@@ -135,8 +135,11 @@ export interface PtqSlice {
   /** The current or last post-training ladder (null: none asked for yet). */
   ladder: LadderState | null;
   setPtqOptions: (patch: Partial<LadderRequest>) => void;
-  /** Quantizes the active run's model, or records why it cannot (no model, training, twin). */
-  runLadder: () => void;
+  /**
+   * Quantizes the active run's model with the panel's options (or `request`, a lesson's ladder),
+   * or records why it cannot (no model, training, twin).
+   */
+  runLadder: (request?: LadderRequest) => void;
   /** Cancels the ladder after the cell in progress. */
   stopLadder: () => void;
   /** Fills the ladder from worker events (the run slice's `ingest` hands every batch on). */

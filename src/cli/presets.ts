@@ -18,7 +18,7 @@ export const PRESETS_SPEC: CommandSpec = {
         {
           name: 'json',
           kind: 'bool',
-          help: 'one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs}]',
+          help: 'one JSON array: [{id, group, title, claim: {text, predicate, condition}, seed, runs, ladder?}]',
         },
       ],
     },
@@ -37,6 +37,7 @@ export function lessonListing() {
     claim: { text: p.claim.text, predicate: p.claim.predicate, condition: p.claim.condition },
     seed: p.experiment.seed,
     runs: ['self', ...Object.keys(p.claim.compare ?? {})],
+    ...(p.claim.ladder && { ladder: p.claim.ladder }),
   }));
 }
 
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`\n${heading}`);
     for (const l of lessons.filter((x) => x.group === group)) {
       console.log(
-        `  ${l.id}  (seed ${l.seed}; runs: ${l.runs.join(', ')})\n    ${l.title}\n    claim: ${l.claim.text}\n    check: ${l.claim.predicate}`,
+        `  ${l.id}  (seed ${l.seed}; runs: ${l.runs.join(', ')}${l.ladder ? '; then a post-training ladder' : ''})\n    ${l.title}\n    claim: ${l.claim.text}\n    check: ${l.claim.predicate}`,
       );
     }
   }

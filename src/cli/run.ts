@@ -217,8 +217,19 @@ export async function main(argv: string[]): Promise<number> {
         if (!options.quiet) process.stderr.write(`quant-lab run: lesson ${preset.id}, run '${role}'\n`);
       },
       onReport: (_role, r) => print?.(r),
+      onLadderCell: (c) => {
+        if (!options.quiet)
+          process.stderr.write(
+            `quant-lab run: ladder W${c.weightBits}A${c.actBits}${c.calibData === 'train' ? '' : ` (${c.calibData})`} ${c.rung}: ${(100 * c.testAccuracy).toFixed(2)}% (float ${(100 * c.floatTestAccuracy).toFixed(2)}%)\n`,
+          );
+      },
     });
-    result = { ...lesson.self, lesson: preset.id, compare: lesson.compare };
+    result = {
+      ...lesson.self,
+      lesson: preset.id,
+      compare: lesson.compare,
+      ...(lesson.ladder && { ladder: lesson.ladder }),
+    };
     const { claim } = lesson.self;
     const verdict = claim.holds === null ? 'not measurable' : claim.holds ? 'holds ✔' : 'does not hold ✘';
     if (!options.quiet)

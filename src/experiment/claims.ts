@@ -22,6 +22,47 @@ export interface ClaimRun {
   twin?: { agreement: number };
   /** True once the run has ended (completed, diverged or stopped). */
   final: boolean;
+  /** The lesson's post-training ladder over this run's model (`self` only), cells so far. */
+  ladder?: { cells: LadderCellResult[]; final: boolean };
+}
+
+/**
+ * A lesson's post-training ladder over its own trained model (docs/ptq.md §9–10): plain data, the
+ * fields of src/ptq's `LadderRequest` (columns and rungs given, the rest defaulting to the lab's).
+ */
+export interface LessonLadder {
+  /** Weight bits of each column (activations at 8). */
+  weightBits: number[];
+  /** Rung ids: `nearest`, `cle`, `bias`, `adaround` (each its own row; the ladder is cumulative). */
+  rungs: string[];
+  adaroundIterations?: number;
+  calibSize?: number;
+  calibData?: CalibrationData;
+  /** Each column again, calibrated on this source. */
+  compareCalibData?: CalibrationData;
+  distillIterations?: number;
+  perChannel?: boolean;
+  actRange?: 'minmax' | 'percentile' | 'mse';
+  /** A last row: the last rung fine-tuned with QAT for this many steps. */
+  qatSteps?: number;
+}
+
+export type CalibrationData = 'train' | 'distilled';
+
+/** What a claim reads of one finished ladder cell (src/ptq's `LadderCellSummary` is one). */
+export interface LadderCellResult {
+  /** A rung id, or `qat`. */
+  rung: string;
+  weightBits: number;
+  actBits: number;
+  calibData: CalibrationData;
+  /** Test accuracy (0–1) of the quantized model and of the float one it came from. */
+  testAccuracy: number;
+  floatTestAccuracy: number;
+  /** Per layer, the mean |output shift| on the calibration set before and after bias correction. */
+  layers: { name: string; meanShiftBefore: number; meanShiftAfter: number }[];
+  /** The `qat` row: when fine-tuning passed the column's best rung (null: not within its steps). */
+  qat?: { bestRung: string; bestAccuracy: number; stepsToPassBest: number | null };
 }
 
 /** Named numbers a claim measured (NaN: not measurable yet). */
@@ -42,6 +83,8 @@ export interface ClaimSpec {
   condition: string;
   /** Other runs the claim compares against: role → patch of the lesson's experiment (same seed). */
   compare?: Record<string, ExperimentPatch>;
+  /** A post-training ladder run on `self`'s trained model once it finishes; `measure` reads its cells. */
+  ladder?: LessonLadder;
   /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
   measure(runs: LessonRuns): Measured;
   holds(m: Measured): boolean;
@@ -55,7 +98,7 @@ export interface ClaimResult {
   /** Whether the predicate holds on the measured numbers; null while any number is not measurable. */
   holds: boolean | null;
   measured: Measured;
-  /** False while any run of the lesson is still training: the verdict may still change. */
+  /** False while any run of the lesson is still training (or its ladder measuring): the verdict may still change. */
   final: boolean;
 }
 
@@ -105,7 +148,8 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
     condition: claim.condition,
     holds: measurable ? claim.holds(measured) : null,
     measured: roundMeasured(measured),
-    final: !missing && roles.every((r) => runs[r]!.final),
+    final:
+      !missing && roles.every((r) => runs[r]!.final) && (!claim.ladder || runs.self.ladder?.final === true),
   };
 }
 

@@ -13,6 +13,7 @@
  * 3-layer CNN ≈ 15 steps/s at batch 64; the depthwise CNN has about a third of the CNN's MACs.
  */
 import { acc, ace, acev2, agreement, type ClaimSpec, mergePatch, oscillating, reversalRate } from './claims';
+import { PTQ_INPUTS } from './ptqPresets';
 import { type Experiment, type ExperimentInput, experimentSchema } from './schema';
 
 /** One lesson: a teaching preset and the claim it checks. */
@@ -40,6 +41,7 @@ export const PRESET_GROUPS = {
   granularity: 'Per-tensor vs per-channel weight scales (docs/science.md §5)',
   pareto: 'Pareto: a wider 4-bit net vs a narrower 8-bit net (docs/science.md §4)',
   cost: 'What a cost model counts: ACE vs ACEv2 (docs/science.md §3)',
+  ptq: 'Post-training quantization beside QAT (docs/ptq.md)',
 } as const;
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 
@@ -111,7 +113,8 @@ const CNN_W4A4: ExperimentInput = {
   oscillation: { track: false },
 };
 
-type PresetInput = Omit<Preset, 'experiment'> & { experiment: ExperimentInput };
+/** A lesson as written: its experiment before the schema resolves it. */
+export type PresetInput = Omit<Preset, 'experiment'> & { experiment: ExperimentInput };
 
 const merge = mergePatch;
 
@@ -413,6 +416,7 @@ const INPUTS: PresetInput[] = [
       holds: (m) => m.acev2 >= 2 * m.ace && m['acev2(quantized BN)'] < m.acev2,
     },
   },
+  ...PTQ_INPUTS,
 ];
 
 /** All presets, in teaching order. Resolved once at load; a bad preset fails the unit tests. */

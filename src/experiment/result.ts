@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { CostReport } from '../cost/types';
-import type { ClaimResult } from './claims';
+import type { ClaimResult, LadderCellResult } from './claims';
 import type { Experiment } from './schema';
 
 /** Final statuses of a run. */
@@ -99,6 +99,8 @@ export interface RunResult {
   lesson?: string;
   claim?: ClaimResult;
   compare?: Record<string, Omit<RunResult, 'weights'>>;
+  /** A post-training lesson's run: the claim's ladder cells over this run's model. */
+  ladder?: LadderCellResult[];
   /** With --save-weights: each layer's integer codes and scales. */
   weights?: Record<
     string,
@@ -142,8 +144,8 @@ const twinPointSchema = z.object({
 
 /**
  * The runner's result file ({@link RunResult}); unknown extra fields are kept. `experiment` is
- * loaded (and migrated) on its own by export.ts parseRunFile; `cost`, `lesson`, `claim` and
- * `compare` pass through unvalidated.
+ * loaded (and migrated) on its own by export.ts parseRunFile; `cost`, `lesson`, `claim`,
+ * `compare` and `ladder` pass through unvalidated.
  */
 export const runResultSchema = z.looseObject({
   experiment: z.unknown(),
@@ -207,7 +209,7 @@ type Known<T> = T extends readonly (infer U)[]
     ? { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> }
     : T;
 /** Fields of RunResult the schema leaves to others (see runResultSchema). */
-type Unvalidated = 'experiment' | 'cost' | 'lesson' | 'claim' | 'compare';
+type Unvalidated = 'experiment' | 'cost' | 'lesson' | 'claim' | 'compare' | 'ladder';
 type Parsed = Known<z.output<typeof runResultSchema>>;
 
 export type ResultSchemaChecks = [

@@ -8,7 +8,7 @@ import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
 import type { PtqModel, PtqOptions } from './pipeline';
 import { qatFromPtq, stepsToPass, type QatCurvePoint, type QatOptions } from './qat';
-import { runPtq, type PtqRunOptions, type PtqSection } from './run';
+import { runPtq, type CalibrationSource, type PtqRunOptions, type PtqSection } from './run';
 
 export interface LadderRung {
   id: string;
@@ -31,6 +31,8 @@ export const LADDER_RUNGS: readonly LadderRung[] = [
 export interface LadderColumn {
   weightBits: number;
   actBits: number;
+  /** Calibration images of this column, when not the ladder's own (distilled beside real data). */
+  calibData?: CalibrationSource;
 }
 
 export const LADDER_COLUMNS: readonly LadderColumn[] = [
@@ -86,7 +88,8 @@ export async function* runLadder(
             curve = await qatFromPtq(m, colExp, data, acc, qat);
           }
         : options.onModel;
-      const result = await runPtq(trained, colExp, data, { ...options, ...rung.options, onModel });
+      const calib = column.calibData && { calibData: column.calibData };
+      const result = await runPtq(trained, colExp, data, { ...options, ...calib, ...rung.options, onModel });
       const cell: LadderCell = {
         rung: rung.id,
         column,

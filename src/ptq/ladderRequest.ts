@@ -5,12 +5,13 @@
  * The quantizers' other settings (symmetry, signed grid, first/last at 8, per-layer bits) stay the
  * experiment's.
  */
+import type { LadderCellResult } from '../experiment/claims';
 import type { Experiment } from '../experiment/schema';
 import type { QuantModel } from '../models/build';
 import type { MnistData } from '../data/mnist';
 import { LADDER_RUNGS, runLadder, type LadderCell, type LadderColumn, type LadderRung } from './ladder';
 import type { PtqLayerReport } from './pipeline';
-import { qatOptions, type QatOptions } from './qat';
+import { qatOptions, type QatCurvePoint, type QatOptions } from './qat';
 import type { CalibrationSource, PtqRunOptions } from './run';
 
 /** Weight bitwidths a host may offer as columns (activations at 8 bits). */
@@ -30,7 +31,11 @@ export interface LadderRequest {
   calibData: CalibrationSource;
   perChannel: boolean;
   actRange: LadderActRange;
-  /** QAT steps from each column's last rung (the `qat` row); 0 leaves the row out. */
+  /** Each column again, calibrated on this source (distilled beside real data, docs/ptq.md §6). */
+  compareCalibData?: CalibrationSource;
+  /** Distillation iterations where a column calibrates on distilled images (default 500). */
+  distillIterations?: number;
+  /** QAT steps from each column's last rung (the `qat` row, docs/ptq.md §9); 0 leaves the row out. */
   qatSteps: number;
 }
 
@@ -50,6 +55,7 @@ export const LADDER_REQUEST_DEFAULTS: LadderRequest = {
 export const LADDER_LIMITS = {
   adaroundIterations: { min: 1, max: 10_000 },
   calibSize: { min: 16, max: 2048 },
+  distillIterations: { min: 1, max: 2000 },
   qatSteps: { min: 0, max: 5000 },
 } as const;
 
@@ -64,7 +70,8 @@ export function normalizeLadderRequest(input: Partial<LadderRequest>): LadderReq
   const d = LADDER_REQUEST_DEFAULTS;
   const bits = LADDER_WEIGHT_BITS.filter((b) => (input.weightBits ?? d.weightBits).includes(b));
   const rungs = LADDER_RUNGS.map((r) => r.id).filter((id) => (input.rungs ?? d.rungs).includes(id));
-  const { adaroundIterations: it, calibSize: cs, qatSteps: qs } = LADDER_LIMITS;
+  const { adaroundIterations: it, calibSize: cs, distillIterations: di, qatSteps: qs } = LADDER_LIMITS;
+  const compare = input.compareCalibData;
   return {
     weightBits: [...bits],
     rungs,
@@ -73,13 +80,20 @@ export function normalizeLadderRequest(input: Partial<LadderRequest>): LadderReq
     calibData: CALIBRATION_SOURCES.includes(input.calibData!) ? input.calibData! : d.calibData,
     perChannel: input.perChannel ?? d.perChannel,
     actRange: LADDER_ACT_RANGES.includes(input.actRange!) ? input.actRange! : d.actRange,
+    ...(compare !== undefined && CALIBRATION_SOURCES.includes(compare) && { compareCalibData: compare }),
+    ...(input.distillIterations !== undefined && {
+      distillIterations: clampInt(input.distillIterations, di.min, di.max, 500),
+    }),
     qatSteps: clampInt(input.qatSteps ?? NaN, qs.min, qs.max, d.qatSteps),
   };
 }
 
-/** The request's columns, in its order. */
+/** The request's columns, in its order; with `compareCalibData`, each followed by its twin on that source. */
 export function ladderColumns(req: LadderRequest): LadderColumn[] {
-  return req.weightBits.map((weightBits) => ({ weightBits, actBits: 8 }));
+  return req.weightBits.flatMap((weightBits) => [
+    { weightBits, actBits: 8 },
+    ...(req.compareCalibData ? [{ weightBits, actBits: 8, calibData: req.compareCalibData }] : []),
+  ]);
 }
 
 /** The request's rungs, in table order. */
@@ -99,11 +113,6 @@ export function ladderExperiment(exp: Experiment, req: LadderRequest): Experimen
   };
 }
 
-/** The `qat` row's fine-tuning, or none when the request has no steps. */
-export function ladderQat(req: LadderRequest): QatOptions | undefined {
-  return req.qatSteps > 0 ? qatOptions(req.qatSteps) : undefined;
-}
-
 /** The pipeline options every cell shares; each rung adds its passes. */
 export function ladderRunOptions(req: LadderRequest, seed: number): Partial<PtqRunOptions> {
   return {
@@ -111,7 +120,13 @@ export function ladderRunOptions(req: LadderRequest, seed: number): Partial<PtqR
     calibData: req.calibData,
     calibSize: req.calibSize,
     adaround: { iterations: req.adaroundIterations },
+    ...(req.distillIterations !== undefined && { distillIterations: req.distillIterations }),
   };
+}
+
+/** The `qat` row's fine-tuning (ten evaluations), or none when the request has no steps. */
+export function ladderQatOptions(req: LadderRequest): QatOptions | undefined {
+  return req.qatSteps > 0 ? qatOptions(req.qatSteps) : undefined;
 }
 
 /** What a host shows of one layer of a cell. */
@@ -129,19 +144,21 @@ export interface LadderLayerSummary {
   meanShiftAfter: number;
 }
 
-/** One finished cell as plain data. Accuracies are fractions in [0, 1]. */
-export interface LadderCellSummary {
+/** One finished cell as plain data. Accuracies are fractions in [0, 1]. What a lesson's claim reads of it is {@link LadderCellResult}. */
+export interface LadderCellSummary extends LadderCellResult {
   rung: string;
   weightBits: number;
   actBits: number;
+  /** The calibration images the cell's ranges (and corrections) were set on. */
+  calibData: CalibrationSource;
   testAccuracy: number;
   floatTestAccuracy: number;
+  /** The `qat` row: accuracy along the fine-tuning and the step that passed the column's best rung. */
+  qat?: { curve: QatCurvePoint[]; bestRung: string; bestAccuracy: number; stepsToPassBest: number | null };
   /** CLE's sweeps to its fixed point, where the rung equalized. */
   cleSweeps?: number;
   seconds: number;
   layers: LadderLayerSummary[];
-  /** The `qat` row: accuracy along the fine-tuning, and the step it passed the column's best rung. */
-  qat?: LadderCell['qat'];
 }
 
 const span = (r: { min: number[]; max: number[] }): [number, number] =>
@@ -166,12 +183,13 @@ export function summarizeLadderCell(cell: LadderCell): LadderCellSummary {
     rung: cell.rung,
     weightBits: cell.column.weightBits,
     actBits: cell.column.actBits,
+    calibData: cell.ptq.options.calibData,
     testAccuracy: cell.testAccuracy,
     floatTestAccuracy: cell.floatTestAccuracy,
+    ...(cell.qat && { qat: cell.qat }),
     ...(cell.ptq.cle && { cleSweeps: cell.ptq.cle.sweeps }),
     seconds: cell.ptq.seconds.calibration + cell.ptq.seconds.quantization,
     layers: cell.ptq.layers.map(summarizeLayer),
-    ...(cell.qat && { qat: cell.qat }),
   };
 }
 
@@ -189,7 +207,7 @@ export async function* runLadderRequest(
     ladderRunOptions(req, exp.seed),
     ladderColumns(req),
     ladderRungs(req),
-    ladderQat(req),
+    ladderQatOptions(req),
   );
   for await (const cell of cells) yield summarizeLadderCell(cell);
 }

@@ -21,6 +21,8 @@ export type CalibrationSource = 'train' | 'distilled';
 export interface PtqRunOptions extends PtqOptions {
   calibData: CalibrationSource;
   calibSize: number;
+  /** Distillation iterations for `distilled` calibration (default the distiller's, docs/ptq.md §6). */
+  distillIterations?: number;
   /** Called with the quantized model and its test accuracy before it is disposed. */
   onModel?: (model: PtqModel, testAccuracy: number) => Promise<void>;
 }
@@ -55,8 +57,14 @@ export function calibrationImages(
   source: CalibrationSource,
   size: number,
   seed: number,
+  distillIterations?: number,
 ): tf.Tensor2D {
-  if (source === 'distilled') return distillImages(float, { count: size, seed }).images;
+  if (source === 'distilled')
+    return distillImages(float, {
+      count: size,
+      seed,
+      ...(distillIterations !== undefined && { iterations: distillIterations }),
+    }).images;
   const n = Math.min(size, data.train.count);
   const order = permutation(data.train.count, createRng(seed, 'ptq-calibration'));
   return imageBatch(data.train, order.subarray(0, n));
@@ -90,7 +98,7 @@ export async function runPtq(
   let model: PtqModel | undefined;
   try {
     const t0 = now();
-    calib = calibrationImages(float, data, o.calibData, o.calibSize, o.seed);
+    calib = calibrationImages(float, data, o.calibData, o.calibSize, o.seed, o.distillIterations);
     const t1 = now();
     const quantized = quantizePostTraining(float, exp, calib, o);
     model = quantized.model;

@@ -1,14 +1,23 @@
 /**
  * Runs a lesson to the end: its own experiment and the compare runs its claim names, one after the
- * other at one seed, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and
- * the lesson tests use it; the browser trains the same experiments in its workers.
+ * other at one seed, then (for a post-training lesson) the claim's ladder over the lesson's own
+ * trained model, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and the
+ * lesson tests use it; the browser trains the same experiments in its workers.
  */
 import type { MnistData } from '../data/mnist';
-import { checkClaim, type ClaimResult, type ClaimRun, lessonExperiments } from '../experiment/claims';
+import {
+  checkClaim,
+  type ClaimResult,
+  type ClaimRun,
+  type LessonLadder,
+  lessonExperiments,
+} from '../experiment/claims';
 import type { Preset } from '../experiment/presets';
 import type { Experiment } from '../experiment/schema';
+import { type LadderCellSummary, normalizeLadderRequest, runLadderRequest } from '../ptq/ladderRequest';
 import { runExperiment, type RunOptions } from './run';
-import type { RunResult, StepReport } from './types';
+import { QuantTrainer } from './trainer';
+import type { RunResult, StepReport, Trainer } from './types';
 
 /** What a claim reads of a finished (or imported) run. */
 export function claimRunOf(
@@ -25,11 +34,38 @@ export function claimRunOf(
   };
 }
 
+/**
+ * A lesson's post-training ladder over `trainer`'s trained model, every cell (the same
+ * `runLadderRequest` the app's worker steps through), as its claim reads it.
+ */
+export async function measureLessonLadder(
+  trainer: Trainer,
+  ladder: LessonLadder,
+  data: MnistData,
+  onCell?: (cell: LadderCellSummary) => void,
+): Promise<{ cells: LadderCellSummary[]; final: true }> {
+  if (!(trainer instanceof QuantTrainer))
+    throw new Error('a post-training ladder quantizes one model, not twins');
+  const cells: LadderCellSummary[] = [];
+  for await (const cell of runLadderRequest(
+    trainer.model,
+    trainer.experiment,
+    data,
+    normalizeLadderRequest(ladder),
+  )) {
+    cells.push(cell);
+    onCell?.(cell);
+  }
+  return { cells, final: true };
+}
+
 export interface LessonOutcome {
   /** Result of the lesson's own experiment, with the checked claim. */
   self: RunResult & { claim: ClaimResult };
   /** Results of the compare runs, by role. */
   compare: Record<string, RunResult>;
+  /** The claim's ladder cells over `self`'s model (post-training lessons). */
+  ladder?: LadderCellSummary[];
 }
 
 /**
@@ -45,21 +81,35 @@ export async function runLesson(
     seed?: number;
     onRunStart?: (role: string, experiment: Experiment) => void;
     onReport?: (role: string, report: StepReport) => void;
+    onLadderCell?: (cell: LadderCellSummary) => void;
   } & Pick<RunOptions, 'saveWeights' | 'signal'> = {},
 ): Promise<LessonOutcome> {
   const base = options.experiment ?? preset.experiment;
   const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
   const results: Record<string, RunResult> = {};
+  const { ladder } = preset.claim;
+  let measured: { cells: LadderCellSummary[]; final: true } | undefined;
   for (const [role, exp] of Object.entries(experiments)) {
     options.onRunStart?.(role, exp);
     const onReport = options.onReport ? (r: StepReport) => options.onReport!(role, r) : undefined;
     results[role] = await runExperiment(exp, data, onReport, {
       saveWeights: role === 'self' && options.saveWeights,
       signal: options.signal,
+      ...(role === 'self' &&
+        ladder && {
+          onTrained: async (t: Trainer) => {
+            measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+          },
+        }),
     });
   }
   const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
+  if (measured) runs.self = { ...runs.self!, ladder: measured };
   const claim = checkClaim(preset.claim, runs as { self: ClaimRun });
   const { self, ...compare } = results;
-  return { self: { ...self, claim }, compare };
+  return {
+    self: { ...self, claim },
+    compare,
+    ...(measured && { ladder: measured.cells }),
+  };
 }

@@ -7,7 +7,7 @@ import type { MnistData } from '../data/mnist';
 import type { Experiment } from '../experiment/schema';
 import { costOfExperiment } from '../cost/report';
 import { createTrainer, type TrainerOptions } from './trainer';
-import type { RunResult, StepReport } from './types';
+import type { RunResult, StepReport, Trainer } from './types';
 
 /** Steps per `Trainer.run` call; reports are delivered after each chunk. */
 const CHUNK_STEPS = 50;
@@ -20,6 +20,8 @@ export interface RunOptions extends TrainerOptions {
   signal?: AbortSignal;
   /** Receives a checkpoint of the trained model at the end, whatever the status (`--checkpoint`). */
   onCheckpoint?: (checkpoint: CheckpointFile) => void;
+  /** Called with the trained model's trainer before it is disposed (a lesson's ladder measures it). */
+  onTrained?: (trainer: Trainer) => Promise<void>;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function runExperiment(
       if (!trainer.checkpoint) throw new Error('this run has no single model to checkpoint (a twin run)');
       options.onCheckpoint(await trainer.checkpoint());
     }
+    await options.onTrained?.(trainer);
     return result;
   } finally {
     trainer.dispose();

@@ -23,6 +23,7 @@ const CELL: LadderCellSummary = {
   rung: 'nearest',
   weightBits: 8,
   actBits: 8,
+  calibData: 'train',
   testAccuracy: 0.9712,
   floatTestAccuracy: 0.9745,
   seconds: 0.4,

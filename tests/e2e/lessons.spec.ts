@@ -1,6 +1,7 @@
 /**
  * A lesson in the browser: picking it and pressing play trains its compare run on a pool worker
- * beside it; the claim shows provisional, then final with ✔ and the measured numbers.
+ * beside it; the claim shows provisional, then final with ✔ and the measured numbers. A
+ * post-training lesson measures its ladder on the run's model once the run completes.
  */
 import { expect, test } from './fixtures';
 import { LessonPanel } from './pages/LessonPanel';
@@ -20,4 +21,22 @@ test('a lesson checks its claim on its own run and its compare run', async ({ la
   await expect(lesson.claim).toHaveAttribute('data-final', 'true');
   await expect(lesson.measured).toContainText('acc(wide 4-bit)');
   await expect(lesson.measured).toContainText(String(claim.measured.acc));
+});
+
+test('a post-training lesson measures its ladder on the trained model, then checks its claim', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const lesson = new LessonPanel(page);
+  // The shortest ladder: W8A8 nearest on 32 real digits and on 32 distilled images.
+  await lesson.pick('ptq-distilled-dscnn');
+  await lab.controls.play.click();
+  await expect(lesson.ladder).toHaveAttribute('data-status', 'pending');
+  await expect(lesson.ladder).toHaveAttribute('data-status', /measuring|done/, { timeout: 240_000 });
+  const claim = await lesson.waitForFinal(240_000);
+  expect(claim.ladder).toEqual({ status: 'done', cells: 2 });
+  expect(Object.keys(claim.measured)).toEqual(['float', 'acc(real)', 'acc(distilled)']);
+  await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
+  await expect(lesson.ladder).toContainText('2 of 2 cells measured');
 });

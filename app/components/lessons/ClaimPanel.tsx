@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { claimOf } from '../../store/claimSelectors';
+import { type LessonLadderState, lessonLadderSize } from '../../store/lessonLadder';
 import { useLab } from '../../store/hooks';
 import { selectViewedRun } from '../../store/selectors';
 
@@ -19,12 +20,30 @@ function format(v: number): string {
   return String(v);
 }
 
+/** Where the lesson's post-training ladder is: after the run, measuring (cells done), done or why not. */
+function LadderLine({ ladder }: { ladder: LessonLadderState }) {
+  const total = lessonLadderSize(ladder.request);
+  const text =
+    ladder.status === 'pending'
+      ? 'post-training ladder: runs on the trained model when the run completes'
+      : ladder.status === 'measuring'
+        ? `measuring post-training… ${ladder.cells.length} of ${total} cells`
+        : ladder.status === 'done'
+          ? `post-training ladder: ${ladder.cells.length} of ${total} cells measured`
+          : `post-training ladder: ${ladder.message ?? 'not measured'}`;
+  return (
+    <p className="small" data-testid="lesson.ladder" data-status={ladder.status} aria-live="polite">
+      {text}
+    </p>
+  );
+}
+
 export function ClaimPanel() {
   const run = useLab(selectViewedRun);
   const lesson = useLab((s) => (run ? s.lessons[run.id] : undefined));
   const view = useMemo(() => claimOf(run, lesson), [run, lesson]);
   if (!view) return null;
-  const { claim, compare, preset } = view;
+  const { claim, compare, preset, ladder } = view;
   const v = verdict(claim.holds, claim.final);
   return (
     <section
@@ -41,7 +60,12 @@ export function ClaimPanel() {
         Claim {v.word}
         <span className="muted small">
           {' '}
-          · {claim.final ? 'final' : 'provisional: a run is still training'}
+          ·{' '}
+          {claim.final
+            ? 'final'
+            : ladder && ladder.status !== 'pending'
+              ? 'provisional: measuring post-training'
+              : 'provisional: a run is still training'}
         </span>
       </h3>
       <p className="claim-text">{claim.text}</p>
@@ -75,6 +99,7 @@ export function ClaimPanel() {
           ))}
         </ul>
       )}
+      {ladder && <LadderLine ladder={ladder} />}
       <p className="muted small">
         When it holds: {claim.condition} <span className="hint">Lesson: {preset.title}.</span>
       </p>

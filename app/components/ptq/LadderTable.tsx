@@ -48,8 +48,7 @@ function Cell(props: {
 export function LadderTable(props: { table: Table }) {
   const { table } = props;
   const [shown, setShown] = useState<LadderCellSummary | null>(null);
-  const isShown = (c: LadderTableCell) =>
-    shown !== null && c.cell?.rung === shown.rung && c.cell.weightBits === shown.weightBits;
+  const isShown = (c: LadderTableCell) => shown !== null && c.cell === shown;
   return (
     <>
       <table className="ptq-table" data-testid="ptq.table">
@@ -70,7 +69,7 @@ export function LadderTable(props: { table: Table }) {
           <tr className="ptq-float">
             <th scope="row">float</th>
             {table.float.map((f, i) => (
-              <td key={i} data-testid={`ptq.float.${table.columns[i]!.weightBits}`}>
+              <td key={i} data-testid={`ptq.float.${table.columns[i]!.key}`}>
                 {f === null ? '…' : pct(f)}
               </td>
             ))}
@@ -81,7 +80,7 @@ export function LadderTable(props: { table: Table }) {
               {row.cells.map((c, i) => (
                 <Cell
                   key={i}
-                  id={`ptq.cell.${row.rung}.${table.columns[i]!.weightBits}`}
+                  id={`ptq.cell.${row.rung}.${table.columns[i]!.key}`}
                   c={c}
                   shown={isShown(c)}
                   show={setShown}

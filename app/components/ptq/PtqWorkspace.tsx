@@ -84,7 +84,7 @@ export function PtqWorkspace() {
               className="ptq-run"
               data-testid="ptq.run"
               disabled={sourceKind !== 'ready'}
-              onClick={runLadder}
+              onClick={() => runLadder()}
             >
               {running ? 'Restart ladder' : 'Run ladder'}
             </button>

@@ -14,6 +14,10 @@ export class LessonPanel {
   get measured(): Locator {
     return this.page.getByTestId('lesson.measured');
   }
+  /** A post-training lesson's ladder line ("measuring post-training…"). */
+  get ladder(): Locator {
+    return this.page.getByTestId('lesson.ladder');
+  }
 
   async pick(id: string): Promise<void> {
     await this.picker.selectOption(id);

@@ -88,6 +88,25 @@ describe('presets', () => {
     expect(differ('firstLast')).toEqual([['quant.firstLastBits8']]);
     expect(differ('granularity')).toEqual([['quant.weight.perChannel']]);
     expect(differ('pareto')).toEqual([['model.widthMultiplier', 'quant.act.bits', 'quant.weight.bits']]);
+    // The post-training lessons share one trained model; what they teach is their ladder.
+    const ptq = presetsInGroup('ptq');
+    expect(differ('ptq')).toEqual(ptq.slice(1).map(() => []));
+    expect(new Set(ptq.map((p) => JSON.stringify(p.claim.ladder))).size).toBe(ptq.length);
+  });
+
+  it('a lesson with a ladder quantizes a float model, on lesson-sized calibration and iterations', () => {
+    const withLadder = PRESETS.filter((p) => p.claim.ladder);
+    expect(withLadder.map((p) => p.group)).toEqual(withLadder.map(() => 'ptq'));
+    expect(withLadder.length).toBe(5);
+    for (const p of withLadder) {
+      const l = p.claim.ladder!;
+      expect(p.experiment.quant.weight.bits, p.id).toBe(32);
+      expect(l.calibSize ?? 256, p.id).toBeLessThanOrEqual(64);
+      expect(l.adaroundIterations ?? 1000, p.id).toBeLessThanOrEqual(200);
+      expect(l.qatSteps ?? 0, p.id).toBeLessThanOrEqual(300);
+      if (l.calibData === 'distilled' || l.compareCalibData === 'distilled')
+        expect(l.distillIterations ?? 500, p.id).toBeLessThanOrEqual(200);
+    }
   });
 
   it('each state a claim with a predicate and a condition, whose compare runs change only their patch', () => {

@@ -4,7 +4,9 @@ import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema } from '../../../src/experiment/schema';
 import {
   LADDER_REQUEST_DEFAULTS,
+  ladderColumns,
   ladderExperiment,
+  ladderQatOptions,
   normalizeLadderRequest,
   runLadderRequest,
   type LadderCellSummary,
@@ -28,6 +30,26 @@ describe('normalizeLadderRequest', () => {
     expect(r.calibSize).toBe(2048);
     expect(r.actRange).toBe('minmax');
     expect(normalizeLadderRequest({})).toEqual(LADDER_REQUEST_DEFAULTS);
+  });
+
+  it('keeps a second calibration source, distillation iterations and QAT steps when valid', () => {
+    const r = normalizeLadderRequest({
+      weightBits: [8, 4],
+      compareCalibData: 'distilled',
+      distillIterations: 1e6,
+      qatSteps: 200,
+    });
+    expect(r).toMatchObject({ compareCalibData: 'distilled', distillIterations: 2000, qatSteps: 200 });
+    expect(ladderColumns(r)).toEqual([
+      { weightBits: 8, actBits: 8 },
+      { weightBits: 8, actBits: 8, calibData: 'distilled' },
+      { weightBits: 4, actBits: 8 },
+      { weightBits: 4, actBits: 8, calibData: 'distilled' },
+    ]);
+    expect(ladderQatOptions(r)).toEqual({ steps: 200, evalEvery: 20 });
+    const plain = normalizeLadderRequest({ compareCalibData: 'web' as never, qatSteps: 0 });
+    expect(plain).toEqual(LADDER_REQUEST_DEFAULTS);
+    expect(ladderQatOptions(plain)).toBeUndefined();
   });
 
   it('sets the granularity and activation range on the experiment, bits untouched', () => {
@@ -82,17 +104,19 @@ describe('runLadderRequest', () => {
     expect(cells[0]!.layers[0]!.adaroundFlipped).toBeUndefined();
   });
 
-  it('adds the qat row after each column when the request asks for QAT steps', async () => {
+  it('with qatSteps, ends each column with a qat cell: its curve and when it passed the best rung', async () => {
     const req = normalizeLadderRequest({ weightBits: [2], rungs: ['nearest'], qatSteps: 20 });
     const cells: LadderCellSummary[] = [];
     for await (const cell of runLadderRequest(trainer.model, exp, data, req)) cells.push(cell);
-    expect(cells.map((c) => c.rung)).toEqual(['nearest', 'qat']);
+    expect(cells.map((c) => `${c.rung}@${c.weightBits}`)).toEqual(['nearest@2', 'qat@2']);
+    expect(cells.every((c) => c.calibData === 'train')).toBe(true);
     const qat = cells[1]!.qat!;
     expect(qat.curve.map((p) => p.step)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
     expect(qat.curve[0]!.testAccuracy).toBe(cells[0]!.testAccuracy);
-    expect(qat.bestRung).toBe('nearest');
+    expect(qat).toMatchObject({ bestRung: 'nearest', bestAccuracy: cells[0]!.testAccuracy });
+    const passed = qat.curve.find((p) => p.step > 0 && p.testAccuracy > qat.bestAccuracy);
+    expect(qat.stepsToPassBest).toBe(passed?.step ?? null);
     expect(cells[1]!.testAccuracy).toBe(qat.curve.at(-1)!.testAccuracy);
-    expect(structuredClone(cells)).toEqual(cells);
   });
 });
 

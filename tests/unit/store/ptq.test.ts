@@ -42,6 +42,7 @@ const cell = (rung: string, weightBits: number, testAccuracy: number): LadderCel
   rung,
   weightBits,
   actBits: 8,
+  calibData: 'train',
   testAccuracy,
   floatTestAccuracy: 0.976,
   seconds: 0.5,
