@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'quantize a trained checkpoint after training (CLE, bias correction, AdaRound, ZeroQ)',
     load: () => import('./ptq'),
   },
+  mixed: {
+    summary: 'allocate per-layer bits under a BOPs, size or ACEv2 budget (HAWQ-V3 ILP)',
+    load: () => import('./mixed'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

@@ -10,6 +10,7 @@ import { COST_SPEC, main as costMain } from '../../../src/cli/cost';
 import { FLAGS } from '../../../src/cli/flags';
 import { main as cliMain } from '../../../src/cli/main';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
+import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
 import { PTQ_SPEC, main as ptqMain } from '../../../src/cli/ptq';
 import { main as runMain, RUN_SPEC } from '../../../src/cli/run';
@@ -22,6 +23,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [MERGE_SPEC, mergeMain],
   [PRESETS_SPEC, presetsMain],
   [PTQ_SPEC, ptqMain],
+  [MIXED_SPEC, mixedMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -80,7 +82,7 @@ describe('the argument layer', () => {
 
   it('the README flag table lists every flag of run, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC)])
+    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC), ...flagsOf(MIXED_SPEC)])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
   });
