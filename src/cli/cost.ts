@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { ACEV2_FORMULA, costOfExperiment, formatCostTable } from '../cost';
 import { commandHelp, type CommandSpec, usageError } from './args';
-import { EXPERIMENT_FLAGS, parseArgs, RUNNER_FLAGS } from './flags';
+import { EXPERIMENT_FLAGS, LAYER_BITS_FLAGS, parseArgs, RUNNER_FLAGS } from './flags';
 import { experimentFromArgs } from './run';
 
 /** `quant-lab cost`: the experiment and runner flags of `run`, and its own. */
@@ -45,6 +45,7 @@ export const COST_SPEC: CommandSpec = {
       heading: "Experiment flags (override the experiment file, as in 'quant-lab run')",
       flags: EXPERIMENT_FLAGS,
     },
+    { heading: 'Mixed precision', flags: LAYER_BITS_FLAGS },
     { heading: 'Runner flags', flags: RUNNER_FLAGS.filter((f) => f.name !== 'preset') },
   ],
   footer: ACEV2_FORMULA,

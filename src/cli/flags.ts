@@ -40,6 +40,8 @@ export interface RunnerOptions {
   from?: string;
   /** With `from`: count steps from 0 instead of resuming (`--finetune`). */
   finetune?: boolean;
+  /** Per-layer bits from the `layers` array of this file (`--layer-bits`, a `quant-lab mixed` output). */
+  layerBits?: string;
 }
 
 const BITS = 'bitwidth 2–8, or 32 for float';
@@ -183,8 +185,24 @@ export const CHECKPOINT_FLAGS: readonly RunnerFlagDef[] = [
   runner('finetune', 'finetune', 'bool', null, 'with --from: count steps from 0 instead of resuming'),
 ];
 
+/** Per-layer bits from a file (docs/mixed.md §4): `run` and `cost`. */
+export const LAYER_BITS_FLAGS: readonly RunnerFlagDef[] = [
+  runner(
+    'layer-bits',
+    'layerBits',
+    'string',
+    'FILE',
+    "per-layer weight and activation bits: the 'layers' array of FILE (a 'quant-lab mixed' output)",
+  ),
+];
+
 /** Every flag of `quant-lab run`. */
-export const FLAGS: readonly FlagDef[] = [...EXPERIMENT_FLAGS, ...RUNNER_FLAGS, ...CHECKPOINT_FLAGS];
+export const FLAGS: readonly FlagDef[] = [
+  ...EXPERIMENT_FLAGS,
+  ...LAYER_BITS_FLAGS,
+  ...RUNNER_FLAGS,
+  ...CHECKPOINT_FLAGS,
+];
 
 /** What the command line says, for commands that load an experiment. */
 export interface ParsedArgs {
@@ -234,6 +252,7 @@ export const RUN_ARGS: CommandSpec = {
   positionals: { name: 'experiment file', max: 1 },
   groups: [
     { heading: 'Experiment flags (override the file, or the lesson)', flags: EXPERIMENT_FLAGS },
+    { heading: 'Mixed precision', flags: LAYER_BITS_FLAGS },
     { heading: 'Runner flags', flags: RUNNER_FLAGS },
     { heading: 'Checkpoints', flags: CHECKPOINT_FLAGS },
   ],

@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "a checkpoint's Hessian: top eigenvalues, traces and density, per layer and model",
     load: () => import('./hessian'),
   },
+  mixed: {
+    summary: 'allocate per-layer bits under a BOPs, size or ACEv2 budget (HAWQ-V3 ILP)',
+    load: () => import('./mixed'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

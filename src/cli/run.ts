@@ -11,6 +11,7 @@ import type { Checkpoint } from '../checkpoint/format';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/node';
 import { loadMnistNode } from '../data/node';
 import { loadExperiment } from '../experiment/load';
+import { parseLayerBits, withAllocation } from '../mixed/allocation';
 import type { Experiment } from '../experiment/schema';
 import { initBackend } from '../tensor/backend';
 import { getPreset, PRESETS } from '../experiment/presets';
@@ -132,7 +133,14 @@ export function experimentFromArgs(
   const file = args.file ? readExperimentFile(args.file) : { ok: true as const, value: base };
   if (!file.ok) return file;
   const exp = resolveExperiment(args, file.value);
-  return exp.ok ? exp : { ok: false, error: `invalid experiment:\n${exp.error}` };
+  if (!exp.ok) return { ok: false, error: `invalid experiment:\n${exp.error}` };
+  const path = args.options.layerBits;
+  if (path === undefined) return exp;
+  const read = readExperimentFile(path);
+  if (!read.ok) return { ok: false, error: `--layer-bits ${read.error}` };
+  const layers = parseLayerBits(read.value, exp.value);
+  if (!layers.ok) return { ok: false, error: `--layer-bits ${path}: ${layers.error}` };
+  return { ok: true, value: withAllocation(exp.value, layers.value) };
 }
 
 /** The checkpoint to start from (read and validated), or why the checkpoint flags do not go together. */
