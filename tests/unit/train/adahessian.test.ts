@@ -198,17 +198,22 @@ describe('the Hessian of the training-mode-BN loss', () => {
         return t;
       });
     };
-    const flat = (ts: tf.Tensor[]) =>
-      Float64Array.from(tf.tidy(() => tf.concat(ts.map((t) => t.reshape([-1])))).dataSync());
-    const hv = tf.tidy(() => flat(hessianVectorProduct(loss, vars, probes(1))));
-    const gradAt = (eps: number) =>
-      tf.tidy(() => {
-        const saved = vars.map((vr) => vr.clone());
-        probes(eps).forEach((p, i) => vars[i].assign(tf.add(vars[i], p)));
-        const g = flat(tf.grads(loss)(vars));
-        saved.forEach((s, i) => vars[i].assign(s));
-        return g;
-      });
+    const flat = (ts: tf.Tensor[]): Float64Array => {
+      const t = tf.concat(ts.map((x) => x.reshape([-1])));
+      const out = Float64Array.from(t.dataSync());
+      tf.dispose([t, ...ts]);
+      return out;
+    };
+    const hv = flat(tf.tidy(() => hessianVectorProduct(loss, vars, probes(1))));
+    const gradAt = (eps: number) => {
+      const saved = vars.map((vr) => vr.clone());
+      const shift = probes(eps);
+      tf.tidy(() => shift.forEach((p, i) => vars[i].assign(tf.add(vars[i], p))));
+      const g = flat(tf.tidy(() => tf.grads(loss)(vars)));
+      saved.forEach((x, i) => vars[i].assign(x));
+      tf.dispose([...saved, ...shift]);
+      return g;
+    };
     const plus = gradAt(1e-3);
     const minus = gradAt(-1e-3);
     const fd = plus.map((p, i) => (p - minus[i]) / 2e-3);
