@@ -126,6 +126,7 @@ export const EXPERIMENT_FLAGS: readonly FlagDef[] = [
   field('steps', 'train.steps', 'int', 'N', 'training steps'),
   field('batch-size', 'train.batchSize', 'int', 'N', 'samples per step'),
   field('weight-decay', 'train.weightDecay', 'number', 'X', 'L2 weight decay on weight kernels'),
+  field('hessian-power', 'train.hessianPower', 'number', 'K', 'AdaHessian: divide by (√v)^K, K in (0, 1]'),
   field('eval-every', 'train.evalEvery', 'int', 'N', 'test evaluation every N steps (and at the end)'),
   field('report-every', 'train.reportEvery', 'int', 'N', 'history point every N steps'),
   field('seed', 'seed', 'int', 'N', 'seed of initialization and data order'),

@@ -67,7 +67,8 @@ export const DELTA_UNITS = ['code', 'normalized'] as const;
 /** Where the clip mask of a gradient estimator tests v (docs/conventions.md §4). */
 export const MASK_ON = ['unrounded', 'rounded'] as const;
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+/** The optimizers; 'adahessian' preconditions with a Hessian-diagonal estimate (docs/adahessian.md). */
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adahessian'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export const estimatorSchema = z
@@ -177,6 +178,8 @@ export const experimentSchema = z
         steps: z.number().int().min(1).max(1_000_000).default(1000),
         batchSize: z.number().int().min(1).max(4096).default(64),
         weightDecay: z.number().min(0).max(1).default(0),
+        /** AdaHessian's Hessian power k: the update divides by (√v)^k (docs/adahessian.md). */
+        hessianPower: z.number().gt(0).max(1).default(1),
         /** Evaluate on the test split every this many steps (and always at the end). */
         evalEvery: z.number().int().min(1).default(250),
         /** Read the loss back and emit a step report every this many steps. */

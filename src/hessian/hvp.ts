@@ -3,7 +3,8 @@
  *
  * The Hessian is the float model's, as PyHessian and HAWQ take it: quantizers off (latent
  * weights), BN in evaluation mode with its running statistics, ReLU, pooling, and the mean
- * softmax cross-entropy of a fixed batch (no weight decay). Every op runs through
+ * softmax cross-entropy of a fixed batch (no weight decay). AdaHessian takes the same loss with
+ * BN in training mode (batch statistics, docs/adahessian.md §2). Every op runs through
  * {@link SECOND_ORDER_OPS}, whose gradients are differentiable.
  *
  * Hv = ∇_θ (∇_θ L · v): a gradient taken inside a gradient. tfjs records the inner backward pass on
@@ -14,14 +15,25 @@ import type { ModelLayer, QuantModel } from '../models/build';
 import { BN_EPSILON } from '../models/batchnorm';
 import { SECOND_ORDER_OPS } from './secondOrderOps';
 
+/**
+ * How the float model's BN normalizes: 'eval' with its running statistics (PyHessian, HAWQ), or
+ * 'train' with the batch's (mean and biased variance over every axis but the channel, as the
+ * training step; tf.moments' ops are differentiable twice). 'train' leaves the running
+ * statistics alone.
+ */
+export type HessianBnMode = 'eval' | 'train';
+
 /** One layer of the float model, run with {@link SECOND_ORDER_OPS} (x [N, ...inShape]). */
-function floatLayer(layer: ModelLayer, x: tf.Tensor): tf.Tensor {
+function floatLayer(layer: ModelLayer, x: tf.Tensor, bnMode: HessianBnMode): tf.Tensor {
   const { spec, bn } = layer;
   let y = layer.def.op(x, layer.weight, true, SECOND_ORDER_OPS, tf);
   if (layer.bias) y = tf.add(y, layer.bias);
   if (bn) {
-    const inv = tf.mul(tf.rsqrt(tf.add(bn.runningVariance, BN_EPSILON)), bn.gamma);
-    y = tf.add(tf.mul(tf.sub(y, bn.runningMean), inv), bn.beta);
+    const axes = y.shape.slice(0, -1).map((_, i) => i);
+    const { mean, variance } =
+      bnMode === 'train' ? tf.moments(y, axes) : { mean: bn.runningMean, variance: bn.runningVariance };
+    const inv = tf.mul(tf.rsqrt(tf.add(variance, BN_EPSILON)), bn.gamma);
+    y = tf.add(tf.mul(tf.sub(y, mean), inv), bn.beta);
   }
   if (spec.activation === 'relu') y = tf.relu(y);
   if (spec.pool === 'max2') y = SECOND_ORDER_OPS.maxPool2(y as tf.Tensor4D);
@@ -31,10 +43,10 @@ function floatLayer(layer: ModelLayer, x: tf.Tensor): tf.Tensor {
 }
 
 /** Logits [N, classes] of the float model for inputs x [N, d] (reshaped to the first layer's input). */
-export function floatLogits(model: QuantModel, x: tf.Tensor2D): tf.Tensor2D {
+export function floatLogits(model: QuantModel, x: tf.Tensor2D, bnMode: HessianBnMode = 'eval'): tf.Tensor2D {
   const first = model.layers[0].spec;
   let h: tf.Tensor = first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
-  for (const layer of model.layers) h = floatLayer(layer, h);
+  for (const layer of model.layers) h = floatLayer(layer, h, bnMode);
   return h as tf.Tensor2D;
 }
 
@@ -144,6 +156,6 @@ export function createHvp(
 }
 
 /** The float model's loss on `batch` (a new scalar; call inside tf.tidy). */
-export function floatLoss(model: QuantModel, batch: HessianBatch): tf.Scalar {
-  return crossEntropySecondOrder(batch.labels, floatLogits(model, batch.x));
+export function floatLoss(model: QuantModel, batch: HessianBatch, bnMode: HessianBnMode = 'eval'): tf.Scalar {
+  return crossEntropySecondOrder(batch.labels, floatLogits(model, batch.x, bnMode));
 }

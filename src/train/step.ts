@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { labelBatch, type ImageBatcher } from '../data/batches';
 import type { QuantModel } from '../models/build';
+import { floatLoss } from '../hessian/hvp';
 import { forward } from '../models/forward';
 import { correctCount, crossEntropy } from './metrics';
 import type { WeightPins } from './fusedAdam';
@@ -94,7 +95,14 @@ export function trainStep(input: StepInput): StepTensors | null {
         kept = { loss: tf.keep(tf.clone(task)), correct: tf.keep(correctCount(labels, logits)) };
       return totalLoss(task, input);
     }, [...params, ...quantParams]);
-    pinned = input.optimizer.apply(namedGrads(params, grads), stepPins(input));
+    // AdaHessian: the curvature of the float model's training loss on the same batch (quantizers
+    // bypassed: the quantized loss is piecewise constant; BN with batch statistics; no weight
+    // decay), docs/adahessian.md §2.
+    const curvature = input.optimizer.curvature?.curvature(
+      () => floatLoss(input.model, { x, labels }, 'train'),
+      params,
+    );
+    pinned = input.optimizer.apply(namedGrads(params, grads), stepPins(input), curvature);
     if (input.quantOptimizer && quantParams.length)
       input.quantOptimizer.apply(namedGrads(quantParams, grads));
   });

@@ -17,7 +17,7 @@ import { createQuantizer } from '../quant/quantizer';
 import { createRng } from '../tensor/rng';
 import { startModel, startPlugins, startTensors, trainerCheckpoint, type TrainerStart } from './checkpoint';
 import { appendHistory, divergenceReason, evaluateTest } from './metrics';
-import { createOptimizer, type ManagedOptimizer } from './optimizer';
+import { createOptimizer, createQuantizerOptimizer, type ManagedOptimizer } from './optimizer';
 import {
   ALL_KERNELS,
   DEFAULT_PLUGINS,
@@ -105,7 +105,7 @@ export class QuantTrainer implements Trainer {
     );
     this.lr = exp.train.lr;
     this.optimizer = this.createOptimizer(exp);
-    this.quantOptimizer = this.createOptimizer(exp);
+    this.quantOptimizer = this.createQuantizerOptimizer(exp);
     this.sampler = new BatchSampler(
       Math.min(exp.data.trainSize, data.train.count),
       createRng(exp.seed, 'data'),
@@ -131,8 +131,16 @@ export class QuantTrainer implements Trainer {
     }
   }
 
+  private optimizerOptions(exp: Experiment) {
+    return { fusedAdam: this.kernels.adam, seed: exp.seed, hessianPower: exp.train.hessianPower };
+  }
+
   private createOptimizer(exp: Experiment): ManagedOptimizer {
-    return createOptimizer(exp.train.optimizer, this.lr, this.kernels.adam);
+    return createOptimizer(exp.train.optimizer, this.lr, this.optimizerOptions(exp));
+  }
+
+  private createQuantizerOptimizer(exp: Experiment): ManagedOptimizer {
+    return createQuantizerOptimizer(exp.train.optimizer, this.lr, this.optimizerOptions(exp));
   }
 
   /** A live view of the run for plugins (getters read the current values). */
@@ -266,13 +274,13 @@ export class QuantTrainer implements Trainer {
       this.model.rebuildQuantizers(next);
       // Fresh quantizer variables: fresh optimizer slots for them.
       this.quantOptimizer.dispose();
-      this.quantOptimizer = this.createOptimizer(next);
+      this.quantOptimizer = this.createQuantizerOptimizer(next);
     }
     if (kind.optimizer) {
       this.optimizer.dispose();
       this.optimizer = this.createOptimizer(next);
       this.quantOptimizer.dispose();
-      this.quantOptimizer = this.createOptimizer(next);
+      this.quantOptimizer = this.createQuantizerOptimizer(next);
     }
     if (this.state === 'running' && this.steps >= next.train.steps) this.state = 'completed';
     if (this.state === 'completed' && this.steps < next.train.steps) this.state = 'running';

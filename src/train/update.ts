@@ -31,6 +31,7 @@ export function changeKind(prev: Experiment, next: Experiment): ChangeKind {
   return {
     needsNewTrainer: resetReasons(prev, next).length > 0,
     quantizers: !same(prev.quant, next.quant) || !same(prev.estimator, next.estimator),
-    optimizer: prev.train.optimizer !== next.train.optimizer,
+    optimizer:
+      prev.train.optimizer !== next.train.optimizer || prev.train.hessianPower !== next.train.hessianPower,
   };
 }

@@ -13,6 +13,7 @@ const OPT_LABEL: Record<(typeof OPTIMIZERS)[number], string> = {
   sgd: 'SGD',
   momentum: 'SGD + momentum',
   adam: 'Adam',
+  adahessian: 'AdaHessian',
 };
 
 type Train = Experiment['train'];

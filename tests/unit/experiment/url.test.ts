@@ -85,11 +85,12 @@ describe('encodeLink / decodeLink round trip', () => {
   });
 
   it('thins, then drops, a summary that would make the link too long', () => {
-    // Random layer names compress badly: grow the experiment until its link alone is ~28 kB.
+    // Random layer names compress badly: grow the experiment until its link alone is ~30 kB, so that
+    // the summary cannot fit whole whatever the experiment's other fields.
     const layers: Record<string, { weightBits: number }> = {};
     let i = 0;
     while (
-      encodeLink({ ...DEFAULT_EXPERIMENT, quant: { ...DEFAULT_EXPERIMENT.quant, layers } }).length < 28_000
+      encodeLink({ ...DEFAULT_EXPERIMENT, quant: { ...DEFAULT_EXPERIMENT.quant, layers } }).length < 30_000
     ) {
       for (let k = 0; k < 50; k++, i++) layers[`l${Math.sin(i).toString(36).slice(3)}`] = { weightBits: 4 };
     }
