@@ -31,6 +31,7 @@ const noEffects = {
   ladder() {},
   cancelLadder() {},
   calibration() {},
+  sensitivity() {},
   open() {},
   saveCheckpoint() {},
 };
