@@ -17,7 +17,8 @@ import './sensitivity.css';
 const BIT_OPTIONS = SENSITIVITY_BITS.map((b) => ({ value: b, label: `${b}-bit` }));
 
 export function SensitivityWorkspace() {
-  const source = useLab((s) => ladderSource(s));
+  const sourceKind = useLab((s) => ladderSource(s).kind);
+  const runNumber = useLab((s) => (s.activeRunId ? (s.runs[s.activeRunId]?.number ?? null) : null));
   const o = useLab((s) => s.sensitivityOptions);
   const set = useLab((s) => s.setSensitivityOptions);
   const cheap = useLab((s) => s.sensCheap);
@@ -29,9 +30,9 @@ export function SensitivityWorkspace() {
     <section className="sens" data-testid="sens.section" aria-labelledby="sens-heading">
       <h2 id="sens-heading">Layer sensitivity and mixed precision</h2>
       <p className="muted small" data-testid="sens.source">
-        {source.kind === 'ready'
-          ? `Measures run ${source.run.number}'s trained model in the worker; pressing play waits for the job in progress.`
-          : LADDER_REFUSALS[source.kind]}
+        {sourceKind === 'ready'
+          ? `Measures run ${runNumber}'s trained model in the worker; pressing play waits for the job in progress.`
+          : LADDER_REFUSALS[sourceKind]}
       </p>
 
       <h3>1. Cheap sensitivity</h3>
