@@ -8,6 +8,7 @@ import { installPersistSync } from './store/persistSync';
 import { startLab } from './store/runtime';
 import {
   applyLadderQuery,
+  applySensitivityQuery,
   applyLink,
   applyWorkspace,
   dropTourRequest,
@@ -29,6 +30,7 @@ const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
 applyWorkspace(store, workspaceIds());
 applyLadderQuery(store);
+applySensitivityQuery(store);
 // The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
 const tourAsked = tourRequested(link, location.search);
 if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) }))

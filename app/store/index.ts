@@ -13,6 +13,7 @@ import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './less
 import { createPtqSlice } from './ptqSlice';
 import { createRunSlice } from './runSlice';
 import { createSavedSlice } from './savedSlice';
+import { createSensitivitySlice } from './sensitivitySlice';
 import { createShareSlice } from './shareSlice';
 import { createSweepSlice, NO_SWEEP_EFFECTS, type SweepEffects } from './sweepSlice';
 import { createTourSlice } from './tourSlice';
@@ -40,6 +41,7 @@ export function createLabStore(
     ...createUiSlice()(...a),
     ...createPtqSlice(fx)(...a),
     ...createCalibrationSlice(fx)(...a),
+    ...createSensitivitySlice(fx)(...a),
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),

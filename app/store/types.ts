@@ -10,6 +10,8 @@ import type { BackendInfo, ClientEvent, RunStart, WeightHistogram } from '../wor
 import type { CheckpointSlice } from './checkpointSlice';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { CalibrationSlice } from './calibrationSlice';
+import type { SensitivitySlice } from './sensitivitySlice';
+import type { SensitivityJob } from '../worker/protocol';
 import type { LadderState } from './ptqSelectors';
 import type { Series } from './series';
 import type { LessonSlice } from './lessonSlice';
@@ -151,6 +153,7 @@ export type LabState = ConfigSlice &
   UiSlice &
   PtqSlice &
   CalibrationSlice &
+  SensitivitySlice &
   SweepSlice &
   SavedSlice &
   ShareSlice &
@@ -172,6 +175,8 @@ export interface LabEffects {
   cancelLadder: (ladderId: string) => void;
   /** The calibration view of one of run `runId`'s layers, computed in the worker. */
   calibration: (calibrationId: string, runId: string, request: CalibrationViewRequest) => void;
+  /** A Sensitivity workspace job in the worker (over run `runId`'s model, but for an allocation). */
+  sensitivity: (jobId: string, runId: string, job: SensitivityJob) => void;
   /** Opens a checkpoint as run `runId` in the worker. */
   open: (runId: string, checkpoint: Checkpoint) => void;
   /** Asks for run `runId`'s model as checkpoint file text, answered under `requestId`. */

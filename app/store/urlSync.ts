@@ -2,7 +2,8 @@
  * The only place that touches the URL (docs/style.md rule 1): reads the hash once at startup (decodeLink,
  * which never throws), mirrors the experiment into the hash with `history.replaceState` (debounced,
  * never a history entry per change), keeps the workspace in `?ws=` (one history entry per switch, so
- * back and forward move between workspaces) and the post-training ladder's options in `?ladder=`,
+ * back and forward move between workspaces), the post-training ladder's options in `?ladder=` and
+ * the Sensitivity workspace's in `?sens=`,
  * and builds the link the Copy button copies.
  */
 import {
@@ -15,6 +16,11 @@ import {
 import type { Experiment } from '../../src/experiment/schema';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import { decodeLadderQuery, encodeLadderQuery } from '../../src/ptq/ladderQuery';
+import {
+  decodeSensitivityQuery,
+  encodeSensitivityQuery,
+  type SensitivityOptions,
+} from '../../src/mixed/sensitivityQuery';
 import type { LabStore } from './index';
 import { runHistory } from './persistSync';
 import type { LabState, RunState } from './types';
@@ -193,6 +199,27 @@ export function applyLadderQuery(store: LabStore): void {
   if (warnings.length) store.setState((s) => ({ linkWarnings: [...s.linkWarnings, ...warnings] }));
 }
 
+/** The query parameter holding the Sensitivity workspace's options (those that differ from the defaults). */
+export const SENSITIVITY_PARAM = 'sens';
+
+/** `search` with the sensitivity options set to `o` (dropped at the defaults); every other parameter kept. */
+export function sensitivitySearch(search: string, o: SensitivityOptions): string {
+  const params = new URLSearchParams(search);
+  const value = encodeSensitivityQuery(o);
+  if (value) params.set(SENSITIVITY_PARAM, value);
+  else params.delete(SENSITIVITY_PARAM);
+  return params.size ? `?${params}` : '';
+}
+
+/** Sets the sensitivity options the address asks for; what it could not read becomes a link warning. */
+export function applySensitivityQuery(store: LabStore): void {
+  const value = new URLSearchParams(location.search).get(SENSITIVITY_PARAM);
+  if (value === null) return;
+  const { options, warnings } = decodeSensitivityQuery(value);
+  store.getState().setSensitivityOptions(options);
+  if (warnings.length) store.setState((s) => ({ linkWarnings: [...s.linkWarnings, ...warnings] }));
+}
+
 /** Marks a history entry as the lab's own (a workspace switch, or the page as opened). */
 const ENTRY_MARK = 'quantLabWorkspace';
 const isWorkspaceEntry = (state: unknown) =>
@@ -249,8 +276,8 @@ export function installUrlSync(
       const url = `${location.pathname}${workspaceSearch(location.search, s.workspace)}${addressHash(s)}`;
       if (url !== here()) history.pushState(markEntry(null), '', url);
     }
-    if (s.ptqOptions !== prev.ptqOptions) {
-      const search = ladderSearch(location.search, s.ptqOptions);
+    if (s.ptqOptions !== prev.ptqOptions || s.sensitivityOptions !== prev.sensitivityOptions) {
+      const search = sensitivitySearch(ladderSearch(location.search, s.ptqOptions), s.sensitivityOptions);
       if (search !== location.search)
         history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
     }

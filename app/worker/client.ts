@@ -9,7 +9,7 @@ import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
-import type { BackendName, ClientEvent, Command, RunStart, WorkerEvent } from './protocol';
+import type { BackendName, ClientEvent, Command, RunStart, SensitivityJob, WorkerEvent } from './protocol';
 
 /** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
 export const MAX_CRASHES = 3;
@@ -97,6 +97,11 @@ export class LabClient {
   /** The calibration view of one of run `runId`'s layers (answered by `calibrationDone`). */
   calibration(calibrationId: string, runId: string, request: CalibrationViewRequest): void {
     this.send({ type: 'calibration', calibrationId, runId, request });
+  }
+
+  /** A Sensitivity workspace job (answered by `sensitivityDone`). */
+  sensitivity(jobId: string, runId: string, job: SensitivityJob): void {
+    this.send({ type: 'sensitivity', jobId, runId, job });
   }
 
   cancelLadder(ladderId: string): void {

@@ -5,6 +5,10 @@
  */
 import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
+import type { BudgetAllocation, BudgetRequest } from '../../src/mixed/budget';
+import type { LayerSensitivity } from '../../src/mixed/allocate';
+import type { CheapSensitivityOptions, CheapSensitivityReport } from '../../src/mixed/layerSensitivity';
+import type { TraceSeedOptions, TraceSeedsReport } from '../../src/mixed/traceSeeds';
 import type { CalibrationViewRequest, CalibrationViewResult } from '../../src/ptq/calibrationView';
 import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
 import type { HistoryPoint, RunResult, RunStatus, StepReport } from '../../src/train/types';
@@ -53,6 +57,26 @@ export interface RunStart {
   finetune: boolean;
 }
 
+/**
+ * A job of the Sensitivity workspace (docs/mixed.md §6): cheap sensitivity or the two-seed traces of
+ * a run's model, or an allocation (plain data in: it needs no model) solved by HiGHS in the worker.
+ */
+export type SensitivityJob =
+  | { kind: 'cheap'; options: CheapSensitivityOptions }
+  | { kind: 'traces'; options: TraceSeedOptions }
+  | {
+      kind: 'allocate';
+      experiment: Experiment;
+      sensitivity: LayerSensitivity[];
+      request: BudgetRequest;
+    };
+
+/** A sensitivity job's answer, by kind; `ms` is its wall time in the worker. */
+export type SensitivityResult =
+  | { kind: 'cheap'; report: CheapSensitivityReport; ms: number }
+  | { kind: 'traces'; report: TraceSeedsReport; ms: number }
+  | { kind: 'allocate'; allocation: BudgetAllocation; ms: number };
+
 /** Commands: main thread → worker. */
 export type Command =
   | { type: 'init'; prefer?: BackendName }
@@ -76,6 +100,11 @@ export type Command =
    * Refused while the run is playing; answered by one `calibrationDone`.
    */
   | { type: 'calibration'; calibrationId: string; runId: string; request: CalibrationViewRequest }
+  /**
+   * A Sensitivity workspace job over run `runId`'s model (an allocation needs none); refused while
+   * the run is playing; answered by one `sensitivityDone`.
+   */
+  | { type: 'sensitivity'; jobId: string; runId: string; job: SensitivityJob }
   /**
    * Encode run `runId`'s model as checkpoint file text (paused or finished runs only); answered by
    * `checkpointSaved` or `checkpointFailed` with the same `requestId`.
@@ -111,6 +140,8 @@ export type WorkerEvent =
   | { type: 'ladderDone'; ladderId: string; status: LadderEndStatus; message?: string }
   /** The calibration view's answer: its result, or why there is none (keyed by its id, like a ladder). */
   | { type: 'calibrationDone'; calibrationId: string; result?: CalibrationViewResult; message?: string }
+  /** A sensitivity job's answer: its result, or why there is none (keyed by the job's id). */
+  | { type: 'sensitivityDone'; jobId: string; result?: SensitivityResult; message?: string }
   /** A checkpoint's file text (`serializeCheckpoint`: the bytes the runner writes), with what it holds. */
   | { type: 'checkpointSaved'; requestId: string; text: string; experiment: Experiment; stepsDone: number }
   | { type: 'checkpointFailed'; requestId: string; message: string }

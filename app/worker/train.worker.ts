@@ -12,6 +12,7 @@ import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
 import { Session } from './session';
+import { runSensitivityJob } from './sensitivityJob';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -108,6 +109,9 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'calibration':
       await runCalibrationView(live(cmd.runId), cmd, await loadMnist(), post);
+      return;
+    case 'sensitivity':
+      await runSensitivityJob(live(cmd.runId), cmd, await loadMnist(), post);
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');

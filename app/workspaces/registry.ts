@@ -55,6 +55,17 @@ const WORKSPACE_DEFS: WorkspaceDef[] = [
     component: lazyNamed(() => import('../components/ptq/PtqWorkspace'), 'PtqWorkspace'),
     experimentControls: false,
   },
+  {
+    // Measures the current run's model; "keep at 8 bits" and "apply allocation" edit the per-layer
+    // bits, which the Train workspace's controls show.
+    id: 'sensitivity',
+    label: 'Sensitivity',
+    component: lazyNamed(
+      () => import('../components/sensitivity/SensitivityWorkspace'),
+      'SensitivityWorkspace',
+    ),
+    experimentControls: false,
+  },
 ];
 
 /** The workspaces, in nav order. */

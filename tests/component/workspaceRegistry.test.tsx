@@ -31,6 +31,7 @@ const noEffects = {
   ladder() {},
   cancelLadder() {},
   calibration() {},
+  sensitivity() {},
   open() {},
   saveCheckpoint() {},
 };
@@ -46,7 +47,7 @@ afterEach(() => {
 describe('the workspace registry', () => {
   it('a registered workspace is in the nav and in the link, survives a reload, and back leaves it', async () => {
     cleanups.push(registerWorkspace(NOTES));
-    expect(workspaces().map((w) => w.id)).toEqual(['train', 'sweep', 'runs', 'ptq', 'notes']);
+    expect(workspaces().map((w) => w.id)).toEqual(['train', 'sweep', 'runs', 'ptq', 'sensitivity', 'notes']);
     const { store } = renderWithStore(<App />);
     cleanups.push(installUrlSync(store, workspaceIds, 0));
 

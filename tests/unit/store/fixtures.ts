@@ -23,6 +23,7 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       ladder: rec('ladder'),
       cancelLadder: rec('cancelLadder'),
       calibration: rec('calibration'),
+      sensitivity: rec('sensitivity'),
       open: rec('open'),
       saveCheckpoint: rec('saveCheckpoint'),
     },

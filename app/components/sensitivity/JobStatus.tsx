@@ -1,0 +1,28 @@
+/** One line on a sensitivity job: running, its time, or why it failed. */
+import type { SensitivityJobState } from '../../store/sensitivitySlice';
+
+export function JobStatus({
+  job,
+  testId,
+}: {
+  job: (Pick<SensitivityJobState<'cheap'>, 'status' | 'message'> & { result?: { ms: number } }) | null;
+  testId: string;
+}) {
+  if (!job) return null;
+  const text =
+    job.status === 'running'
+      ? 'Computing in the worker…'
+      : job.status === 'error'
+        ? (job.message ?? 'The job failed.')
+        : `Done in ${((job.result?.ms ?? 0) / 1000).toFixed(1)} s.`;
+  return (
+    <p
+      className={job.status === 'error' ? 'sens-status sens-error' : 'sens-status'}
+      role={job.status === 'error' ? 'alert' : 'status'}
+      data-testid={testId}
+      data-status={job.status}
+    >
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Sensitivity slice (docs/mixed.md §6): the workspace's options (carried in the link as `?sens=`),
+ * and its three jobs, each answered by the training worker: cheap sensitivity and the two-seed
+ * traces over the active run's model, and the allocation at the budget slider's position. Edits of
+ * the experiment's per-layer bits ("keep at 8 bits", "apply allocation") go through the config
+ * slice. Side effects go through the injected `LabEffects`; answers of a superseded job are dropped.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Experiment } from '../../src/experiment/schema';
+import { withAllocation } from '../../src/mixed/allocation';
+import {
+  normalizeSensitivityOptions,
+  SENSITIVITY_BITS,
+  SENSITIVITY_DEFAULTS,
+  type SensitivityOptions,
+} from '../../src/mixed/sensitivityQuery';
+import type { ClientEvent, SensitivityJob, SensitivityResult } from '../worker/protocol';
+import { ladderSource } from './ptqSelectors';
+import { LADDER_REFUSALS } from './ptqSlice';
+import type { LabEffects, LabState } from './types';
+
+type Kind = SensitivityResult['kind'];
+
+/** One job of the workspace and how it ended. */
+export interface SensitivityJobState<K extends Kind> {
+  id: string;
+  /** The run whose model it measures ('' for an allocation refused before it started). */
+  runId: string;
+  status: 'running' | 'done' | 'error';
+  result?: Extract<SensitivityResult, { kind: K }>;
+  message?: string;
+}
+
+export interface SensitivitySlice {
+  sensitivityOptions: SensitivityOptions;
+  sensCheap: SensitivityJobState<'cheap'> | null;
+  sensTraces: SensitivityJobState<'traces'> | null;
+  sensAllocation: SensitivityJobState<'allocate'> | null;
+  /** Jobs asked for so far (their ids: `sensitivity-<n>`). */
+  sensSeq: number;
+  setSensitivityOptions: (patch: Partial<SensitivityOptions>) => void;
+  runCheapSensitivity: () => void;
+  runTraces: () => void;
+  /** Solves the allocation at the current budget from the last traces (no-op without them). */
+  solveAllocation: () => void;
+  /** Pins layer `name` at 8-bit weights and activations in the experiment's per-layer bits. */
+  keepAt8Bits: (name: string) => void;
+  /** Writes the last allocation into the experiment's per-layer bits. */
+  applyAllocation: () => void;
+  ingestSensitivity: (events: ClientEvent[]) => void;
+}
+
+const KEYS = { cheap: 'sensCheap', traces: 'sensTraces', allocate: 'sensAllocation' } as const;
+
+/** The experiment with layer `name` at 8-bit weights and activations. */
+export function keepLayerAt8(e: Experiment, name: string): Experiment {
+  return withAllocation(e, [{ name, weightBits: 8, actBits: 8 }]);
+}
+
+/** Applies the client events to one job's state (answers to other jobs are dropped). */
+export function applySensitivityEvents<K extends Kind>(
+  job: SensitivityJobState<K> | null,
+  events: ClientEvent[],
+): SensitivityJobState<K> | null {
+  for (const e of events) {
+    if (!job || job.status !== 'running') return job;
+    if (e.type === 'sensitivityDone' && e.jobId === job.id)
+      job = e.result
+        ? { ...job, status: 'done', result: e.result as Extract<SensitivityResult, { kind: K }> }
+        : { ...job, status: 'error', message: e.message ?? 'The job failed.' };
+    if (e.type === 'crashed')
+      job = { ...job, status: 'error', message: `The training worker crashed (${e.message}).` };
+  }
+  return job;
+}
+
+export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [], [], SensitivitySlice> {
+  return (set, get) => {
+    /** Starts `job` (over the active run's model unless it is an allocation), or records why not. */
+    const launch = (job: SensitivityJob, runId?: string): void => {
+      const s = get();
+      const seq = s.sensSeq + 1;
+      const key = KEYS[job.kind];
+      const base = { id: `sensitivity-${seq}`, runId: runId ?? '' };
+      if (runId === undefined) {
+        const source = ladderSource(s);
+        if (source.kind !== 'ready') {
+          const message = LADDER_REFUSALS[source.kind];
+          return set({ sensSeq: seq, [key]: { ...base, status: 'error', message } });
+        }
+        base.runId = source.run.id;
+      }
+      // The last answer stays on screen until the new one arrives.
+      const last = s[key]?.result;
+      set({ sensSeq: seq, [key]: { ...base, status: 'running', ...(last && { result: last }) } });
+      fx.sensitivity(base.id, base.runId, job);
+    };
+    return {
+      sensitivityOptions: SENSITIVITY_DEFAULTS,
+      sensCheap: null,
+      sensTraces: null,
+      sensAllocation: null,
+      sensSeq: 0,
+      setSensitivityOptions: (patch) =>
+        set({ sensitivityOptions: normalizeSensitivityOptions({ ...get().sensitivityOptions, ...patch }) }),
+      runCheapSensitivity: () => {
+        const o = get().sensitivityOptions;
+        launch({ kind: 'cheap', options: { bits: o.cheapBits, testCount: 2000, calibSize: 256, seed: 1 } });
+      },
+      runTraces: () => {
+        const o = get().sensitivityOptions;
+        // Ω at every offered bitwidth, so changing the candidates needs no new traces.
+        const options = { probes: o.probes, batchSize: o.batch, seeds: [1, 2] as [number, number] };
+        launch({ kind: 'traces', options: { ...options, bits: [...SENSITIVITY_BITS] } });
+      },
+      solveAllocation: () => {
+        const s = get();
+        const traces = s.sensTraces?.result;
+        const run = s.sensTraces ? s.runs[s.sensTraces.runId] : undefined;
+        if (!traces || !run) return;
+        const o = s.sensitivityOptions;
+        const sensitivity = traces.report.sensitivity.map(({ name, omega }) => ({ name, omega }));
+        const request = { bits: o.bits, actBits: 'tied' as const, axis: o.axis, fraction: o.budget / 100 };
+        launch({ kind: 'allocate', experiment: run.experiment, sensitivity, request }, run.id);
+      },
+      keepAt8Bits: (name) => get().updateExperiment((e) => keepLayerAt8(e, name)),
+      applyAllocation: () => {
+        const layers = get().sensAllocation?.result?.allocation.result.layers;
+        if (layers) get().updateExperiment((e) => withAllocation(e, layers));
+      },
+      ingestSensitivity: (events) => {
+        const s = get();
+        const cheap = applySensitivityEvents(s.sensCheap, events);
+        const traces = applySensitivityEvents(s.sensTraces, events);
+        const allocation = applySensitivityEvents(s.sensAllocation, events);
+        if (cheap === s.sensCheap && traces === s.sensTraces && allocation === s.sensAllocation) return;
+        set({ sensCheap: cheap, sensTraces: traces, sensAllocation: allocation });
+        // Fresh traces: solve the allocation at the current budget at once.
+        if (traces !== s.sensTraces && traces?.status === 'done') get().solveAllocation();
+      },
+    };
+  };
+}
