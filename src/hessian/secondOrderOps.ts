@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OpSet } from '../tensor/backend';
+import { convPadded, depthwisePadded, samePads } from './recursiveConv';
 
 /**
  * A 0/1 matrix [B, rows, cols], the same for every b, with a one at (r, colOf(r)) where that is in
@@ -95,8 +96,8 @@ function upsample2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(cols, [n, 2 * h, 2 * w, c]);
 }
 
-/** 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy. */
-const maxPoolEven = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+/** 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy (upsampled by matMul). */
+const maxPoolUpsampled = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x4, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
   const [n, h, w, c] = x4.shape;
   const y = tf.maxPool(x4, 2, 2, 'valid');
@@ -109,23 +110,62 @@ const maxPoolEven = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
   };
 });
 
-/** 2×2 stride-2 'valid' max pooling: x [N, H, W, C] → [N, ⌊H/2⌋, ⌊W/2⌋, C]. */
-export function maxPool2SecondOrder(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const even = h % 2 || w % 2 ? tf.slice(x, [0, 0, 0, 0], [n, h - (h % 2), w - (w % 2), c]) : x;
-  return maxPoolEven(even) as tf.Tensor4D;
+/**
+ * 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy: x viewed as
+ * [N·h, 2, w, 2, C] (a free reshape), so dy [N·h, 1, w, 1, C] broadcasts over each window. The
+ * mask (1/ties at a window's max, `1 − step(y − x)`: no Equal kernel) is a forward-pass constant.
+ * The gradient's own gradient is a broadcasting multiply and a sum over the window.
+ */
+const maxPoolBroadcast = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x4, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+  const [n, h, w, c] = x4.shape;
+  const y = tf.maxPool(x4, 2, 2, 'valid');
+  const windows = [n * (h / 2), 2, w / 2, 2, c];
+  const perWindow = [n * (h / 2), 1, w / 2, 1, c];
+  const hits = tf.sub(1, tf.step(tf.sub(tf.reshape(y, perWindow), tf.reshape(x4, windows))));
+  save([tf.div(hits, tf.sum(hits, [1, 3], true))]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [mask]: tf.Tensor[]) =>
+      tf.reshape(tf.mul(tf.reshape(dy, perWindow), mask), [n, h, w, c]),
+  };
+});
+
+/** 2×2 stride-2 'valid' max pooling through `even` (which takes an even-sized x). */
+function maxPool2Via(even: (x: tf.Tensor4D) => tf.Tensor): (x: tf.Tensor4D) => tf.Tensor4D {
+  return (x) => {
+    const [n, h, w, c] = x.shape;
+    const cropped = h % 2 || w % 2 ? tf.slice(x, [0, 0, 0, 0], [n, h - (h % 2), w - (w % 2), c]) : x;
+    return even(cropped) as tf.Tensor4D;
+  };
 }
+
+/** 2×2 stride-2 'valid' max pooling: x [N, H, W, C] → [N, ⌊H/2⌋, ⌊W/2⌋, C]. */
+export const maxPool2SecondOrder = maxPool2Via(maxPoolBroadcast as (x: tf.Tensor4D) => tf.Tensor);
 
 /**
  * The op set of the float model's Hessian: every layer kind's op runs through it unchanged
- * (`def.op(x, w, true, SECOND_ORDER_OPS, tf)`). BN is the evaluation-mode composition of
+ * (`def.op(x, w, inputGrad, SECOND_ORDER_OPS, tf)`, inputGrad false for the first layer: its input is data). Convolutions are the native kernels with
+ * recursive customGrads (./recursiveConv.ts). BN is the evaluation-mode composition of
  * src/models/batchnorm.ts (elementwise ops: differentiable twice), so `batchNorm` is 'stock'.
  */
 export const SECOND_ORDER_OPS: OpSet = {
   kind: 'secondOrder',
   matMul: (a, b) => tf.matMul(a, b),
-  conv2d: (x, w) => conv2dSecondOrder(x, w),
-  depthwiseConv2d: (x, w) => depthwiseSecondOrder(x, w),
+  conv2d: (x, w, inputGrad) => convPadded(x, w, samePads(w.shape[0]), inputGrad),
+  depthwiseConv2d: (x, w, inputGrad) => depthwisePadded(x, w, samePads(w.shape[0]), inputGrad),
   maxPool2: maxPool2SecondOrder,
   batchNorm: 'stock',
+};
+
+/**
+ * The first implementation: convolutions as sums over shifted taps, max pooling's gradient
+ * upsampled by matMul. Slower (docs/hessian.md §2); the reference the recursive convolutions and
+ * the broadcasting max pool are tested and benchmarked against.
+ */
+export const TAP_SECOND_ORDER_OPS: OpSet = {
+  ...SECOND_ORDER_OPS,
+  conv2d: (x, w) => conv2dSecondOrder(x, w),
+  depthwiseConv2d: (x, w) => depthwiseSecondOrder(x, w),
+  maxPool2: maxPool2Via(maxPoolUpsampled as (x: tf.Tensor4D) => tf.Tensor),
 };
