@@ -5,12 +5,12 @@
  * `MaxPoolGrad`; the first two are not even wasm kernels), so a second backward pass through the
  * stock ops throws. These compose the same results from ops whose gradients are differentiable:
  *
- * | op                  | here                                                   | its gradient's gradient      |
- * | ------------------- | ------------------------------------------------------ | ---------------------------- |
- * | k×k conv, 'same'    | Σ over the k² shifted inputs (taps) of tap · w[i, j]   | MatMul, Reshape, AddN        |
- * | depthwise, 'same'   | Σ over the k² taps of tap × w[i, j, :]                 | MatMul, Mul, AddN            |
- * | 2×2 max pool        | customGrad: upsample(dy) × the window's arg-max mask   | MatMul (upsampling), Mul     |
- * | dense               | stock matMul                                           | MatMul                       |
+ * | op                  | SECOND_ORDER_OPS                                        | TAP_SECOND_ORDER_OPS (reference)         |
+ * | ------------------- | ------------------------------------------------------- | ---------------------------------------- |
+ * | k×k conv, 'same'    | native Conv2D, recursive customGrads (./recursiveConv)  | Σ over the k² shifted inputs of tap · w  |
+ * | depthwise, 'same'   | native depthwise, recursive customGrads                 | Σ over the k² taps of tap × w[i, j, :]   |
+ * | 2×2 max pool        | customGrad: dy broadcast over the window × arg-max mask | customGrad: upsample(dy) (MatMul) × mask |
+ * | dense               | stock matMul                                            | stock matMul                             |
  *
  * The max-pool mask is computed in the forward pass (a constant to the tape: the max is piecewise
  * linear, so its second derivative is zero almost everywhere); ties share the gradient equally,
