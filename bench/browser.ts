@@ -12,7 +12,8 @@ import type { BenchRecord } from '../src/bench/measure';
 import type { Line } from './run';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium';
 
-const PORT = 4199;
+// QUANT_LAB_BENCH_PORT: another port, so benches in parallel checkouts do not collide.
+const PORT = Number(process.env.QUANT_LAB_BENCH_PORT ?? 4199);
 const BASE = `http://127.0.0.1:${PORT}`;
 const DIST = 'dist';
 
@@ -73,6 +74,7 @@ async function benchPage(
   result.records.forEach((r: BenchRecord) => emit(r));
   result.sweep.forEach((r) => emit({ ...r }));
   result.ptq.forEach((r) => emit({ ...r }));
+  result.hessian.forEach((r) => emit({ ...r }));
   result.notes.forEach((n: string) => emit({ kind: 'note', part: 'browser', message: n }));
   await page.close();
 }
@@ -173,7 +175,7 @@ async function mainThread(browser: Browser, runs: number, emit: (l: Line) => voi
 export async function benchBrowser(
   opts: {
     quick: boolean;
-    parts: { training: boolean; sweep: boolean; mainThread: boolean; ptq: boolean };
+    parts: { training: boolean; sweep: boolean; mainThread: boolean; ptq: boolean; hessian: boolean };
   },
   emit: (l: Line) => void,
 ): Promise<void> {
@@ -188,6 +190,7 @@ export async function benchBrowser(
     const parts = [
       opts.parts.sweep && 'sweep',
       opts.parts.ptq && 'ptq',
+      opts.parts.hessian && 'hessian',
       opts.parts.training && 'training',
     ].filter((p): p is string => !!p);
     if (parts.length) await benchPage(browser, opts.quick, parts, emit);

@@ -12,6 +12,7 @@ import {
   type BenchRecord,
 } from '../src/bench/measure';
 import { measurePtq, type PtqBenchRecord } from '../src/bench/ptq';
+import { measureHessian, type HessianBenchRecord } from '../src/bench/hessian';
 
 /** Runs the Node measurements, calling `emit` as each one finishes. */
 export async function benchNode(
@@ -54,4 +55,12 @@ export async function benchNodePtq(quick: boolean, emit: (r: PtqBenchRecord) => 
     () => performance.now(),
   );
   records.forEach(emit);
+}
+
+/** The CNN's Hessian-vector products and per-layer trace in Node (wasm). */
+export async function benchNodeHessian(quick: boolean, emit: (r: HessianBenchRecord) => void): Promise<void> {
+  await initBackend('wasm');
+  measureHessian(loadMnistNode(), { env: 'node', backend: 'wasm', quick }, () => performance.now()).forEach(
+    emit,
+  );
 }

@@ -1,6 +1,7 @@
 /** Formats bench lines as a readable report with the ratios the performance issue asks for. */
 import type { BenchRecord } from '../src/bench/measure';
 import type { PtqBenchRecord } from '../src/bench/ptq';
+import type { HessianBenchRecord } from '../src/bench/hessian';
 import type { Line } from './run';
 
 function isRecord(line: Line): line is BenchRecord {
@@ -85,7 +86,22 @@ export function report(lines: Line[]): string {
       );
     }
   }
-  const others = lines.filter((l) => !isRecord(l) && !('kind' in l && l.kind === 'ptq'));
+  const hessian = lines.filter((l) => 'kind' in l && l.kind === 'hessian') as HessianBenchRecord[];
+  if (hessian.length) {
+    out.push(
+      '',
+      'Hessian of the CNN (random init; Hv median ± half-range, paired with the tap-sum reference):',
+    );
+    for (const r of hessian) {
+      const verdict = r.env === 'browser' ? (r.trace100Sec < r.targetSec ? ' — under' : ' — OVER') : '';
+      out.push(
+        `  ${r.env}/${r.backend} batch ${r.batch}: Hv ${fmt(r.hvMedianSec)}±${fmt(r.hvSpread)} s (reference ${fmt(r.tapHvMedianSec)} s, ${fmt(r.speedup)}× faster), ${r.traceProbes}-probe per-layer trace ${fmt(r.traceSec)} s = ${fmt(r.trace100Sec)} s per 100 probes (target ${r.targetSec} s${verdict})`,
+      );
+    }
+  }
+  const others = lines.filter(
+    (l) => !isRecord(l) && !('kind' in l && (l.kind === 'ptq' || l.kind === 'hessian')),
+  );
   if (others.length) {
     out.push('', 'other measurements:');
     for (const l of others) out.push(`  ${JSON.stringify(l)}`);

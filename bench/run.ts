@@ -1,16 +1,17 @@
 /**
- * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,ptq,mainthread,bundle]`
+ * `npm run bench [-- --json] [--quick] [--only node,browser,torch,sweep,ptq,hessian,mainthread,bundle]`
  *
  * Measures, in one run so ratios are comparable on a noisy shared machine: training steps/s of the
  * MLP (batch 128) and CNN (batch 64), float vs W4A4 vs W4A4 with oscillation tracking + freezing, in
  * Node per backend and in a Chromium worker per backend; the PyTorch CPU reference when importable;
  * sweep throughput with 1 vs 2 workers; time to first training step; main-thread long tasks while
  * the lab trains; initial bundle size (gzip); the post-training passes on the CNN (nearest + CLE +
- * bias correction at W8A8, AdaRound at W4A8) in Node and in the browser worker.
+ * bias correction at W8A8, AdaRound at W4A8) in Node and in the browser worker; the CNN's
+ * Hessian-vector products and a 100-probe per-layer trace in Node and in the browser worker.
  * `--json` prints one JSON object per line; otherwise a readable report with ratios.
  */
 import type { BenchRecord } from '../src/bench/measure';
-import { benchNode, benchNodePtq } from './node';
+import { benchNode, benchNodeHessian, benchNodePtq } from './node';
 import { benchTorch } from './torch';
 import { benchBrowser, bundleSizes } from './browser';
 import { report } from './report';
@@ -39,8 +40,9 @@ async function main(argv: string[]): Promise<void> {
   }
   if (want('node')) await benchNode({ quick, backends: ['wasm', 'cpu'] }, emit);
   if (want('ptq')) await benchNodePtq(quick, emit);
+  if (want('hessian')) await benchNodeHessian(quick, emit);
   if (want('bundle')) bundleSizes().forEach(emit);
-  if (want('browser') || want('sweep') || want('mainthread') || want('ptq'))
+  if (want('browser') || want('sweep') || want('mainthread') || want('ptq') || want('hessian'))
     await benchBrowser(
       {
         quick,
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
           sweep: want('sweep'),
           mainThread: want('browser') || want('mainthread'),
           ptq: want('ptq'),
+          hessian: want('hessian'),
         },
       },
       emit,

@@ -12,6 +12,7 @@ import {
   type BenchModel,
 } from '../../src/bench/measure';
 import { measurePtq } from '../../src/bench/ptq';
+import { measureHessian } from '../../src/bench/hessian';
 import type { BenchConfig, BenchEvent } from './protocol';
 
 const post = (e: BenchEvent) => self.postMessage(e);
@@ -38,6 +39,13 @@ self.onmessage = async (msg: MessageEvent<BenchConfig>) => {
       const host = { env: 'browser' as const, backend: label, quick: config.quick };
       const records = await measurePtq(createTrainer, data, host, () => performance.now());
       records.forEach((record) => post({ type: 'ptq', record }));
+      return post({ type: 'done' });
+    }
+    if (config.task === 'hessian') {
+      const host = { env: 'browser' as const, backend: label, quick: config.quick };
+      measureHessian(data, host, () => performance.now()).forEach((record) =>
+        post({ type: 'hessian', record }),
+      );
       return post({ type: 'done' });
     }
     for (const model of ['mlp', 'cnn'] as BenchModel[]) {

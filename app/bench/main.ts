@@ -4,6 +4,7 @@
  */
 import type { BenchRecord } from '../../src/bench/measure';
 import type { PtqBenchRecord } from '../../src/bench/ptq';
+import type { HessianBenchRecord } from '../../src/bench/hessian';
 import { benchSweep, type SweepBenchRecord } from './sweepBench';
 import type { BenchConfig, BenchEvent } from './protocol';
 
@@ -15,6 +16,8 @@ interface BenchState {
   sweep: SweepBenchRecord[];
   /** `parts=ptq`: the post-training passes on the CNN, in the lab's own worker configuration. */
   ptq: PtqBenchRecord[];
+  /** `parts=hessian`: the CNN's Hessian-vector products and trace, in the lab's worker configuration. */
+  hessian: HessianBenchRecord[];
 }
 
 declare global {
@@ -23,7 +26,7 @@ declare global {
   }
 }
 
-const state: BenchState = { done: false, records: [], notes: [], sweep: [], ptq: [] };
+const state: BenchState = { done: false, records: [], notes: [], sweep: [], ptq: [], hessian: [] };
 window.__bench = state;
 const out = document.getElementById('out')!;
 const log = (line: string) => (out.textContent += `\n${line}`);
@@ -38,6 +41,9 @@ function runConfig(config: BenchConfig): Promise<void> {
         log(JSON.stringify(ev.record));
       } else if (ev.type === 'ptq') {
         state.ptq.push(ev.record);
+        log(JSON.stringify(ev.record));
+      } else if (ev.type === 'hessian') {
+        state.hessian.push(ev.record);
         log(JSON.stringify(ev.record));
       } else if (ev.type === 'skipped') {
         state.notes.push(ev.reason);
@@ -70,6 +76,8 @@ async function main(): Promise<void> {
   // The lab's worker configuration: wasm + SIMD on the thread pool when the page is isolated.
   if (parts.includes('ptq'))
     await runConfig({ backend: 'wasm', simd: true, quick, threads: true, task: 'ptq' });
+  if (parts.includes('hessian'))
+    await runConfig({ backend: 'wasm', simd: true, quick, threads: true, task: 'hessian' });
   if (!parts.includes('training')) {
     state.done = true;
     log('done');

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelLayer, QuantModel } from '../models/build';
 import { BN_EPSILON } from '../models/batchnorm';
+import type { OpSet } from '../tensor/backend';
 import { SECOND_ORDER_OPS } from './secondOrderOps';
 
 /**
@@ -24,9 +25,16 @@ import { SECOND_ORDER_OPS } from './secondOrderOps';
 export type HessianBnMode = 'eval' | 'train';
 
 /** One layer of the float model, run with {@link SECOND_ORDER_OPS} (x [N, ...inShape]). */
-function floatLayer(layer: ModelLayer, x: tf.Tensor, bnMode: HessianBnMode): tf.Tensor {
+function floatLayer(
+  layer: ModelLayer,
+  x: tf.Tensor,
+  ops: OpSet,
+  first: boolean,
+  bnMode: HessianBnMode,
+): tf.Tensor {
   const { spec, bn } = layer;
-  let y = layer.def.op(x, layer.weight, true, SECOND_ORDER_OPS, tf);
+  // The first layer's input is data: no gradient needed for it.
+  let y = layer.def.op(x, layer.weight, !first, ops, tf);
   if (layer.bias) y = tf.add(y, layer.bias);
   if (bn) {
     const axes = y.shape.slice(0, -1).map((_, i) => i);
@@ -36,17 +44,27 @@ function floatLayer(layer: ModelLayer, x: tf.Tensor, bnMode: HessianBnMode): tf.
     y = tf.add(tf.mul(tf.sub(y, mean), inv), bn.beta);
   }
   if (spec.activation === 'relu') y = tf.relu(y);
-  if (spec.pool === 'max2') y = SECOND_ORDER_OPS.maxPool2(y as tf.Tensor4D);
+  if (spec.pool === 'max2') y = ops.maxPool2(y as tf.Tensor4D);
   if (spec.pool === 'gap') y = tf.mean(y, [1, 2], true);
   if (spec.flatten) y = tf.reshape(y, [y.shape[0], -1]);
   return y;
 }
 
-/** Logits [N, classes] of the float model for inputs x [N, d] (reshaped to the first layer's input). */
-export function floatLogits(model: QuantModel, x: tf.Tensor2D, bnMode: HessianBnMode = 'eval'): tf.Tensor2D {
+/**
+ * Logits [N, classes] of the float model for inputs x [N, d] (reshaped to the first layer's input).
+ * `ops` must have twice-differentiable gradients (./secondOrderOps.ts).
+ */
+export function floatLogits(
+  model: QuantModel,
+  x: tf.Tensor2D,
+  bnMode: HessianBnMode = 'eval',
+  ops: OpSet = SECOND_ORDER_OPS,
+): tf.Tensor2D {
   const first = model.layers[0].spec;
   let h: tf.Tensor = first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
-  for (const layer of model.layers) h = floatLayer(layer, h, bnMode);
+  model.layers.forEach((layer, i) => {
+    h = floatLayer(layer, h, ops, i === 0, bnMode);
+  });
   return h as tf.Tensor2D;
 }
 
@@ -120,16 +138,18 @@ export function hessianVectorProduct(
 
 /**
  * The Hessian-vector operator of the float model's loss on `batch`, restricted to `variables`
- * (default: every trainable parameter). The batch stays the caller's.
+ * (default: every trainable parameter). The batch stays the caller's. `ops` is for comparisons
+ * (tests, the bench); the default is the fast op set.
  */
 export function createHvp(
   model: QuantModel,
   batch: HessianBatch,
   variables: readonly tf.Variable[] = model.parameters(),
+  ops: OpSet = SECOND_ORDER_OPS,
 ): HvpOperator {
   const slices = paramSlices(variables);
   const dim = slices.reduce((s, p) => s + p.size, 0);
-  const loss = () => crossEntropySecondOrder(batch.labels, floatLogits(model, batch.x));
+  const loss = () => crossEntropySecondOrder(batch.labels, floatLogits(model, batch.x, 'eval', ops));
   let calls = 0;
   return {
     dim,

@@ -5,12 +5,12 @@
  * `MaxPoolGrad`; the first two are not even wasm kernels), so a second backward pass through the
  * stock ops throws. These compose the same results from ops whose gradients are differentiable:
  *
- * | op                  | here                                                   | its gradient's gradient      |
- * | ------------------- | ------------------------------------------------------ | ---------------------------- |
- * | k×k conv, 'same'    | Σ over the k² shifted inputs (taps) of tap · w[i, j]   | MatMul, Reshape, AddN        |
- * | depthwise, 'same'   | Σ over the k² taps of tap × w[i, j, :]                 | MatMul, Mul, AddN            |
- * | 2×2 max pool        | customGrad: upsample(dy) × the window's arg-max mask   | MatMul (upsampling), Mul     |
- * | dense               | stock matMul                                           | MatMul                       |
+ * | op                  | SECOND_ORDER_OPS                                        | TAP_SECOND_ORDER_OPS (reference)         |
+ * | ------------------- | ------------------------------------------------------- | ---------------------------------------- |
+ * | k×k conv, 'same'    | native Conv2D, recursive customGrads (./recursiveConv)  | Σ over the k² shifted inputs of tap · w  |
+ * | depthwise, 'same'   | native depthwise, recursive customGrads                 | Σ over the k² taps of tap × w[i, j, :]   |
+ * | 2×2 max pool        | customGrad: dy broadcast over the window × arg-max mask | customGrad: upsample(dy) (MatMul) × mask |
+ * | dense               | stock matMul                                            | stock matMul                             |
  *
  * The max-pool mask is computed in the forward pass (a constant to the tape: the max is piecewise
  * linear, so its second derivative is zero almost everywhere); ties share the gradient equally,
@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OpSet } from '../tensor/backend';
+import { convPadded, depthwisePadded, samePads } from './recursiveConv';
 
 /**
  * A 0/1 matrix [B, rows, cols], the same for every b, with a one at (r, colOf(r)) where that is in
@@ -95,8 +96,8 @@ function upsample2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(cols, [n, 2 * h, 2 * w, c]);
 }
 
-/** 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy. */
-const maxPoolEven = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+/** 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy (upsampled by matMul). */
+const maxPoolUpsampled = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x4, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
   const [n, h, w, c] = x4.shape;
   const y = tf.maxPool(x4, 2, 2, 'valid');
@@ -109,23 +110,62 @@ const maxPoolEven = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
   };
 });
 
-/** 2×2 stride-2 'valid' max pooling: x [N, H, W, C] → [N, ⌊H/2⌋, ⌊W/2⌋, C]. */
-export function maxPool2SecondOrder(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const even = h % 2 || w % 2 ? tf.slice(x, [0, 0, 0, 0], [n, h - (h % 2), w - (w % 2), c]) : x;
-  return maxPoolEven(even) as tf.Tensor4D;
+/**
+ * 2×2 stride-2 max pooling of an even-sized x, with a gradient that is linear in dy: x viewed as
+ * [N·h, 2, w, 2, C] (a free reshape), so dy [N·h, 1, w, 1, C] broadcasts over each window. The
+ * mask (1/ties at a window's max, `1 − step(y − x)`: no Equal kernel) is a forward-pass constant.
+ * The gradient's own gradient is a broadcasting multiply and a sum over the window.
+ */
+const maxPoolBroadcast = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x4, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+  const [n, h, w, c] = x4.shape;
+  const y = tf.maxPool(x4, 2, 2, 'valid');
+  const windows = [n * (h / 2), 2, w / 2, 2, c];
+  const perWindow = [n * (h / 2), 1, w / 2, 1, c];
+  const hits = tf.sub(1, tf.step(tf.sub(tf.reshape(y, perWindow), tf.reshape(x4, windows))));
+  save([tf.div(hits, tf.sum(hits, [1, 3], true))]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [mask]: tf.Tensor[]) =>
+      tf.reshape(tf.mul(tf.reshape(dy, perWindow), mask), [n, h, w, c]),
+  };
+});
+
+/** 2×2 stride-2 'valid' max pooling through `even` (which takes an even-sized x). */
+function maxPool2Via(even: (x: tf.Tensor4D) => tf.Tensor): (x: tf.Tensor4D) => tf.Tensor4D {
+  return (x) => {
+    const [n, h, w, c] = x.shape;
+    const cropped = h % 2 || w % 2 ? tf.slice(x, [0, 0, 0, 0], [n, h - (h % 2), w - (w % 2), c]) : x;
+    return even(cropped) as tf.Tensor4D;
+  };
 }
+
+/** 2×2 stride-2 'valid' max pooling: x [N, H, W, C] → [N, ⌊H/2⌋, ⌊W/2⌋, C]. */
+export const maxPool2SecondOrder = maxPool2Via(maxPoolBroadcast as (x: tf.Tensor4D) => tf.Tensor);
 
 /**
  * The op set of the float model's Hessian: every layer kind's op runs through it unchanged
- * (`def.op(x, w, true, SECOND_ORDER_OPS, tf)`). BN is the evaluation-mode composition of
+ * (`def.op(x, w, inputGrad, SECOND_ORDER_OPS, tf)`, inputGrad false for the first layer: its input is data). Convolutions are the native kernels with
+ * recursive customGrads (./recursiveConv.ts). BN is the evaluation-mode composition of
  * src/models/batchnorm.ts (elementwise ops: differentiable twice), so `batchNorm` is 'stock'.
  */
 export const SECOND_ORDER_OPS: OpSet = {
   kind: 'secondOrder',
   matMul: (a, b) => tf.matMul(a, b),
-  conv2d: (x, w) => conv2dSecondOrder(x, w),
-  depthwiseConv2d: (x, w) => depthwiseSecondOrder(x, w),
+  conv2d: (x, w, inputGrad) => convPadded(x, w, samePads(w.shape[0]), inputGrad),
+  depthwiseConv2d: (x, w, inputGrad) => depthwisePadded(x, w, samePads(w.shape[0]), inputGrad),
   maxPool2: maxPool2SecondOrder,
   batchNorm: 'stock',
+};
+
+/**
+ * The first implementation: convolutions as sums over shifted taps, max pooling's gradient
+ * upsampled by matMul. Slower (docs/hessian.md §2); the reference the recursive convolutions and
+ * the broadcasting max pool are tested and benchmarked against.
+ */
+export const TAP_SECOND_ORDER_OPS: OpSet = {
+  ...SECOND_ORDER_OPS,
+  conv2d: (x, w) => conv2dSecondOrder(x, w),
+  depthwiseConv2d: (x, w) => depthwiseSecondOrder(x, w),
+  maxPool2: maxPool2Via(maxPoolUpsampled as (x: tf.Tensor4D) => tf.Tensor),
 };
