@@ -255,7 +255,7 @@ export const RUN_ARGS: CommandSpec = {
   groups: [
     { heading: 'Experiment flags (override the file, or the lesson)', flags: EXPERIMENT_FLAGS },
     { heading: 'Mixed precision', flags: LAYER_BITS_FLAGS },
-    { heading: 'Bits learned during QAT (docs/mixed.md §5)', flags: QBITOPT_FLAGS },
+    { heading: 'Bits learned during QAT (docs/mixed.md §6)', flags: QBITOPT_FLAGS },
     { heading: 'Runner flags', flags: RUNNER_FLAGS },
     { heading: 'Checkpoints', flags: CHECKPOINT_FLAGS },
   ],

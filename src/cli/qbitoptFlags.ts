@@ -1,5 +1,5 @@
 /**
- * `run`'s flags of bits learned during QAT (docs/mixed.md §5), and their reading into the options
+ * `run`'s flags of bits learned during QAT (docs/mixed.md §6), and their reading into the options
  * of src/mixed/qbitopt.ts. Pure: no file or process I/O here.
  */
 import type { ActBitsMode } from '../mixed/allocate';
@@ -23,7 +23,7 @@ export interface QBitOptRunnerOptions {
 
 /**
  * The defaults: re-allocate every 100 steps from 2 probes on 32 images (about a second on the CNN,
- * docs/mixed.md §5), bits fixed for the last 20% of the steps, HAWQ's tied activation bits.
+ * docs/mixed.md §6), bits fixed for the last 20% of the steps, HAWQ's tied activation bits.
  */
 export const QBITOPT_DEFAULTS = {
   bits: [2, 3, 4, 8],

@@ -46,7 +46,7 @@ counts from 0 instead: a new run of --steps steps on its weights (QAT of a float
 --from float.json --finetune --weight-bits 4). The architecture must match; quantizers whose
 settings changed calibrate afresh; the optimizer state is not stored (Adam restarts at zero).
 
---qbitopt learns per-layer bits during QAT under one budget (docs/mixed.md §5): at the start and
+--qbitopt learns per-layer bits during QAT under one budget (docs/mixed.md §6): at the start and
 every --qbitopt-every steps, HAWQ's sensitivities from a few Hutchinson probes and the ILP of
 'quant-lab mixed' set the bits; in the last --qbitopt-freeze share of the steps they stay fixed.
 The result adds qbitopt: {budget, every, freezeStep, history: [{step, layers, cost, objective}],

@@ -92,7 +92,7 @@ export interface QBitOptCost {
 }
 
 /**
- * Bits learned during QAT (`run --qbitopt`, docs/mixed.md §5): the budget, the re-allocation
+ * Bits learned during QAT (`run --qbitopt`, docs/mixed.md §6): the budget, the re-allocation
  * cadence, each re-allocation (the step it took effect, the bits, their cost and ΣΩ) and the
  * final bits, which always fit the budget.
  */

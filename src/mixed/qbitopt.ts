@@ -1,5 +1,5 @@
 /**
- * Bits learned during QAT, in the lab's formulation (docs/mixed.md §5): every K steps the
+ * Bits learned during QAT, in the lab's formulation (docs/mixed.md §6): every K steps the
  * per-layer sensitivities Ω_l(b) are re-estimated on the model being trained (Hutchinson traces
  * from a few probes on a small batch), the budgeted ILP (./ilp.ts) is solved again, and the bits
  * it picks are applied by a live change (`trainer.update`, which rebuilds the quantizers of a

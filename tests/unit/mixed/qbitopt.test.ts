@@ -1,5 +1,5 @@
 /**
- * Bits learned during QAT (src/mixed/qbitopt.ts, docs/mixed.md §5) on a small MLP with real tfjs
+ * Bits learned during QAT (src/mixed/qbitopt.ts, docs/mixed.md §6) on a small MLP with real tfjs
  * and the real Hutchinson traces: the final allocation meets its budget, a changed allocation
  * changes the trained model's quantizers, the history is recorded at the re-allocation steps, and
  * a budget below the cheapest allocation is refused before training starts.
