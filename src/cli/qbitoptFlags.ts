@@ -19,6 +19,7 @@ export interface QBitOptRunnerOptions {
   qbitoptProbes?: number;
   qbitoptBatch?: number;
   qbitoptFreeze?: number;
+  qbitoptMomentum?: number;
 }
 
 /**
@@ -32,6 +33,7 @@ export const QBITOPT_DEFAULTS = {
   probes: 2,
   batchSize: 32,
   freeze: 0.2,
+  momentum: 0.5,
 };
 
 const D = QBITOPT_DEFAULTS;
@@ -105,6 +107,14 @@ export const QBITOPT_FLAGS: readonly RunnerFlagDef[] = [
     help: 'share of the steps at the end with the bits fixed',
     default: `${D.freeze}`,
   },
+  {
+    name: 'qbitopt-momentum',
+    option: 'qbitoptMomentum',
+    kind: 'number',
+    metavar: 'm',
+    help: "EMA momentum of each layer's trace across re-estimations (0: none)",
+    default: `${D.momentum}`,
+  },
 ];
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -142,8 +152,10 @@ export function qbitoptOptions(o: RunnerOptions, seed: number): Parsed<QBitOptOp
   if (!(batchSize >= 1)) return { ok: false, error: '--qbitopt-batch must be at least 1' };
   const freeze = o.qbitoptFreeze ?? D.freeze;
   if (!(freeze >= 0 && freeze < 1)) return { ok: false, error: '--qbitopt-freeze must be in [0, 1)' };
+  const momentum = o.qbitoptMomentum ?? D.momentum;
+  if (!(momentum >= 0 && momentum < 1)) return { ok: false, error: '--qbitopt-momentum must be in [0, 1)' };
   return {
     ok: true,
-    value: { axis, budget, bits, actBits: D.actBits, every, probes, batchSize, freeze, seed },
+    value: { axis, budget, bits, actBits: D.actBits, every, probes, batchSize, freeze, momentum, seed },
   };
 }

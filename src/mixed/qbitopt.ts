@@ -21,7 +21,7 @@ import {
 } from './allocate';
 import { allocationCost, withAllocation, type Allocation, type BudgetAxis } from './allocation';
 import { InfeasibleBudgetError, loadSolver, minimumCost } from './ilp';
-import { hessianTraces, layerSensitivities, type LayerTraceFn } from './sensitivity';
+import { hessianTraces, layerSensitivities, type LayerTrace, type LayerTraceFn } from './sensitivity';
 
 /** What `run --qbitopt` allocates, and how often. */
 export interface QBitOptOptions {
@@ -37,6 +37,11 @@ export interface QBitOptOptions {
   probes: number;
   /** Training images of each re-estimation's loss. */
   batchSize: number;
+  /**
+   * EMA momentum of each layer's trace across re-estimations, in [0, 1): 0 uses each estimate
+   * alone; larger values average the few-probe estimates of earlier steps in (bias-corrected).
+   */
+  momentum: number;
   /** Share of the steps at the end with the bits fixed, in [0, 1). */
   freeze: number;
   /** Seed of the probes; each re-estimation draws its batch with (seed, step). */
@@ -68,6 +73,24 @@ export function checkBudget(exp: Experiment, o: QBitOptOptions): void {
   if (minimum > o.budget) throw new InfeasibleBudgetError(o.budget, minimum);
 }
 
+/**
+ * Bias-corrected EMAs of the layers' traces: after n estimates t_1…t_n the trace is
+ * Σ m^(n−i)(1−m)·t_i / Σ m^(n−i)(1−m), so the first estimate is used as it is.
+ */
+export function traceSmoother(momentum: number): (traces: LayerTrace[]) => LayerTrace[] {
+  const sums = new Map<string, { value: number; weight: number }>();
+  return (traces) =>
+    traces.map((t) => {
+      const prev = sums.get(t.name) ?? { value: 0, weight: 0 };
+      const next = {
+        value: momentum * prev.value + (1 - momentum) * t.trace,
+        weight: momentum * prev.weight + (1 - momentum),
+      };
+      sums.set(t.name, next);
+      return { ...t, trace: next.value / next.weight };
+    });
+}
+
 /** The allocation's cost on the budget axis must fit: a broken promise fails loudly. */
 function assertWithinBudget(a: Pick<Allocation, 'cost'>, o: QBitOptOptions, what: string): void {
   const cost = a.cost[o.axis];
@@ -87,6 +110,7 @@ export function qbitoptSteering(
   const history: QBitOptSummary['history'] = [];
   let last: Allocation | undefined;
   let frozenFrom = Infinity;
+  const smooth = traceSmoother(o.momentum);
   const summary = (): QBitOptSummary => {
     if (!last) throw new Error('qbitopt: no allocation was made');
     return {
@@ -108,13 +132,13 @@ export function qbitoptSteering(
       const exp = trainer.experiment;
       frozenFrom = freezeStep(exp, o.freeze);
       const step = trainer.stepsDone;
-      const traces = await traceFn(trainer.model, data.train, {
+      const raw = await traceFn(trainer.model, data.train, {
         probes: o.probes,
         batchSize: o.batchSize,
         seed: o.seed,
         batchSeed: o.seed * 1_000_003 + step,
       });
-      const sensitivity = layerSensitivities(trainer.model, exp, traces, o.bits);
+      const sensitivity = layerSensitivities(trainer.model, exp, smooth(raw), o.bits);
       const { layers, cost, objective } = allocateMixed(
         await loadSolver(),
         exp,

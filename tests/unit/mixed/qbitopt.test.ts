@@ -14,7 +14,7 @@ import { loadMnistNode } from '../../../src/data/node';
 import { experimentSchema, type Experiment } from '../../../src/experiment/schema';
 import { allocationCost } from '../../../src/mixed/allocation';
 import { InfeasibleBudgetError } from '../../../src/mixed/ilp';
-import { checkBudget, qbitoptSteering, type QBitOptOptions } from '../../../src/mixed/qbitopt';
+import { checkBudget, qbitoptSteering, traceSmoother, type QBitOptOptions } from '../../../src/mixed/qbitopt';
 import type { LayerTraceFn } from '../../../src/mixed/sensitivity';
 import { initBackend } from '../../../src/tensor/backend';
 import { runExperiment } from '../../../src/train/run';
@@ -50,6 +50,7 @@ function options(budget: number, o: Partial<QBitOptOptions> = {}): QBitOptOption
     actBits: 'tied',
     every: 10,
     probes: 1,
+    momentum: 0.5,
     batchSize: 16,
     freeze: 0.2,
     seed: 1,
@@ -124,7 +125,7 @@ describe('qbitopt', () => {
         { name: 'fc3', weightBits: 2, actBits: 2 },
       ]).bops;
     const budget = at(8);
-    const steering = qbitoptSteering(data, options(budget, { bits: [2, 8] }), traces);
+    const steering = qbitoptSteering(data, options(budget, { bits: [2, 8], momentum: 0 }), traces);
     const trainer = await createTrainer(exp, data);
     try {
       expect(trainer).toBeInstanceOf(QuantTrainer);
@@ -152,6 +153,19 @@ describe('qbitopt', () => {
     } finally {
       trainer.dispose();
     }
+  });
+
+  it("averages each layer's traces across re-estimations, bias-corrected", () => {
+    const layer = (trace: number) => [{ name: 'fc1', params: 10, trace, traceStdErr: 0 }];
+    const none = traceSmoother(0);
+    expect(none(layer(1))[0].trace).toBe(1);
+    expect(none(layer(3))[0].trace).toBe(3);
+    const half = traceSmoother(0.5);
+    expect(half(layer(1))[0].trace).toBe(1);
+    // (0.5·0.5·1 + 0.5·3) / (0.5·0.5 + 0.5)
+    expect(half(layer(3))[0].trace).toBeCloseTo(1.75 / 0.75, 12);
+    // A negative estimate is averaged in as it is; §1 clips the average at 0.
+    expect(half(layer(-10))[0].trace).toBeLessThan(0);
   });
 
   it('refuses a budget below the cheapest allocation before training starts', async () => {
