@@ -23,15 +23,16 @@ export interface QBitOptRunnerOptions {
 }
 
 /**
- * The defaults: re-allocate every 100 steps from 2 probes on 32 images (about a second on the CNN,
- * docs/mixed.md §6), bits fixed for the last 20% of the steps, HAWQ's tied activation bits.
+ * The defaults: re-allocate every 100 steps from 8 probes on 128 images, traces averaged with
+ * momentum 0.5 (2 probes on 32 images flipped the MLP's bits, docs/mixed.md §6), bits fixed for
+ * the last 20% of the steps, HAWQ's tied activation bits.
  */
 export const QBITOPT_DEFAULTS = {
   bits: [2, 3, 4, 8],
   actBits: 'tied' as ActBitsMode,
   every: 100,
-  probes: 2,
-  batchSize: 32,
+  probes: 8,
+  batchSize: 128,
   freeze: 0.2,
   momentum: 0.5,
 };
