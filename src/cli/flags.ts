@@ -18,6 +18,7 @@ import {
 } from '../experiment/schema';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend';
 import { type CommandSpec, type FlagDef, type FlagKind, flagLine, parseCommand } from './args';
+import { QBITOPT_FLAGS, type QBitOptRunnerOptions } from './qbitoptFlags';
 
 export type { FlagDef, FlagKind } from './args';
 
@@ -27,7 +28,7 @@ export interface RunnerFlagDef extends FlagDef {
 }
 
 /** Settings of the runner itself (not part of the experiment). */
-export interface RunnerOptions {
+export interface RunnerOptions extends QBitOptRunnerOptions {
   /** Lesson id (`--preset`): its experiment is the base the flags override. */
   preset?: string;
   out?: string;
@@ -201,6 +202,7 @@ export const LAYER_BITS_FLAGS: readonly RunnerFlagDef[] = [
 export const FLAGS: readonly FlagDef[] = [
   ...EXPERIMENT_FLAGS,
   ...LAYER_BITS_FLAGS,
+  ...QBITOPT_FLAGS,
   ...RUNNER_FLAGS,
   ...CHECKPOINT_FLAGS,
 ];
@@ -254,6 +256,7 @@ export const RUN_ARGS: CommandSpec = {
   groups: [
     { heading: 'Experiment flags (override the file, or the lesson)', flags: EXPERIMENT_FLAGS },
     { heading: 'Mixed precision', flags: LAYER_BITS_FLAGS },
+    { heading: 'Bits learned during QAT (docs/mixed.md §6)', flags: QBITOPT_FLAGS },
     { heading: 'Runner flags', flags: RUNNER_FLAGS },
     { heading: 'Checkpoints', flags: CHECKPOINT_FLAGS },
   ],

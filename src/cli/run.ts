@@ -12,6 +12,8 @@ import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/node';
 import { loadMnistNode } from '../data/node';
 import { loadExperiment } from '../experiment/load';
 import { parseLayerBits, withAllocation } from '../mixed/allocation';
+import { InfeasibleBudgetError } from '../mixed/ilp';
+import { checkBudget, qbitoptSteering, type QBitOptOptions } from '../mixed/qbitopt';
 import type { Experiment } from '../experiment/schema';
 import { initBackend } from '../tensor/backend';
 import { getPreset, PRESETS } from '../experiment/presets';
@@ -20,11 +22,14 @@ import { runExperiment } from '../train/run';
 import type { RunResult, StepReport } from '../train/types';
 import { commandHelp, type CommandSpec, usageError } from './args';
 import { FLAGS, parseArgs, type ParsedArgs, RUN_ARGS, type RunnerOptions } from './flags';
+import { qbitoptOptions } from './qbitoptFlags';
 
 /** Exit code of a diverged run. */
 export const EXIT_DIVERGED = 3;
 /** Exit code of bad arguments or a bad experiment file. */
 export const EXIT_USAGE = 2;
+/** Exit code of a --qbitopt budget below the cheapest allocation. */
+export const EXIT_INFEASIBLE = 4;
 
 /** `quant-lab run`: its flags (./flags.ts) and the text around them. */
 export const RUN_SPEC: CommandSpec = {
@@ -39,11 +44,18 @@ experiment file is given; flags override either. It resumes at the checkpoint's 
 the total, the schedules go on, tracked oscillations and frozen weights carry over. --finetune
 counts from 0 instead: a new run of --steps steps on its weights (QAT of a float model:
 --from float.json --finetune --weight-bits 4). The architecture must match; quantizers whose
-settings changed calibrate afresh; the optimizer state is not stored (Adam restarts at zero).`,
+settings changed calibrate afresh; the optimizer state is not stored (Adam restarts at zero).
+
+--qbitopt learns per-layer bits during QAT under one budget (docs/mixed.md §7): at the start and
+every --qbitopt-every steps, HAWQ's sensitivities from a few Hutchinson probes and the ILP of
+'quant-lab mixed' set the bits; in the last --qbitopt-freeze share of the steps they stay fixed.
+The result adds qbitopt: {budget, every, freezeStep, history: [{step, layers, cost, objective}],
+final: {layers, cost}}; the final cost is within the budget.`,
   footer: `Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
 With --checkpoint FILE, a checkpoint of the trained model, whatever the status.
-Exit codes: 0 completed, ${EXIT_USAGE} bad arguments, experiment file or checkpoint, ${EXIT_DIVERGED} diverged.
+Exit codes: 0 completed, ${EXIT_USAGE} bad arguments, experiment file or checkpoint, ${EXIT_DIVERGED} diverged,
+${EXIT_INFEASIBLE} a --qbitopt budget below the cheapest allocation (the message names the smallest).
 
 Examples:
   quant-lab run --preset oscillations-w3-dscnn-freeze --seed 2 --out freeze.json
@@ -173,6 +185,30 @@ function note(options: RunnerOptions, what: string, bytes: number): void {
   if (!options.quiet) process.stderr.write(`quant-lab run: wrote ${what} (${(bytes / 1e6).toFixed(2)} MB)\n`);
 }
 
+/** The --qbitopt options, checked before training: code 0 to go on, else the exit code (printed). */
+function qbitoptCheck(
+  options: RunnerOptions,
+  exp: Experiment,
+  lesson: boolean,
+): { code: number; options?: QBitOptOptions } {
+  const parsed = qbitoptOptions(options, exp.seed);
+  const refuse = (message: string, code = EXIT_USAGE) => {
+    console.error(`quant-lab run: ${message}`);
+    return { code };
+  };
+  if (!parsed.ok) return refuse(parsed.error);
+  if (!parsed.value) return { code: 0 };
+  if (lesson) return refuse('--qbitopt does not apply to a lesson (--preset)');
+  if (exp.twin) return refuse('--qbitopt trains one model; a twin run trains two (drop --twin)');
+  try {
+    checkBudget(exp, parsed.value);
+  } catch (error) {
+    if (error instanceof InfeasibleBudgetError) return refuse(error.message, EXIT_INFEASIBLE);
+    throw error;
+  }
+  return { code: 0, options: parsed.value };
+}
+
 /** Entry point of `quant-lab run`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -208,6 +244,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error('quant-lab run: a checkpoint holds one model; a twin run trains two (drop --twin)');
     return EXIT_USAGE;
   }
+  const qbit = qbitoptCheck(options, exp.value, preset !== undefined);
+  if (qbit.code !== 0) return qbit.code;
   const backend = await initBackend(options.backend);
   const data = loadMnistNode();
   if (!options.quiet)
@@ -251,6 +289,7 @@ export async function main(argv: string[]): Promise<number> {
       result = await runExperiment(exp.value, data, onReport, {
         saveWeights: options.saveWeights,
         from: start.from && { checkpoint: start.from, finetune },
+        steering: qbit.options && qbitoptSteering(data, qbit.options),
         onCheckpoint: path
           ? (file) => note(options, `checkpoint ${path}`, writeCheckpointFile(path, file))
           : undefined,

@@ -77,6 +77,34 @@ export interface TwinSummary {
   testAccuracy: number;
 }
 
+/** One layer's bits in a {@link QBitOptSummary} (the `layers` entries of `quant-lab mixed`). */
+export interface QBitOptLayerBits {
+  name: string;
+  weightBits: number;
+  actBits: number;
+}
+
+/** An allocation's cost on every budget axis (size in bytes). */
+export interface QBitOptCost {
+  bops: number;
+  size: number;
+  acev2: number;
+}
+
+/**
+ * Bits learned during QAT (`run --qbitopt`, docs/mixed.md §7): the budget, the re-allocation
+ * cadence, each re-allocation (the step it took effect, the bits, their cost and ΣΩ) and the
+ * final bits, which always fit the budget.
+ */
+export interface QBitOptSummary {
+  budget: { axis: 'bops' | 'size' | 'acev2'; value: number };
+  every: number;
+  /** The first step of the frozen tail: no re-allocation at or after it. */
+  freezeStep: number;
+  history: { step: number; layers: QBitOptLayerBits[]; cost: QBitOptCost; objective: number }[];
+  final: { layers: QBitOptLayerBits[]; cost: QBitOptCost };
+}
+
 /** A finished run: the resolved experiment plus what was measured (the runner's result JSON). */
 export interface RunResult {
   experiment: Experiment;
@@ -93,6 +121,8 @@ export interface RunResult {
   stepsPerSec: number;
   oscillation?: OscillationSummary;
   twin?: TwinSummary;
+  /** With `--qbitopt`: the per-layer bits over training. */
+  qbitopt?: QBitOptSummary;
   /** Per-layer and total cost (src/cost). */
   cost?: CostReport;
   /** A lesson's run (`--preset`): the lesson id, its claim checked on all its runs, and those other runs. */
@@ -144,7 +174,7 @@ const twinPointSchema = z.object({
 
 /**
  * The runner's result file ({@link RunResult}); unknown extra fields are kept. `experiment` is
- * loaded (and migrated) on its own by export.ts parseRunFile; `cost`, `lesson`, `claim`,
+ * loaded (and migrated) on its own by export.ts parseRunFile; `cost`, `qbitopt`, `lesson`, `claim`,
  * `compare` and `ladder` pass through unvalidated.
  */
 export const runResultSchema = z.looseObject({
@@ -184,6 +214,7 @@ export const runResultSchema = z.looseObject({
     })
     .optional(),
   cost: z.unknown().optional(),
+  qbitopt: z.unknown().optional(),
   weights: z
     .record(
       z.string(),
@@ -209,12 +240,14 @@ type Known<T> = T extends readonly (infer U)[]
     ? { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> }
     : T;
 /** Fields of RunResult the schema leaves to others (see runResultSchema). */
-type Unvalidated = 'experiment' | 'cost' | 'lesson' | 'claim' | 'compare' | 'ladder';
+type Unvalidated = 'experiment' | 'cost' | 'qbitopt' | 'lesson' | 'claim' | 'compare' | 'ladder';
 type Parsed = Known<z.output<typeof runResultSchema>>;
 
 export type ResultSchemaChecks = [
   Expect<Equal<z.output<typeof historyPointSchema>, HistoryPoint>>,
   Expect<Equal<Omit<Parsed, Unvalidated>, Known<Omit<RunResult, Unvalidated>>>>,
-  Expect<Equal<Exclude<keyof RunResult, keyof Parsed>, Exclude<Unvalidated, 'experiment' | 'cost'>>>,
+  Expect<
+    Equal<Exclude<keyof RunResult, keyof Parsed>, Exclude<Unvalidated, 'experiment' | 'cost' | 'qbitopt'>>
+  >,
 ];
 type Expect<T extends true> = T;

@@ -12,6 +12,19 @@ import type { RunResult, StepReport, Trainer } from './types';
 /** Steps per `Trainer.run` call; reports are delivered after each chunk. */
 const CHUNK_STEPS = 50;
 
+/**
+ * Steers a run between chunks by live changes (`trainer.update`), e.g. the per-layer bits learned
+ * during QAT (src/mixed/qbitopt.ts). Steered once before the first step, then at each stop.
+ */
+export interface RunSteering {
+  /** Changes the trainer's experiment (or not) at its current step. */
+  steer(trainer: Trainer): Promise<void>;
+  /** The next step after `stepsDone` at which to steer (Infinity: no more). */
+  nextStop(stepsDone: number): number;
+  /** Adds the steering's record to the result. */
+  finish(result: RunResult): void;
+}
+
 /** Options of {@link runExperiment}. */
 export interface RunOptions extends TrainerOptions {
   /** Include each layer's integer codes and scales (`--save-weights`). */
@@ -22,6 +35,8 @@ export interface RunOptions extends TrainerOptions {
   onCheckpoint?: (checkpoint: CheckpointFile) => void;
   /** Called with the trained model's trainer before it is disposed (a lesson's ladder measures it). */
   onTrained?: (trainer: Trainer) => Promise<void>;
+  /** Live changes between chunks ({@link RunSteering}). */
+  steering?: RunSteering;
 }
 
 /**
@@ -35,12 +50,17 @@ export async function runExperiment(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const trainer = await createTrainer(exp, data, options);
+  const { steering } = options;
   try {
+    if (steering) await steering.steer(trainer);
     while (!trainer.done && !options.signal?.aborted) {
-      const reports = await trainer.run(CHUNK_STEPS);
+      const stop = steering?.nextStop(trainer.stepsDone) ?? Infinity;
+      const reports = await trainer.run(Math.min(CHUNK_STEPS, stop - trainer.stepsDone));
       if (onReport) reports.forEach(onReport);
+      if (steering && trainer.stepsDone === stop && !trainer.done) await steering.steer(trainer);
     }
     const result = trainer.result();
+    steering?.finish(result);
     // Cost is a pure function of the (final, live-changed) experiment: the same object `quant-lab cost` prints.
     result.cost = costOfExperiment(result.experiment);
     if (options.saveWeights) result.weights = await trainer.weights();
