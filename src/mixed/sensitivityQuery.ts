@@ -1,9 +1,9 @@
 /**
  * The Sensitivity workspace's options and their form in a link's query (`?ws=sensitivity&sens=…`,
- * docs/mixed.md §6): only what differs from the defaults, as `key.value` pairs joined by `_`, e.g.
- * `bits.2-4-8_axis.size_budget.30_probes.40`. Decoding never throws: an unknown key or value is
- * dropped with a warning, a value out of bounds is clamped with one, and the rest still applies.
+ * docs/mixed.md §6), e.g. `bits.2-4-8_axis.size_budget.30_probes.40`; the codec is
+ * src/experiment/optionsQuery.ts.
  */
+import { optionsQuery, readInt, readIntList, readOneOf } from '../experiment/optionsQuery';
 import { BUDGET_AXES, type BudgetAxis } from './allocation';
 
 export interface SensitivityOptions {
@@ -51,48 +51,23 @@ export function normalizeSensitivityOptions(o: Partial<SensitivityOptions>): Sen
   };
 }
 
-const show = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v));
-const int = (s: string) => (/^\d+$/.test(s) ? Number(s) : undefined);
-
-/** Short name in the query → field and how to read it (undefined: not readable), in writing order. */
-const FIELDS: Record<string, { key: keyof SensitivityOptions; read: (s: string) => unknown }> = {
-  at: { key: 'cheapBits', read: int },
-  bits: {
-    key: 'bits',
-    read: (s) => {
-      const parts = s.split('-').map(int);
-      return parts.every((b) => b !== undefined) ? parts : undefined;
-    },
+const SENSITIVITY_QUERY = optionsQuery<SensitivityOptions>(
+  'sensitivity',
+  {
+    at: { key: 'cheapBits', read: readInt },
+    bits: { key: 'bits', read: readIntList },
+    axis: { key: 'axis', read: readOneOf(BUDGET_AXES) },
+    budget: { key: 'budget', read: readInt },
+    probes: { key: 'probes', read: readInt },
+    batch: { key: 'batch', read: readInt },
   },
-  axis: { key: 'axis', read: (s) => ((BUDGET_AXES as readonly string[]).includes(s) ? s : undefined) },
-  budget: { key: 'budget', read: int },
-  probes: { key: 'probes', read: int },
-  batch: { key: 'batch', read: int },
-};
+  SENSITIVITY_DEFAULTS,
+  normalizeSensitivityOptions,
+);
 
 /** The query value for `o`: its fields that differ from the defaults; '' when none do. */
-export function encodeSensitivityQuery(o: SensitivityOptions): string {
-  return Object.entries(FIELDS)
-    .filter(([, f]) => show(o[f.key]) !== show(SENSITIVITY_DEFAULTS[f.key]))
-    .map(([name, f]) => `${name}.${show(o[f.key])}`)
-    .join('_');
-}
+export const encodeSensitivityQuery = (o: SensitivityOptions): string => SENSITIVITY_QUERY.encode(o);
 
 /** The options a query value asks for (normalized), and what of it could not be read. */
-export function decodeSensitivityQuery(value: string): { options: SensitivityOptions; warnings: string[] } {
-  const input: Record<string, unknown> = {};
-  const warnings: string[] = [];
-  for (const part of value.split('_').filter(Boolean)) {
-    const dot = part.indexOf('.');
-    const f = FIELDS[dot < 0 ? part : part.slice(0, dot)];
-    const v = f && dot >= 0 ? f.read(part.slice(dot + 1)) : undefined;
-    if (v === undefined) warnings.push(`sensitivity option "${part.slice(0, 40)}" is not one this lab reads`);
-    else input[f!.key] = v;
-  }
-  const options = normalizeSensitivityOptions(input as Partial<SensitivityOptions>);
-  for (const [name, f] of Object.entries(FIELDS)) {
-    if (f.key in input && show(input[f.key]) !== show(options[f.key]))
-      warnings.push(`sensitivity option ${name} ${show(input[f.key])} became ${show(options[f.key])}`);
-  }
-  return { options, warnings };
-}
+export const decodeSensitivityQuery = (value: string): { options: SensitivityOptions; warnings: string[] } =>
+  SENSITIVITY_QUERY.decode(value);
