@@ -3,8 +3,7 @@
  * a small trained MLP, the two-seed traces and their agreement, the budget slider's allocation and
  * shadow price, and the options' query form.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMnistNode } from '../../../src/data/node';
+import { describe, expect, it } from 'vitest';
 import { experimentSchema } from '../../../src/experiment/schema';
 import { allocateAtFraction, budgetShadowPrice } from '../../../src/mixed/budget';
 import { buildProblem, layerCandidates } from '../../../src/mixed/allocate';
@@ -16,9 +15,8 @@ import {
   SENSITIVITY_DEFAULTS,
 } from '../../../src/mixed/sensitivityQuery';
 import { pooledTraces, rankByTrace, traceAgreement, traceSeeds } from '../../../src/mixed/traceSeeds';
-import { initBackend } from '../../../src/tensor/backend';
 import { createRng, uniformArray } from '../../../src/tensor/rng';
-import { createTrainer, type QuantTrainer } from '../../../src/train/trainer';
+import { useTrainedFloatMlp } from '../../helpers/trained';
 import { expectNoLeak } from '../../helpers/tf';
 
 /** Nearest rounding of x on a uniform grid of 2^bits levels over [−1, 1]. */
@@ -41,25 +39,17 @@ describe('sqnrDb', () => {
 });
 
 describe('on a trained MLP', () => {
-  const data = loadMnistNode();
-  const exp = experimentSchema.parse({
-    data: { trainSize: 2000, testSize: 500 },
-    model: { hidden: [32] },
-    quant: { weight: { bits: 32 }, act: { bits: 32 } },
-    train: { steps: 150, batchSize: 32, evalEvery: 150 },
+  const { exp, data, trainer } = useTrainedFloatMlp({
+    hidden: [32],
+    trainSize: 2000,
+    testSize: 500,
+    steps: 150,
   });
-  let trainer: QuantTrainer;
-  beforeAll(async () => {
-    await initBackend('cpu');
-    trainer = (await createTrainer(exp, data)) as QuantTrainer;
-    await trainer.run(150);
-  }, 60_000);
-  afterAll(() => trainer.dispose());
 
   it('quantizing one layer at 2 bits costs more accuracy and SQNR than at 8', async () => {
     const opts = { testCount: 500, calibSize: 64, seed: 1 };
-    const at2 = await cheapSensitivity(trainer.model, exp, data, { ...opts, bits: 2 });
-    const at8 = await cheapSensitivity(trainer.model, exp, data, { ...opts, bits: 8 });
+    const at2 = await cheapSensitivity(trainer().model, exp, data, { ...opts, bits: 2 });
+    const at8 = await cheapSensitivity(trainer().model, exp, data, { ...opts, bits: 8 });
     expect(at2.layers.map((l) => l.name)).toEqual(['fc1', 'fc2']);
     expect(at2.floatAccuracy).toBeGreaterThan(0.8);
     expect(at8.floatAccuracy).toBe(at2.floatAccuracy);
@@ -74,7 +64,7 @@ describe('on a trained MLP', () => {
     expect(Math.max(...at2.layers.map((l) => l.weightDrop))).toBeGreaterThan(0.02);
     expect(Math.max(...at2.layers.map((l) => l.actDrop))).toBeGreaterThan(0.01);
     await expectNoLeak(
-      () => cheapSensitivity(trainer.model, exp, data, { ...opts, bits: 4, testCount: 100 }),
+      () => cheapSensitivity(trainer().model, exp, data, { ...opts, bits: 4, testCount: 100 }),
       {
         repeats: 1,
       },
@@ -82,7 +72,7 @@ describe('on a trained MLP', () => {
   }, 60_000);
 
   it('two probe seeds: traces, their agreement, Ω, then an allocation that moves with the budget', async () => {
-    const report = await traceSeeds(trainer.model, exp, data, {
+    const report = await traceSeeds(trainer().model, exp, data, {
       probes: 8,
       batchSize: 32,
       seeds: [1, 2],

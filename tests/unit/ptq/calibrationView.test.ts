@@ -1,7 +1,5 @@
 /** The range estimators side by side (src/quant/range/compare.ts) and the calibration view over a trained MLP. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMnistNode } from '../../../src/data/node';
-import { experimentSchema } from '../../../src/experiment/schema';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { calibrationView, STABILITY_BATCH_SIZES, STABILITY_SEEDS } from '../../../src/ptq/calibrationView';
 import { makeGrid } from '../../../src/quant/grid';
 import {
@@ -13,7 +11,7 @@ import {
 } from '../../../src/quant/range/compare';
 import { initBackend } from '../../../src/tensor/backend';
 import { createRng, normalArray } from '../../../src/tensor/rng';
-import { createTrainer, type QuantTrainer } from '../../../src/train/trainer';
+import { useTrainedFloatMlp } from '../../helpers/trained';
 import { expectNoLeak } from '../../helpers/tf';
 
 const W8: CompareSettings = { bits: 8, symmetric: true, signed: true, percentile: 99.9, mseSearch: '1d' };
@@ -72,23 +70,15 @@ describe('compareRanges', () => {
 });
 
 describe('calibrationView', () => {
-  const data = loadMnistNode();
-  const exp = experimentSchema.parse({
-    data: { trainSize: 1000, testSize: 200 },
-    model: { hidden: [32] },
-    quant: { weight: { bits: 32 }, act: { bits: 32 } },
-    train: { steps: 60, batchSize: 32, evalEvery: 60 },
+  const { exp, data, trainer } = useTrainedFloatMlp({
+    hidden: [32],
+    trainSize: 1000,
+    testSize: 200,
+    steps: 60,
   });
-  let trainer: QuantTrainer;
-  beforeAll(async () => {
-    await initBackend('cpu');
-    trainer = (await createTrainer(exp, data)) as QuantTrainer;
-    await trainer.run(60);
-  });
-  afterAll(() => trainer.dispose());
 
   it('weights: the layer’s float weights, no stability table', () => {
-    const v = calibrationView(trainer.model, exp, data, {
+    const v = calibrationView(trainer().model, exp, data, {
       layer: 1,
       tensor: 'weights',
       bits: 4,
@@ -103,7 +93,7 @@ describe('calibrationView', () => {
   });
 
   it('inputs: calibration images through the float path, ranges per batch size and seed', async () => {
-    const v = calibrationView(trainer.model, exp, data, {
+    const v = calibrationView(trainer().model, exp, data, {
       layer: 1,
       tensor: 'inputs',
       bits: 8,
@@ -119,14 +109,14 @@ describe('calibrationView', () => {
     expect(Math.min(...big)).toBeGreaterThanOrEqual(Math.min(...small));
     await expectNoLeak(
       () =>
-        calibrationView(trainer.model, exp, data, { layer: 0, tensor: 'weights', bits: 8, calibSize: 16 }),
+        calibrationView(trainer().model, exp, data, { layer: 0, tensor: 'weights', bits: 8, calibSize: 16 }),
       { warmup: 1, repeats: 1 },
     );
   });
 
   it('refuses a layer the model does not have', () => {
     expect(() =>
-      calibrationView(trainer.model, exp, data, { layer: 5, tensor: 'weights', bits: 8, calibSize: 16 }),
+      calibrationView(trainer().model, exp, data, { layer: 5, tensor: 'weights', bits: 8, calibSize: 16 }),
     ).toThrow(/no layer 5/);
   });
 });

@@ -1,6 +1,5 @@
 /** The ladder as a host asks for it: normalized requests, and summarized cells over a trained MLP. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMnistNode } from '../../../src/data/node';
+import { describe, expect, it } from 'vitest';
 import { experimentSchema } from '../../../src/experiment/schema';
 import {
   LADDER_REQUEST_DEFAULTS,
@@ -12,8 +11,7 @@ import {
   type LadderCellSummary,
 } from '../../../src/ptq/ladderRequest';
 import { decodeLadderQuery, encodeLadderQuery } from '../../../src/ptq/ladderQuery';
-import { initBackend } from '../../../src/tensor/backend';
-import { createTrainer, type QuantTrainer } from '../../../src/train/trainer';
+import { useTrainedFloatMlp } from '../../helpers/trained';
 
 describe('normalizeLadderRequest', () => {
   it('keeps known bits and rungs in table order and clamps numbers', () => {
@@ -61,20 +59,12 @@ describe('normalizeLadderRequest', () => {
 });
 
 describe('runLadderRequest', () => {
-  const data = loadMnistNode();
-  const exp = experimentSchema.parse({
-    data: { trainSize: 2000, testSize: 300 },
-    model: { hidden: [48] },
-    quant: { weight: { bits: 32 }, act: { bits: 32 } },
-    train: { steps: 150, batchSize: 32, evalEvery: 150 },
+  const { exp, data, trainer } = useTrainedFloatMlp({
+    hidden: [48],
+    trainSize: 2000,
+    testSize: 300,
+    steps: 150,
   });
-  let trainer: QuantTrainer;
-  beforeAll(async () => {
-    await initBackend('cpu');
-    trainer = (await createTrainer(exp, data)) as QuantTrainer;
-    await trainer.run(150);
-  });
-  afterAll(() => trainer.dispose());
 
   it('yields one plain-data cell per rung and column, column by column', async () => {
     const req = normalizeLadderRequest({
@@ -83,7 +73,7 @@ describe('runLadderRequest', () => {
       adaroundIterations: 20,
     });
     const cells: LadderCellSummary[] = [];
-    for await (const cell of runLadderRequest(trainer.model, exp, data, req)) cells.push(cell);
+    for await (const cell of runLadderRequest(trainer().model, exp, data, req)) cells.push(cell);
     expect(cells.map((c) => `${c.rung}@${c.weightBits}`)).toEqual([
       'nearest@8',
       'adaround@8',
@@ -107,7 +97,7 @@ describe('runLadderRequest', () => {
   it('with qatSteps, ends each column with a qat cell: its curve and when it passed the best rung', async () => {
     const req = normalizeLadderRequest({ weightBits: [2], rungs: ['nearest'], qatSteps: 20 });
     const cells: LadderCellSummary[] = [];
-    for await (const cell of runLadderRequest(trainer.model, exp, data, req)) cells.push(cell);
+    for await (const cell of runLadderRequest(trainer().model, exp, data, req)) cells.push(cell);
     expect(cells.map((c) => `${c.rung}@${c.weightBits}`)).toEqual(['nearest@2', 'qat@2']);
     expect(cells.every((c) => c.calibData === 'train')).toBe(true);
     const qat = cells[1]!.qat!;
