@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'allocate per-layer bits under a BOPs, size or ACEv2 budget (HAWQ-V3 ILP)',
     load: () => import('./mixed'),
   },
+  infer: {
+    summary: 'run a checkpoint, and with --integer-only its integer-only model against fake quantization',
+    load: () => import('./infer'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

@@ -31,6 +31,12 @@ export interface RangeEstimatorDef {
    * quantizer's, and with a symmetric grid every latent weight is inside the range (dampening).
    */
   exactMinMax: boolean;
+  /**
+   * An evaluation call takes the range from the tensor it quantizes (min–max, percentile), so the
+   * range is the batch's, not a stored one; an integer model fixes it from calibration data
+   * (docs/integer.md §1). Absent = the evaluation call uses a stored range.
+   */
+  dynamicEval?: boolean;
   /** The scale source of one quantizer (owns its variables). */
   createSource(o: ScaleSourceOptions): ScaleSource;
 }
@@ -38,16 +44,27 @@ export interface RangeEstimatorDef {
 // scaleSource.ts imports this registry: the defs call into it lazily, never at load time.
 
 /** A def for a stateful, non-learned estimator from its rule (rules.ts, mse.ts). */
-export function trackedRange(label: string, rule: RangeRule, exactMinMax = false): RangeEstimatorDef {
-  return { label, learned: false, exactMinMax, createSource: (o) => createTrackedSource(o, rule) };
+export function trackedRange(
+  label: string,
+  rule: RangeRule,
+  exactMinMax = false,
+  dynamicEval = false,
+): RangeEstimatorDef {
+  return {
+    label,
+    learned: false,
+    exactMinMax,
+    dynamicEval,
+    createSource: (o) => createTrackedSource(o, rule),
+  };
 }
 
 /** Every built-in range estimator, keyed by its schema name; the key order is the schema's order. */
 export const RANGE_ESTIMATOR_DEFS = {
-  minmax: trackedRange('min–max', minMaxRule, true),
+  minmax: trackedRange('min–max', minMaxRule, true, true),
   ema: trackedRange('running min–max (EMA)', emaRule),
   mse: trackedRange('MSE search', mseRule),
-  percentile: trackedRange('percentile', percentileRule),
+  percentile: trackedRange('percentile', percentileRule, false, true),
   hindsight: trackedRange('in-hindsight', hindsightRule),
   lsq: { label: 'learned (LSQ)', learned: true, exactMinMax: false, createSource: (o) => createLsqSource(o) },
   kl: trackedRange('entropy (KL)', klRule),

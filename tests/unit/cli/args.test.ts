@@ -10,6 +10,7 @@ import { COST_SPEC, main as costMain } from '../../../src/cli/cost';
 import { FLAGS } from '../../../src/cli/flags';
 import { HESSIAN_SPEC, main as hessianMain } from '../../../src/cli/hessian';
 import { main as cliMain } from '../../../src/cli/main';
+import { INFER_SPEC, main as inferMain } from '../../../src/cli/infer';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
@@ -26,6 +27,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [PTQ_SPEC, ptqMain],
   [HESSIAN_SPEC, hessianMain],
   [MIXED_SPEC, mixedMain],
+  [INFER_SPEC, inferMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -82,9 +84,10 @@ describe('the argument layer', () => {
     }
   });
 
-  it('the README lists every flag of run, ptq, hessian and mixed, and every command', () => {
+  it('the README lists every flag of run, ptq, hessian, mixed and infer, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC), ...flagsOf(HESSIAN_SPEC), ...flagsOf(MIXED_SPEC)])
+    const specs = [PTQ_SPEC, HESSIAN_SPEC, MIXED_SPEC, INFER_SPEC];
+    for (const flag of [...FLAGS, ...specs.flatMap(flagsOf)])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
   });
