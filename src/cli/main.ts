@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run a checkpoint, and with --integer-only its integer-only model against fake quantization',
     load: () => import('./infer'),
   },
+  export: {
+    summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
+    load: () => import('./export'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

@@ -15,25 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Experiment } from '../experiment/schema';
-import { BN_EPSILON } from '../models/batchnorm';
 import type { QuantModel } from '../models/build';
-import { layerForward } from '../models/forward';
 import type { LayerSpec } from '../models/spec';
-import { rangeEstimatorDef } from '../quant/range/registry';
-import type { Quantizer } from '../quant/types';
 import { type Dyadic, mantissaBitsFor, toDyadic } from './dyadic';
 import { fanIn } from './intOps';
-
-/** A layer input's integer grid: x̂ = scale·(x_int − zero), x_int ∈ [qmin, qmax]. */
-export interface IntegerGrid {
-  scale: number;
-  zero: number;
-  qmin: number;
-  qmax: number;
-  bits: number;
-  /** The fake-quant model takes this range from each batch (min–max, percentile): fixed here from calibration data. */
-  calibrated: boolean;
-}
+import { type IntegerGrid, bnAffine, inputGrid, layerInputs, perChannel, weightCodes } from './layerQuant';
 
 /** One layer of the integer model. `weight` is owned by the model. */
 export interface IntegerLayer {
@@ -73,82 +59,6 @@ export function integerBlocker(model: QuantModel): string | null {
   return null;
 }
 
-/** One number per channel of a [C] or [1] array. */
-const perChannel = (values: Float32Array | Int32Array, c: number) => values[values.length === 1 ? 0 : c]!;
-
-function inputGrid(q: Quantizer, x: tf.Tensor, range: string): IntegerGrid {
-  const p = q.codeParams!(x);
-  const scale = p.scale.dataSync();
-  const zero = p.zeroPoint.dataSync();
-  tf.dispose([p.scale, p.zeroPoint]);
-  if (scale.length !== 1)
-    throw new Error(
-      'integer-only inference needs per-tensor activation quantizers (one scale per layer input)',
-    );
-  return {
-    scale: scale[0]!,
-    zero: zero[0]!,
-    qmin: q.grid.qmin,
-    qmax: q.grid.qmax,
-    bits: q.grid.bits,
-    calibrated: rangeEstimatorDef(range).dynamicEval === true,
-  };
-}
-
-/** w_int − z_w as a float-valued tensor, and the per-channel weight scales. */
-function integerWeight(q: Quantizer, w: tf.Tensor): { weight: tf.Tensor; scales: Float32Array } {
-  const p = q.codeParams!(w);
-  const scales = p.scale.dataSync() as Float32Array;
-  const weight = tf.tidy(() => {
-    const codes = tf.cast(q.toInt(w), 'float32');
-    if (p.axis === null) return tf.sub(codes, p.zeroPoint.reshape([]));
-    const shape = w.shape.map((n, i) => (i === p.axis ? n : 1));
-    return tf.sub(codes, p.zeroPoint.reshape(shape));
-  });
-  tf.dispose([p.scale, p.zeroPoint]);
-  return { weight, scales };
-}
-
-/** BN's per-channel factor γ/√(σ² + ε) and shift β − μ·factor (identity without BN). */
-function bnAffine(
-  layer: QuantModel['layers'][number],
-  channels: number,
-): { factor: Float64Array; shift: Float64Array } {
-  const factor = new Float64Array(channels).fill(1);
-  const shift = new Float64Array(channels);
-  const bn = layer.bn;
-  if (!bn) return { factor, shift };
-  const q = layer.quantizers.bn;
-  const [gamma, beta, mean, variance] = tf.tidy(() => [
-    q ? q.gamma.apply(bn.gamma, false) : bn.gamma.clone(),
-    q ? q.beta.apply(bn.beta, false) : bn.beta.clone(),
-    bn.runningMean.clone(),
-    bn.runningVariance.clone(),
-  ]);
-  const [g, b, m, v] = [gamma, beta, mean, variance].map((t) => t!.dataSync());
-  tf.dispose([gamma!, beta!, mean!, variance!]);
-  for (let c = 0; c < channels; c++) {
-    factor[c] = g![c]! / Math.sqrt(v![c]! + BN_EPSILON);
-    shift[c] = b![c]! - m![c]! * factor[c]!;
-  }
-  return { factor, shift };
-}
-
-/** Each layer's input on the calibration images (the fake-quant forward, evaluation mode). */
-function layerInputs(model: QuantModel, images: tf.Tensor2D): tf.Tensor[] {
-  const first = model.layers[0]!.spec;
-  const inputs: tf.Tensor[] = [];
-  tf.tidy(() => {
-    let h: tf.Tensor =
-      first.inShape.length === 1 ? images : tf.reshape(images, [images.shape[0], ...first.inShape]);
-    model.layers.forEach((layer, i) => {
-      inputs.push(tf.keep(h.clone()));
-      h = layerForward(model, layer, h, { training: false, recordClip: false }, i === 0);
-    });
-  });
-  return inputs;
-}
-
 /** Options of {@link buildIntegerModel}. */
 export interface IntegerModelOptions {
   /**
@@ -181,7 +91,11 @@ export function buildIntegerModel(
       const { spec } = layer;
       const grid = grids[i]!;
       const C = spec.outChannels;
-      const { weight, scales } = integerWeight(layer.quantizers.weight, layer.weight);
+      const codes = weightCodes(layer.quantizers.weight, layer.weight);
+      const { scales } = codes;
+      const weight = tf.tidy(() => tf.sub(codes.codes, codes.zeroPoint));
+      codes.codes.dispose();
+      codes.zeroPoint.dispose();
       const weightMaxAbs = tf.tidy(() => tf.max(tf.abs(weight)).dataSync()[0]!);
       const ownBias = layer.bias ? layer.bias.dataSync() : new Float32Array(C);
       const { factor, shift } = bnAffine(layer, C);

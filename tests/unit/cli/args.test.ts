@@ -10,6 +10,7 @@ import { COST_SPEC, main as costMain } from '../../../src/cli/cost';
 import { FLAGS } from '../../../src/cli/flags';
 import { HESSIAN_SPEC, main as hessianMain } from '../../../src/cli/hessian';
 import { main as cliMain } from '../../../src/cli/main';
+import { EXPORT_SPEC, main as exportMain } from '../../../src/cli/export';
 import { INFER_SPEC, main as inferMain } from '../../../src/cli/infer';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
@@ -28,6 +29,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [HESSIAN_SPEC, hessianMain],
   [MIXED_SPEC, mixedMain],
   [INFER_SPEC, inferMain],
+  [EXPORT_SPEC, exportMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -84,9 +86,9 @@ describe('the argument layer', () => {
     }
   });
 
-  it('the README lists every flag of run, ptq, hessian, mixed and infer, and every command', () => {
+  it('the README lists every flag of run, ptq, hessian, mixed, infer and export, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    const specs = [PTQ_SPEC, HESSIAN_SPEC, MIXED_SPEC, INFER_SPEC];
+    const specs = [PTQ_SPEC, HESSIAN_SPEC, MIXED_SPEC, INFER_SPEC, EXPORT_SPEC];
     for (const flag of [...FLAGS, ...specs.flatMap(flagsOf)])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);

@@ -1,11 +1,13 @@
 /**
- * `quant-lab infer`: runs a checkpoint written by `run --checkpoint`, with --integer-only its
- * integer model beside fake quantization, and rejects what it cannot use with exit code 2.
+ * `quant-lab infer` and `quant-lab export`: run a checkpoint written by `run --checkpoint` (with
+ * --integer-only its integer model beside fake quantization), write it as ONNX and check it in
+ * onnxruntime, and reject what they cannot use with exit code 2.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main as exportMain } from '../../../src/cli/export';
 import { main as infer } from '../../../src/cli/infer';
 import { main as run } from '../../../src/cli/run';
 
@@ -71,5 +73,27 @@ describe('quant-lab infer', () => {
     expect(truncated.err).toContain('bad.ckpt.json');
     expect((await capture(() => infer(['--integer-only']))).code).toBe(2);
     expect((await capture(() => infer(['--from', w8, '--bias-frac-bits', '40']))).code).toBe(2);
+  });
+});
+
+describe('quant-lab export', () => {
+  it('writes the QDQ model and checks it in onnxruntime-node', async () => {
+    const out = join(dir, 'w8.onnx');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await exportMain(['--from', w8, '--out', out, '--check', '--json', '--backend', 'wasm'])).toBe(0);
+    const summary = JSON.parse(log.mock.calls.flat().join('\n'));
+    expect(summary).toMatchObject({ format: 'onnx', form: 'qdq', inputShape: ['N', 784] });
+    expect(summary.bytes).toBe(readFileSync(out).length);
+    expect(summary.packedBytes).toBeLessThan(summary.bytes);
+    expect(summary.check).toMatchObject({ runtime: 'onnxruntime-node', images: 200, agrees: true });
+  });
+
+  it('refuses a malformed checkpoint and a missing --out with exit code 2', async () => {
+    const bad = join(dir, 'bad2.ckpt.json');
+    writeFileSync(bad, '{"format": "quant-lab-checkpoint", "version": 99}');
+    const res = await capture(() => exportMain(['--from', bad, '--out', join(dir, 'x.onnx')]));
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('bad2.ckpt.json');
+    expect((await capture(() => exportMain(['--from', w8]))).code).toBe(2);
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * `quant-lab export`: a checkpoint as ONNX (docs/integer.md §5), the fake-quant model in QDQ form
+ * or the float model, optionally checked in onnxruntime on the test digits.
+ */
+import { writeFile } from 'node:fs/promises';
+import { modelFromCheckpoint } from '../checkpoint';
+import { readCheckpointFile } from '../checkpoint/node';
+import { costOfExperiment } from '../cost/report';
+import { imageBatch } from '../data/batches';
+import { loadMnistNode } from '../data/node';
+import { checkOnnxNode } from '../deploy/onnxCheckNode';
+import { exportOnnx, type OnnxForm } from '../deploy/onnxExport';
+import { initBackend } from '../tensor/backend';
+import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
+import { parseArgs, RUNNER_FLAGS } from './flags';
+import { INFER_CALIB_SIZE } from './infer';
+
+const EXPORT_FLAGS: readonly FlagDef[] = [
+  {
+    name: 'from',
+    kind: 'string',
+    metavar: 'FILE',
+    help: 'the trained model (a checkpoint from run --checkpoint); required',
+  },
+  { name: 'format', kind: 'enum', values: ['onnx'], help: 'the file format', default: 'onnx' },
+  {
+    name: 'float',
+    kind: 'bool',
+    help: 'export the float model (latent weights, no quantizers) instead of the QDQ fake-quant model',
+  },
+  {
+    name: 'check',
+    kind: 'bool',
+    help: "run the export in onnxruntime (onnxruntime-node) on the test digits against the lab's model",
+  },
+  {
+    name: 'calib-size',
+    kind: 'int',
+    metavar: 'N',
+    help: 'training images that fix per-batch (min-max, percentile) activation ranges',
+    default: String(INFER_CALIB_SIZE),
+  },
+  { name: 'json', kind: 'bool', help: 'print the summary JSON to stdout instead of a line' },
+];
+
+export const EXPORT_SPEC: CommandSpec = {
+  name: 'export',
+  summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
+  usage: ['export --from model.ckpt.json --out model.onnx [--float] [--check] [--json]'],
+  positionals: { name: 'argument', max: 0 },
+  description: `Writes the checkpoint's model as ONNX (opset 13) to --out. Input 'input': float32 pixels
+in [0, 1], [N, 784] for the MLP and [N, 1, 28, 28] for conv models; output 'logits' [N, 10].
+Quantized layer inputs pass QuantizeLinear/DequantizeLinear, quantized weights are stored as
+integer codes behind a per-channel DequantizeLinear; b-bit grids use 8-bit containers (int8 or
+uint8, activations clipped to the b-bit range first), so the file is as large at 4 bits as at 8:
+packedBytes says what the weights take packed at their bit widths (docs/integer.md §5).`,
+  groups: [
+    { heading: 'Export flags', flags: EXPORT_FLAGS },
+    {
+      heading: 'Runner flags',
+      flags: RUNNER_FLAGS.filter((f) => ['out', 'backend', 'quiet'].includes(f.name)),
+    },
+  ],
+  footer: `--out FILE is required (the ONNX file). Prints { checkpoint, out, format, form, bytes,
+packedBytes, inputShape, check?: { runtime, version, optimization, images, testAccuracy,
+labTestAccuracy, argmaxAgreement } }.
+Exit codes: 0 done, 2 bad arguments or checkpoint, 3 --check found the runtime disagreeing
+(argmax agreement below 99.9% or accuracy off by more than one digit in 2,000).`,
+};
+
+export const HELP = commandHelp(EXPORT_SPEC);
+
+/** Entry point of `quant-lab export`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, EXPORT_SPEC);
+  if (!args.ok) return usageError(EXPORT_SPEC, args.error);
+  const own = args.value.own;
+  const { options } = args.value;
+  const from = own.get('from') as string | undefined;
+  if (!from) return usageError(EXPORT_SPEC, '--from FILE is required: the checkpoint to export');
+  if (!options.out) return usageError(EXPORT_SPEC, '--out FILE is required: where the ONNX model goes');
+  const calibSize = (own.get('calib-size') as number | undefined) ?? INFER_CALIB_SIZE;
+  if (calibSize < 1) return usageError(EXPORT_SPEC, `--calib-size must be at least 1, got ${calibSize}`);
+  const form: OnnxForm = own.get('float') ? 'float' : 'qdq';
+  const read = readCheckpointFile(from);
+  if (!read.ok) {
+    console.error(`quant-lab export: ${from}: ${read.error}`);
+    return 2;
+  }
+  await initBackend(options.backend);
+  const built = modelFromCheckpoint(read.value);
+  if (!built.ok) {
+    console.error(`quant-lab export: ${from}: ${built.error}`);
+    return 2;
+  }
+  const model = built.model;
+  try {
+    const exp = read.value.experiment;
+    const data = loadMnistNode();
+    const calib = imageBatch(
+      data.train,
+      Array.from({ length: Math.min(calibSize, data.train.count) }, (_, i) => i),
+    );
+    const onnx = exportOnnx(model, exp, calib, form);
+    calib.dispose();
+    await writeFile(options.out, onnx.bytes);
+    const cost = costOfExperiment(form === 'float' ? floatExperiment(exp) : exp);
+    const summary: Record<string, unknown> = {
+      checkpoint: from,
+      out: options.out,
+      format: 'onnx',
+      form,
+      bytes: onnx.bytes.length,
+      packedBytes: Math.ceil(cost.total.sizeBits / 8),
+      inputShape: onnx.inputShape,
+    };
+    let agreeing = true;
+    if (own.get('check')) {
+      const check = await checkOnnxNode(onnx, model, data.test, exp.data.testSize);
+      summary.check = check;
+      agreeing = check.agrees;
+    }
+    if (own.get('json')) console.log(JSON.stringify(summary, null, 2));
+    else if (!options.quiet) console.log(line(summary));
+    return agreeing ? 0 : 3;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** `exp` with every layer float: what the float export holds. */
+function floatExperiment(exp: Parameters<typeof costOfExperiment>[0]) {
+  return {
+    ...exp,
+    quant: {
+      ...exp.quant,
+      weight: { ...exp.quant.weight, bits: 32 },
+      act: { ...exp.quant.act, bits: 32 },
+      layers: {},
+      firstLastBits8: false,
+    },
+  };
+}
+
+function line(s: Record<string, unknown>): string {
+  const check = s.check as
+    { argmaxAgreement: number; testAccuracy: number; labTestAccuracy: number; version: string } | undefined;
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return [
+    `${String(s.out)}: ONNX ${String(s.form)}, ${String(s.bytes)} bytes (weights packed at their bits: ${String(s.packedBytes)} bytes)`,
+    ...(check
+      ? [
+          `onnxruntime ${check.version}: ${pct(check.testAccuracy)} (lab ${pct(check.labTestAccuracy)}), argmax agreement ${pct(check.argmaxAgreement)}`,
+        ]
+      : []),
+  ].join('\n');
+}

@@ -1,0 +1,36 @@
+/**
+ * The ONNX check in Node: onnxruntime-node runs the export (its CPU build, which ships inside the
+ * npm package). Node only; the app checks with onnxruntime-web.
+ */
+import type { MnistSplit } from '../data/mnist';
+import type { QuantModel } from '../models/build';
+import { compareOnnx, type OnnxCheck } from './onnxCheck';
+import type { OnnxModel } from './onnxExport';
+
+/** Runs `onnx` in onnxruntime-node on the first `count` digits of `split`, against `model`. */
+export async function checkOnnxNode(
+  onnx: OnnxModel,
+  model: QuantModel,
+  split: MnistSplit,
+  count: number,
+): Promise<OnnxCheck> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(onnx.bytes);
+  try {
+    const run = async (pixels: Float32Array, shape: number[]) => {
+      const out = await session.run({ input: new ort.Tensor('float32', pixels, shape) });
+      return out.logits!.data as Float32Array;
+    };
+    const version = ort.env.versions.node ?? ort.env.versions.common;
+    return await compareOnnx(
+      run,
+      { name: 'onnxruntime-node', version },
+      onnx.inputShape,
+      model,
+      split,
+      count,
+    );
+  } finally {
+    await session.release();
+  }
+}
