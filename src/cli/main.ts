@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'allocate per-layer bits under a BOPs, size or ACEv2 budget (HAWQ-V3 ILP)',
     load: () => import('./mixed'),
   },
+  prune: {
+    summary: 'prune channels of a checkpoint (HAP or magnitude), then fine-tune',
+    load: () => import('./prune'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),
