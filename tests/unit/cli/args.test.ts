@@ -12,6 +12,7 @@ import { HESSIAN_SPEC, main as hessianMain } from '../../../src/cli/hessian';
 import { main as cliMain } from '../../../src/cli/main';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
+import { PRUNE_SPEC, main as pruneMain } from '../../../src/cli/prune';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
 import { PTQ_SPEC, main as ptqMain } from '../../../src/cli/ptq';
 import { main as runMain, RUN_SPEC } from '../../../src/cli/run';
@@ -26,6 +27,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [PTQ_SPEC, ptqMain],
   [HESSIAN_SPEC, hessianMain],
   [MIXED_SPEC, mixedMain],
+  [PRUNE_SPEC, pruneMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -82,9 +84,15 @@ describe('the argument layer', () => {
     }
   });
 
-  it('the README lists every flag of run, ptq, hessian and mixed, and every command', () => {
+  it('the README lists every flag of run, ptq, hessian, mixed and prune, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const flag of [...FLAGS, ...flagsOf(PTQ_SPEC), ...flagsOf(HESSIAN_SPEC), ...flagsOf(MIXED_SPEC)])
+    for (const flag of [
+      ...FLAGS,
+      ...flagsOf(PTQ_SPEC),
+      ...flagsOf(HESSIAN_SPEC),
+      ...flagsOf(MIXED_SPEC),
+      ...flagsOf(PRUNE_SPEC),
+    ])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
   });
