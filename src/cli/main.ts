@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
     load: () => import('./export'),
   },
+  prune: {
+    summary: 'prune channels of a checkpoint (HAP or magnitude), then fine-tune',
+    load: () => import('./prune'),
+  },
   merge: {
     summary: 'combine result files (from --emit-jobs) into one sweep file',
     load: () => import('./merge'),

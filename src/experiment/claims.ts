@@ -24,6 +24,30 @@ export interface ClaimRun {
   final: boolean;
   /** The lesson's post-training ladder over this run's model (`self` only), cells so far. */
   ladder?: { cells: LadderCellResult[]; final: boolean };
+  /** The lesson's post-training pruning of this run's model (`self` only), results so far. */
+  prune?: { results: PruneResult[]; final: boolean };
+}
+
+/**
+ * A lesson's post-training pruning of its own trained model (docs/prune.md §6): each method at
+ * `sparsity`, then `finetuneSteps` of fine-tuning with the pruned units masked.
+ */
+export interface LessonPrune {
+  methods: ('hap' | 'magnitude')[];
+  sparsity: number;
+  finetuneSteps: number;
+  /** HAP's Hutchinson probes and Hessian batch (default: the runner's). */
+  probes?: number;
+  batchSize?: number;
+}
+
+/** What a claim reads of one pruning (src/prune's `PruneReport` is one). */
+export interface PruneResult {
+  method: string;
+  sparsity: number;
+  before: { testAccuracy: number };
+  afterPrune: { testAccuracy: number };
+  afterFinetune: { testAccuracy: number };
 }
 
 /**
@@ -85,6 +109,8 @@ export interface ClaimSpec {
   compare?: Record<string, ExperimentPatch>;
   /** A post-training ladder run on `self`'s trained model once it finishes; `measure` reads its cells. */
   ladder?: LessonLadder;
+  /** A post-training pruning of `self`'s trained model once it finishes; `measure` reads its results. */
+  prune?: LessonPrune;
   /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
   measure(runs: LessonRuns): Measured;
   holds(m: Measured): boolean;
@@ -149,7 +175,10 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
     holds: measurable ? claim.holds(measured) : null,
     measured: roundMeasured(measured),
     final:
-      !missing && roles.every((r) => runs[r]!.final) && (!claim.ladder || runs.self.ladder?.final === true),
+      !missing &&
+      roles.every((r) => runs[r]!.final) &&
+      (!claim.ladder || runs.self.ladder?.final === true) &&
+      (!claim.prune || runs.self.prune?.final === true),
   };
 }
 

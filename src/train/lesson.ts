@@ -10,11 +10,14 @@ import {
   type ClaimResult,
   type ClaimRun,
   type LessonLadder,
+  type LessonPrune,
   lessonExperiments,
 } from '../experiment/claims';
 import type { Preset } from '../experiment/presets';
 import type { Experiment } from '../experiment/schema';
+import { parseCheckpoint } from '../checkpoint/format';
 import { type LadderCellSummary, normalizeLadderRequest, runLadderRequest } from '../ptq/ladderRequest';
+import { PRUNE_DEFAULTS, pruneCheckpoint, type PruneReport } from '../prune/run';
 import { runExperiment, type RunOptions } from './run';
 import { QuantTrainer } from './trainer';
 import type { RunResult, StepReport, Trainer } from './types';
@@ -59,6 +62,35 @@ export async function measureLessonLadder(
   return { cells, final: true };
 }
 
+/**
+ * A lesson's post-training pruning of `trainer`'s trained model (docs/prune.md §6): each method
+ * from a checkpoint of it, as `quant-lab prune` does.
+ */
+export async function measureLessonPrune(
+  trainer: Trainer,
+  prune: LessonPrune,
+  data: MnistData,
+): Promise<{ results: PruneReport[]; final: true }> {
+  if (!trainer.checkpoint) throw new Error('pruning measures one model, not twins');
+  const parsed = parseCheckpoint(await trainer.checkpoint());
+  if (!parsed.ok) throw new Error(parsed.error);
+  const results: PruneReport[] = [];
+  for (const method of prune.methods) {
+    results.push(
+      await pruneCheckpoint(parsed.value, data, {
+        ...PRUNE_DEFAULTS,
+        ...(prune.probes !== undefined && { probes: prune.probes }),
+        ...(prune.batchSize !== undefined && { batchSize: prune.batchSize }),
+        method,
+        sparsity: prune.sparsity,
+        finetuneSteps: prune.finetuneSteps,
+        seed: trainer.experiment.seed,
+      }),
+    );
+  }
+  return { results, final: true };
+}
+
 export interface LessonOutcome {
   /** Result of the lesson's own experiment, with the checked claim. */
   self: RunResult & { claim: ClaimResult };
@@ -66,6 +98,8 @@ export interface LessonOutcome {
   compare: Record<string, RunResult>;
   /** The claim's ladder cells over `self`'s model (post-training lessons). */
   ladder?: LadderCellSummary[];
+  /** The claim's prunings of `self`'s model (pruning lessons). */
+  prune?: PruneReport[];
 }
 
 /**
@@ -87,8 +121,9 @@ export async function runLesson(
   const base = options.experiment ?? preset.experiment;
   const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
   const results: Record<string, RunResult> = {};
-  const { ladder } = preset.claim;
+  const { ladder, prune } = preset.claim;
   let measured: { cells: LadderCellSummary[]; final: true } | undefined;
+  let pruned: { results: PruneReport[]; final: true } | undefined;
   for (const [role, exp] of Object.entries(experiments)) {
     options.onRunStart?.(role, exp);
     const onReport = options.onReport ? (r: StepReport) => options.onReport!(role, r) : undefined;
@@ -96,20 +131,23 @@ export async function runLesson(
       saveWeights: role === 'self' && options.saveWeights,
       signal: options.signal,
       ...(role === 'self' &&
-        ladder && {
+        (ladder || prune) && {
           onTrained: async (t: Trainer) => {
-            measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+            if (ladder) measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+            if (prune) pruned = await measureLessonPrune(t, prune, data);
           },
         }),
     });
   }
   const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
   if (measured) runs.self = { ...runs.self!, ladder: measured };
+  if (pruned) runs.self = { ...runs.self!, prune: pruned };
   const claim = checkClaim(preset.claim, runs as { self: ClaimRun });
   const { self, ...compare } = results;
   return {
     self: { ...self, claim },
     compare,
     ...(measured && { ladder: measured.cells }),
+    ...(pruned && { prune: pruned.results }),
   };
 }

@@ -100,6 +100,13 @@ export function ClaimPanel() {
         </ul>
       )}
       {ladder && <LadderLine ladder={ladder} />}
+      {preset.claim.prune && (
+        <p className="small" data-testid="lesson.prune">
+          The pruning this claim reads runs in the runner only:{' '}
+          <code>quant-lab run --preset {preset.id}</code> (docs/prune.md). The app trains the model; the claim
+          stays unmeasured here.
+        </p>
+      )}
       <p className="muted small">
         When it holds: {claim.condition} <span className="hint">Lesson: {preset.title}.</span>
       </p>

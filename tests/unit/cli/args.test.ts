@@ -14,6 +14,7 @@ import { EXPORT_SPEC, main as exportMain } from '../../../src/cli/export';
 import { INFER_SPEC, main as inferMain } from '../../../src/cli/infer';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
+import { PRUNE_SPEC, main as pruneMain } from '../../../src/cli/prune';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
 import { PTQ_SPEC, main as ptqMain } from '../../../src/cli/ptq';
 import { main as runMain, RUN_SPEC } from '../../../src/cli/run';
@@ -30,6 +31,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [MIXED_SPEC, mixedMain],
   [INFER_SPEC, inferMain],
   [EXPORT_SPEC, exportMain],
+  [PRUNE_SPEC, pruneMain],
 ];
 
 /** Runs `main` with stderr captured. */
@@ -86,9 +88,9 @@ describe('the argument layer', () => {
     }
   });
 
-  it('the README lists every flag of run, ptq, hessian, mixed, infer and export, and every command', () => {
+  it('the README lists every flag of run, ptq, hessian, mixed, prune, infer and export, and every command', () => {
     const readme = readFileSync('README.md', 'utf8');
-    const specs = [PTQ_SPEC, HESSIAN_SPEC, MIXED_SPEC, INFER_SPEC, EXPORT_SPEC];
+    const specs = [PTQ_SPEC, HESSIAN_SPEC, MIXED_SPEC, PRUNE_SPEC, INFER_SPEC, EXPORT_SPEC];
     for (const flag of [...FLAGS, ...specs.flatMap(flagsOf)])
       expect(readme, `--${flag.name}`).toContain(`\`--${flag.name}`);
     for (const [spec] of COMMANDS) expect(readme).toContain(`quant-lab ${spec.name}`);
