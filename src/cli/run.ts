@@ -275,6 +275,7 @@ export async function main(argv: string[]): Promise<number> {
       lesson: preset.id,
       compare: lesson.compare,
       ...(lesson.ladder && { ladder: lesson.ladder }),
+      ...(lesson.analysis && { analysis: lesson.analysis }),
     };
     const { claim } = lesson.self;
     const verdict = claim.holds === null ? 'not measurable' : claim.holds ? 'holds ✔' : 'does not hold ✘';

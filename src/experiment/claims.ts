@@ -24,6 +24,40 @@ export interface ClaimRun {
   final: boolean;
   /** The lesson's post-training ladder over this run's model (`self` only), cells so far. */
   ladder?: { cells: LadderCellResult[]; final: boolean };
+  /** The lesson's curvature analysis of this run's model (`self` only), as far as it went. */
+  analysis?: LessonAnalysisResult;
+  /** Training steps per second of wall time (what one step costs); undefined when not timed. */
+  stepsPerSec?: number;
+}
+
+/**
+ * A post-training measurement of a lesson's own trained model other than a ladder: `traces`, the
+ * per-layer Hutchinson traces of its float loss at several probe seeds on one batch drawn with the
+ * experiment's seed (docs/hessian.md, "Lessons").
+ */
+export interface LessonAnalysis {
+  kind: 'traces';
+  /** Rademacher probes per seed. */
+  probes: number;
+  /** Training images of the loss. */
+  batchSize: number;
+  /** The probe seeds (two or more). */
+  seeds: number[];
+}
+
+/** One layer's Hessian trace (the fields of `quant-lab hessian`'s JSON). */
+export interface LayerTraceResult {
+  name: string;
+  params: number;
+  trace: number;
+  traceStdErr: number;
+}
+
+/** What a {@link LessonAnalysis} measured: each probe seed's per-layer traces. */
+export interface LessonAnalysisResult {
+  kind: 'traces';
+  seeds: { seed: number; layers: LayerTraceResult[] }[];
+  final: boolean;
 }
 
 /**
@@ -85,6 +119,8 @@ export interface ClaimSpec {
   compare?: Record<string, ExperimentPatch>;
   /** A post-training ladder run on `self`'s trained model once it finishes; `measure` reads its cells. */
   ladder?: LessonLadder;
+  /** A curvature analysis run on `self`'s trained model once it finishes; `measure` reads `self.analysis`. */
+  analysis?: LessonAnalysis;
   /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
   measure(runs: LessonRuns): Measured;
   holds(m: Measured): boolean;
@@ -149,7 +185,10 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
     holds: measurable ? claim.holds(measured) : null,
     measured: roundMeasured(measured),
     final:
-      !missing && roles.every((r) => runs[r]!.final) && (!claim.ladder || runs.self.ladder?.final === true),
+      !missing &&
+      roles.every((r) => runs[r]!.final) &&
+      (!claim.ladder || runs.self.ladder?.final === true) &&
+      (!claim.analysis || runs.self.analysis?.final === true),
   };
 }
 
@@ -194,6 +233,11 @@ export function reversalRate(run: ClaimRun): number {
 /** Fraction of identical integer weights between the twins. */
 export function agreement(run: ClaimRun): number {
   return run.twin?.agreement ?? NaN;
+}
+
+/** Training steps per second of wall time, NaN when the run was not timed. */
+export function stepsPerSec(run: ClaimRun): number {
+  return run.stepsPerSec ?? NaN;
 }
 
 /** ACEv2 of the run's model and quantization (the lab's formulation; a pure function of the experiment). */

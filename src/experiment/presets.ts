@@ -13,6 +13,7 @@
  * 3-layer CNN ≈ 15 steps/s at batch 64; the depthwise CNN has about a third of the CNN's MACs.
  */
 import { acc, ace, acev2, agreement, type ClaimSpec, mergePatch, oscillating, reversalRate } from './claims';
+import { CURVATURE_INPUTS } from './curvaturePresets';
 import { PTQ_INPUTS } from './ptqPresets';
 import { type Experiment, type ExperimentInput, experimentSchema } from './schema';
 
@@ -42,6 +43,7 @@ export const PRESET_GROUPS = {
   pareto: 'Pareto: a wider 4-bit net vs a narrower 8-bit net (docs/science.md §4)',
   cost: 'What a cost model counts: ACE vs ACEv2 (docs/science.md §3)',
   ptq: 'Post-training quantization beside QAT (docs/ptq.md)',
+  curvature: 'Curvature: where bits matter (docs/hessian.md, docs/mixed.md)',
 } as const;
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 
@@ -417,6 +419,7 @@ const INPUTS: PresetInput[] = [
     },
   },
   ...PTQ_INPUTS,
+  ...CURVATURE_INPUTS,
 ];
 
 /** All presets, in teaching order. Resolved once at load; a bad preset fails the unit tests. */

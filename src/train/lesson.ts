@@ -1,7 +1,7 @@
 /**
  * Runs a lesson to the end: its own experiment and the compare runs its claim names, one after the
- * other at one seed, then (for a post-training lesson) the claim's ladder over the lesson's own
- * trained model, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and the
+ * other at one seed, then (for a post-training lesson) the claim's ladder or curvature analysis
+ * over the lesson's own trained model, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and the
  * lesson tests use it; the browser trains the same experiments in its workers.
  */
 import type { MnistData } from '../data/mnist';
@@ -9,9 +9,12 @@ import {
   checkClaim,
   type ClaimResult,
   type ClaimRun,
+  type LessonAnalysis,
+  type LessonAnalysisResult,
   type LessonLadder,
   lessonExperiments,
 } from '../experiment/claims';
+import { hessianTraces } from '../mixed/sensitivity';
 import type { Preset } from '../experiment/presets';
 import type { Experiment } from '../experiment/schema';
 import { type LadderCellSummary, normalizeLadderRequest, runLadderRequest } from '../ptq/ladderRequest';
@@ -21,7 +24,10 @@ import type { RunResult, StepReport, Trainer } from './types';
 
 /** What a claim reads of a finished (or imported) run. */
 export function claimRunOf(
-  result: Pick<RunResult, 'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status'>,
+  result: Pick<
+    RunResult,
+    'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status' | 'stepsPerSec'
+  >,
 ): ClaimRun {
   const last = result.history[result.history.length - 1];
   return {
@@ -30,8 +36,33 @@ export function claimRunOf(
     testAccuracy: result.testAccuracy,
     oscillation: result.oscillation,
     twin: result.twin,
+    stepsPerSec: result.stepsPerSec,
     final: true,
   };
+}
+
+/**
+ * A lesson's curvature analysis of `trainer`'s trained model: per-layer Hutchinson traces of its
+ * float loss at each probe seed, all on one batch drawn with the experiment's seed (the Sensitivity
+ * workspace's traces, docs/mixed.md §6).
+ */
+export async function measureLessonAnalysis(
+  trainer: Trainer,
+  analysis: LessonAnalysis,
+  data: MnistData,
+): Promise<LessonAnalysisResult> {
+  if (!(trainer instanceof QuantTrainer)) throw new Error('a curvature analysis reads one model, not twins');
+  const seeds: LessonAnalysisResult['seeds'] = [];
+  for (const seed of analysis.seeds) {
+    const layers = await hessianTraces(trainer.model, data.train, {
+      probes: analysis.probes,
+      batchSize: analysis.batchSize,
+      seed,
+      batchSeed: trainer.experiment.seed,
+    });
+    seeds.push({ seed, layers });
+  }
+  return { kind: 'traces', seeds, final: true };
 }
 
 /**
@@ -66,6 +97,8 @@ export interface LessonOutcome {
   compare: Record<string, RunResult>;
   /** The claim's ladder cells over `self`'s model (post-training lessons). */
   ladder?: LadderCellSummary[];
+  /** The claim's curvature analysis of `self`'s model (curvature lessons). */
+  analysis?: LessonAnalysisResult;
 }
 
 /**
@@ -87,8 +120,9 @@ export async function runLesson(
   const base = options.experiment ?? preset.experiment;
   const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
   const results: Record<string, RunResult> = {};
-  const { ladder } = preset.claim;
+  const { ladder, analysis } = preset.claim;
   let measured: { cells: LadderCellSummary[]; final: true } | undefined;
+  let analysed: LessonAnalysisResult | undefined;
   for (const [role, exp] of Object.entries(experiments)) {
     options.onRunStart?.(role, exp);
     const onReport = options.onReport ? (r: StepReport) => options.onReport!(role, r) : undefined;
@@ -96,20 +130,23 @@ export async function runLesson(
       saveWeights: role === 'self' && options.saveWeights,
       signal: options.signal,
       ...(role === 'self' &&
-        ladder && {
+        (ladder || analysis) && {
           onTrained: async (t: Trainer) => {
-            measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+            if (ladder) measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+            if (analysis) analysed = await measureLessonAnalysis(t, analysis, data);
           },
         }),
     });
   }
   const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
   if (measured) runs.self = { ...runs.self!, ladder: measured };
+  if (analysed) runs.self = { ...runs.self!, analysis: analysed };
   const claim = checkClaim(preset.claim, runs as { self: ClaimRun });
   const { self, ...compare } = results;
   return {
     self: { ...self, claim },
     compare,
     ...(measured && { ladder: measured.cells }),
+    ...(analysed && { analysis: analysed }),
   };
 }
