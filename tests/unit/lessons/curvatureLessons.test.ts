@@ -14,9 +14,9 @@ import { checkLessons, seedTable } from './seeds';
 /** Whether each claim held at seeds 1, 2, 3, as measured and written in its condition. */
 const FINDINGS: Record<string, boolean[]> = {
   'curvature-traces-mlp': [true, true, true],
-  'curvature-hawq-mlp': [true, true, true],
+  'curvature-hawq-mlp': [true, false, true],
   'curvature-adahessian-mlp': [true, true, true],
-  'curvature-adahessian-cnn': [true, true, true],
+  'curvature-adahessian-cnn': [true, true, false],
 };
 
 /** Lessons measured at every seed here; the others at the shipped seed. */
