@@ -19,6 +19,21 @@ export interface ClaimView {
   compare: CompareRun[];
   /** The post-training ladder the claim reads (post-training lessons). */
   ladder?: LessonLadderState;
+  /**
+   * Where the claim's curvature analysis or pruning runs (curvature lessons): the runner only, so in the app
+   * the claim stays provisional and says how to measure it.
+   */
+  analysisNote?: string;
+}
+
+/** What the panel says of a lesson whose analysis the app does not run. */
+export function analysisNoteOf(preset: Preset): string | undefined {
+  const p = preset.claim.prune;
+  if (p)
+    return `This lesson’s pruning (${p.methods.join(' and ')} at ${Math.round(100 * p.sparsity)}% of channels, then ${p.finetuneSteps} fine-tuning steps) runs in the runner only: quant-lab run --preset ${preset.id} (docs/prune.md). The app trains the model; the claim stays unmeasured here.`;
+  const a = preset.claim.analysis;
+  if (!a) return undefined;
+  return `This lesson’s Hessian traces (probe seeds ${a.seeds.join(', ')}, ${a.probes} probes on ${a.batchSize} images) are measured by the runner only: quant-lab run --preset ${preset.id}. Here, the Sensitivity workspace shows the same two-seed traces of the trained run.`;
 }
 
 /** Model-level oscillation history from the run's reports (weighted by each tracked layer's size). */
@@ -71,6 +86,7 @@ export function claimRunOfState(run: RunState): ClaimRun {
         : twin.length
           ? { agreement: twin[twin.length - 1].agreement }
           : undefined,
+    stepsPerSec: final ? run.result!.stepsPerSec : undefined,
     final,
   };
 }
@@ -91,5 +107,6 @@ export function claimOf(run: RunState | null, lesson: LessonRun | undefined): Cl
     claim: checkClaim(preset.claim, runs as { self: ClaimRun }),
     compare: lesson.compare,
     ...(ladder && { ladder }),
+    ...((preset.claim.analysis || preset.claim.prune) && { analysisNote: analysisNoteOf(preset) }),
   };
 }

@@ -106,6 +106,7 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
           testAccuracy: r.testAccuracy,
           oscillation: r.oscillation,
           twin: r.twin,
+          stepsPerSec: r.stepsPerSec,
           final: true,
         };
         done.set(experimentKey(c.experiment), result);

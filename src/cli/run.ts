@@ -276,6 +276,7 @@ export async function main(argv: string[]): Promise<number> {
       compare: lesson.compare,
       ...(lesson.ladder && { ladder: lesson.ladder }),
       ...(lesson.prune && { prune: lesson.prune }),
+      ...(lesson.analysis && { analysis: lesson.analysis }),
     };
     const { claim } = lesson.self;
     const verdict = claim.holds === null ? 'not measurable' : claim.holds ? 'holds ✔' : 'does not hold ✘';

@@ -26,6 +26,10 @@ export interface ClaimRun {
   ladder?: { cells: LadderCellResult[]; final: boolean };
   /** The lesson's post-training pruning of this run's model (`self` only), results so far. */
   prune?: { results: PruneResult[]; final: boolean };
+  /** The lesson's curvature analysis of this run's model (`self` only), as far as it went. */
+  analysis?: LessonAnalysisResult;
+  /** Training steps per second of wall time (what one step costs); undefined when not timed. */
+  stepsPerSec?: number;
 }
 
 /**
@@ -48,6 +52,36 @@ export interface PruneResult {
   before: { testAccuracy: number };
   afterPrune: { testAccuracy: number };
   afterFinetune: { testAccuracy: number };
+}
+
+/**
+ * A post-training measurement of a lesson's own trained model other than a ladder: `traces`, the
+ * per-layer Hutchinson traces of its float loss at several probe seeds on one batch drawn with the
+ * experiment's seed (docs/hessian.md, "Lessons").
+ */
+export interface LessonAnalysis {
+  kind: 'traces';
+  /** Rademacher probes per seed. */
+  probes: number;
+  /** Training images of the loss. */
+  batchSize: number;
+  /** The probe seeds (two or more). */
+  seeds: number[];
+}
+
+/** One layer's Hessian trace (the fields of `quant-lab hessian`'s JSON). */
+export interface LayerTraceResult {
+  name: string;
+  params: number;
+  trace: number;
+  traceStdErr: number;
+}
+
+/** What a {@link LessonAnalysis} measured: each probe seed's per-layer traces. */
+export interface LessonAnalysisResult {
+  kind: 'traces';
+  seeds: { seed: number; layers: LayerTraceResult[] }[];
+  final: boolean;
 }
 
 /**
@@ -111,6 +145,8 @@ export interface ClaimSpec {
   ladder?: LessonLadder;
   /** A post-training pruning of `self`'s trained model once it finishes; `measure` reads its results. */
   prune?: LessonPrune;
+  /** A curvature analysis run on `self`'s trained model once it finishes; `measure` reads `self.analysis`. */
+  analysis?: LessonAnalysis;
   /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
   measure(runs: LessonRuns): Measured;
   holds(m: Measured): boolean;
@@ -178,7 +214,8 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
       !missing &&
       roles.every((r) => runs[r]!.final) &&
       (!claim.ladder || runs.self.ladder?.final === true) &&
-      (!claim.prune || runs.self.prune?.final === true),
+      (!claim.prune || runs.self.prune?.final === true) &&
+      (!claim.analysis || runs.self.analysis?.final === true),
   };
 }
 
@@ -223,6 +260,11 @@ export function reversalRate(run: ClaimRun): number {
 /** Fraction of identical integer weights between the twins. */
 export function agreement(run: ClaimRun): number {
   return run.twin?.agreement ?? NaN;
+}
+
+/** Training steps per second of wall time, NaN when the run was not timed. */
+export function stepsPerSec(run: ClaimRun): number {
+  return run.stepsPerSec ?? NaN;
 }
 
 /** ACEv2 of the run's model and quantization (the lab's formulation; a pure function of the experiment). */

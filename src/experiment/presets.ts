@@ -14,6 +14,7 @@
  */
 import { acc, ace, acev2, agreement, type ClaimSpec, mergePatch, oscillating, reversalRate } from './claims';
 import { PRUNE_INPUTS } from './prunePresets';
+import { CURVATURE_INPUTS } from './curvaturePresets';
 import { PTQ_INPUTS } from './ptqPresets';
 import { type Experiment, type ExperimentInput, experimentSchema } from './schema';
 
@@ -43,7 +44,7 @@ export const PRESET_GROUPS = {
   pareto: 'Pareto: a wider 4-bit net vs a narrower 8-bit net (docs/science.md §4)',
   cost: 'What a cost model counts: ACE vs ACEv2 (docs/science.md §3)',
   ptq: 'Post-training quantization beside QAT (docs/ptq.md)',
-  curvature: 'Curvature: what the loss’s Hessian tells (docs/hessian.md, docs/prune.md)',
+  curvature: 'Curvature: where bits and weights matter (docs/hessian.md, docs/mixed.md, docs/prune.md)',
 } as const;
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 
@@ -420,6 +421,7 @@ const INPUTS: PresetInput[] = [
   },
   ...PTQ_INPUTS,
   ...PRUNE_INPUTS,
+  ...CURVATURE_INPUTS,
 ];
 
 /** All presets, in teaching order. Resolved once at load; a bad preset fails the unit tests. */

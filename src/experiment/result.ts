@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { CostReport } from '../cost/types';
-import type { ClaimResult, LadderCellResult } from './claims';
+import type { ClaimResult, LadderCellResult, LessonAnalysisResult } from './claims';
 import type { Experiment } from './schema';
 
 /** Final statuses of a run. */
@@ -131,6 +131,8 @@ export interface RunResult {
   compare?: Record<string, Omit<RunResult, 'weights'>>;
   /** A post-training lesson's run: the claim's ladder cells over this run's model. */
   ladder?: LadderCellResult[];
+  /** A curvature lesson's run: the claim's trace analysis of this run's model. */
+  analysis?: LessonAnalysisResult;
   /** With --save-weights: each layer's integer codes and scales. */
   weights?: Record<
     string,
@@ -175,7 +177,7 @@ const twinPointSchema = z.object({
 /**
  * The runner's result file ({@link RunResult}); unknown extra fields are kept. `experiment` is
  * loaded (and migrated) on its own by export.ts parseRunFile; `cost`, `qbitopt`, `lesson`, `claim`,
- * `compare` and `ladder` pass through unvalidated.
+ * `compare`, `ladder` and `analysis` pass through unvalidated.
  */
 export const runResultSchema = z.looseObject({
   experiment: z.unknown(),
@@ -240,7 +242,7 @@ type Known<T> = T extends readonly (infer U)[]
     ? { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> }
     : T;
 /** Fields of RunResult the schema leaves to others (see runResultSchema). */
-type Unvalidated = 'experiment' | 'cost' | 'qbitopt' | 'lesson' | 'claim' | 'compare' | 'ladder';
+type Unvalidated = 'experiment' | 'cost' | 'qbitopt' | 'lesson' | 'claim' | 'compare' | 'ladder' | 'analysis';
 type Parsed = Known<z.output<typeof runResultSchema>>;
 
 export type ResultSchemaChecks = [

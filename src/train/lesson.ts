@@ -1,7 +1,7 @@
 /**
  * Runs a lesson to the end: its own experiment and the compare runs its claim names, one after the
- * other at one seed, then (for a post-training lesson) the claim's ladder over the lesson's own
- * trained model, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and the
+ * other at one seed, then (for a post-training lesson) the claim's ladder or curvature analysis
+ * over the lesson's own trained model, then checks the claim (src/experiment/claims.ts). The runner's `--preset` and the
  * lesson tests use it; the browser trains the same experiments in its workers.
  */
 import type { MnistData } from '../data/mnist';
@@ -9,10 +9,13 @@ import {
   checkClaim,
   type ClaimResult,
   type ClaimRun,
+  type LessonAnalysis,
+  type LessonAnalysisResult,
   type LessonLadder,
   type LessonPrune,
   lessonExperiments,
 } from '../experiment/claims';
+import { hessianTraces } from '../mixed/sensitivity';
 import type { Preset } from '../experiment/presets';
 import type { Experiment } from '../experiment/schema';
 import { parseCheckpoint } from '../checkpoint/format';
@@ -24,7 +27,10 @@ import type { RunResult, StepReport, Trainer } from './types';
 
 /** What a claim reads of a finished (or imported) run. */
 export function claimRunOf(
-  result: Pick<RunResult, 'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status'>,
+  result: Pick<
+    RunResult,
+    'experiment' | 'history' | 'testAccuracy' | 'oscillation' | 'twin' | 'status' | 'stepsPerSec'
+  >,
 ): ClaimRun {
   const last = result.history[result.history.length - 1];
   return {
@@ -33,8 +39,33 @@ export function claimRunOf(
     testAccuracy: result.testAccuracy,
     oscillation: result.oscillation,
     twin: result.twin,
+    stepsPerSec: result.stepsPerSec,
     final: true,
   };
+}
+
+/**
+ * A lesson's curvature analysis of `trainer`'s trained model: per-layer Hutchinson traces of its
+ * float loss at each probe seed, all on one batch drawn with the experiment's seed (the Sensitivity
+ * workspace's traces, docs/mixed.md §6).
+ */
+export async function measureLessonAnalysis(
+  trainer: Trainer,
+  analysis: LessonAnalysis,
+  data: MnistData,
+): Promise<LessonAnalysisResult> {
+  if (!(trainer instanceof QuantTrainer)) throw new Error('a curvature analysis reads one model, not twins');
+  const seeds: LessonAnalysisResult['seeds'] = [];
+  for (const seed of analysis.seeds) {
+    const layers = await hessianTraces(trainer.model, data.train, {
+      probes: analysis.probes,
+      batchSize: analysis.batchSize,
+      seed,
+      batchSeed: trainer.experiment.seed,
+    });
+    seeds.push({ seed, layers });
+  }
+  return { kind: 'traces', seeds, final: true };
 }
 
 /**
@@ -100,6 +131,8 @@ export interface LessonOutcome {
   ladder?: LadderCellSummary[];
   /** The claim's prunings of `self`'s model (pruning lessons). */
   prune?: PruneReport[];
+  /** The claim's curvature analysis of `self`'s model (curvature lessons). */
+  analysis?: LessonAnalysisResult;
 }
 
 /**
@@ -121,9 +154,10 @@ export async function runLesson(
   const base = options.experiment ?? preset.experiment;
   const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
   const results: Record<string, RunResult> = {};
-  const { ladder, prune } = preset.claim;
+  const { ladder, prune, analysis } = preset.claim;
   let measured: { cells: LadderCellSummary[]; final: true } | undefined;
   let pruned: { results: PruneReport[]; final: true } | undefined;
+  let analysed: LessonAnalysisResult | undefined;
   for (const [role, exp] of Object.entries(experiments)) {
     options.onRunStart?.(role, exp);
     const onReport = options.onReport ? (r: StepReport) => options.onReport!(role, r) : undefined;
@@ -131,10 +165,11 @@ export async function runLesson(
       saveWeights: role === 'self' && options.saveWeights,
       signal: options.signal,
       ...(role === 'self' &&
-        (ladder || prune) && {
+        (ladder || prune || analysis) && {
           onTrained: async (t: Trainer) => {
             if (ladder) measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
             if (prune) pruned = await measureLessonPrune(t, prune, data);
+            if (analysis) analysed = await measureLessonAnalysis(t, analysis, data);
           },
         }),
     });
@@ -142,6 +177,7 @@ export async function runLesson(
   const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
   if (measured) runs.self = { ...runs.self!, ladder: measured };
   if (pruned) runs.self = { ...runs.self!, prune: pruned };
+  if (analysed) runs.self = { ...runs.self!, analysis: analysed };
   const claim = checkClaim(preset.claim, runs as { self: ClaimRun });
   const { self, ...compare } = results;
   return {
@@ -149,5 +185,6 @@ export async function runLesson(
     compare,
     ...(measured && { ladder: measured.cells }),
     ...(pruned && { prune: pruned.results }),
+    ...(analysed && { analysis: analysed }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A lesson in the browser: picking it and pressing play trains its compare run on a pool worker
  * beside it; the claim shows provisional, then final with ✔ and the measured numbers. A
- * post-training lesson measures its ladder on the run's model once the run completes.
+ * post-training lesson measures its ladder on the run's model once the run completes; a curvature
+ * lesson's trace analysis runs in the runner only, and its claim says so.
  */
 import { expect, test } from './fixtures';
 import { LessonPanel } from './pages/LessonPanel';
@@ -39,4 +40,20 @@ test('a post-training lesson measures its ladder on the trained model, then chec
   expect(Object.keys(claim.measured)).toEqual(['float', 'acc(real)', 'acc(distilled)']);
   await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
   await expect(lesson.ladder).toContainText('2 of 2 cells measured');
+});
+
+test('a curvature lesson trains its model and says its traces are measured by the runner', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const lesson = new LessonPanel(page);
+  await lesson.pick('curvature-traces-mlp');
+  await lab.controls.play.click();
+  await expect(lesson.analysis).toContainText('quant-lab run --preset curvature-traces-mlp');
+  await expect(lesson.claim).toContainText('provisional: its measurement runs in the runner', {
+    timeout: 150_000,
+  });
+  const claim = await lesson.state();
+  expect(claim).toMatchObject({ final: false, holds: null });
 });

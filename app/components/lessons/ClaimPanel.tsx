@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { claimOf } from '../../store/claimSelectors';
 import { type LessonLadderState, lessonLadderSize } from '../../store/lessonLadder';
 import { useLab } from '../../store/hooks';
+import { isFinished } from '../../store/ingest';
 import { selectViewedRun } from '../../store/selectors';
 
 function verdict(holds: boolean | null, final: boolean): { mark: string; word: string; state: string } {
@@ -43,7 +44,7 @@ export function ClaimPanel() {
   const lesson = useLab((s) => (run ? s.lessons[run.id] : undefined));
   const view = useMemo(() => claimOf(run, lesson), [run, lesson]);
   if (!view) return null;
-  const { claim, compare, preset, ladder } = view;
+  const { claim, compare, preset, ladder, analysisNote } = view;
   const v = verdict(claim.holds, claim.final);
   return (
     <section
@@ -65,7 +66,9 @@ export function ClaimPanel() {
             ? 'final'
             : ladder && ladder.status !== 'pending'
               ? 'provisional: measuring post-training'
-              : 'provisional: a run is still training'}
+              : analysisNote && run && isFinished(run.phase) && compare.every((c) => c.status === 'done')
+                ? 'provisional: its measurement runs in the runner'
+                : 'provisional: a run is still training'}
         </span>
       </h3>
       <p className="claim-text">{claim.text}</p>
@@ -100,11 +103,9 @@ export function ClaimPanel() {
         </ul>
       )}
       {ladder && <LadderLine ladder={ladder} />}
-      {preset.claim.prune && (
-        <p className="small" data-testid="lesson.prune">
-          The pruning this claim reads runs in the runner only:{' '}
-          <code>quant-lab run --preset {preset.id}</code> (docs/prune.md). The app trains the model; the claim
-          stays unmeasured here.
+      {analysisNote && (
+        <p className="small" data-testid="lesson.analysis">
+          {analysisNote}
         </p>
       )}
       <p className="muted small">

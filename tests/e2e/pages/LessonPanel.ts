@@ -19,6 +19,11 @@ export class LessonPanel {
     return this.page.getByTestId('lesson.ladder');
   }
 
+  /** A curvature lesson's note on where its analysis is measured. */
+  get analysis(): Locator {
+    return this.page.getByTestId('lesson.analysis');
+  }
+
   async pick(id: string): Promise<void> {
     await this.picker.selectOption(id);
   }

@@ -2,7 +2,7 @@
  * Runs lessons at several seeds, as the runner does (wasm backend, real training), and tabulates
  * whether each claim held. Runs are shared: an experiment that two lessons train (the freezing
  * lesson's base is the oscillation lesson itself) is trained once per seed, and the post-training
- * lessons that share it run their ladders on that one trained model.
+ * lessons that share it run their ladders (or curvature analyses) on that one trained model.
  */
 import {
   checkClaim,
@@ -15,7 +15,7 @@ import type { Preset } from '../../../src/experiment/presets';
 import type { Experiment } from '../../../src/experiment/schema';
 import { loadMnistNode } from '../../../src/data/node';
 import { initBackend } from '../../../src/tensor/backend';
-import { claimRunOf, measureLessonLadder } from '../../../src/train/lesson';
+import { claimRunOf, measureLessonAnalysis, measureLessonLadder } from '../../../src/train/lesson';
 import { runExperiment } from '../../../src/train/run';
 import type { Trainer } from '../../../src/train/types';
 
@@ -33,17 +33,23 @@ export async function checkLessons(
   await initBackend('wasm');
   const data = loadMnistNode();
   const cache = new Map<string, Promise<ClaimRun>>();
-  /** Ladder cells by experiment key and lesson id, measured when the experiment trained. */
+  /** Ladder cells and analyses by experiment key and lesson id, measured when the experiment trained. */
   const ladders = new Map<string, NonNullable<ClaimRun['ladder']>>();
+  const analyses = new Map<string, NonNullable<ClaimRun['analysis']>>();
   const train = (exp: Experiment) => {
     const key = experimentKey(exp);
-    // Every lesson with a ladder over this experiment measures it on this one trained model.
+    // Every lesson with a ladder or an analysis of this experiment measures it on this one trained model.
     const measuring = presets.filter(
-      (p) => p.claim.ladder && experimentKey(lessonExperiments(p.experiment, p.claim, exp.seed).self) === key,
+      (p) =>
+        (p.claim.ladder || p.claim.analysis) &&
+        experimentKey(lessonExperiments(p.experiment, p.claim, exp.seed).self) === key,
     );
     const onTrained = async (t: Trainer) => {
-      for (const p of measuring)
-        ladders.set(`${key}|${p.id}`, await measureLessonLadder(t, p.claim.ladder!, data));
+      for (const p of measuring) {
+        const { ladder, analysis } = p.claim;
+        if (ladder) ladders.set(`${key}|${p.id}`, await measureLessonLadder(t, ladder, data));
+        if (analysis) analyses.set(`${key}|${p.id}`, await measureLessonAnalysis(t, analysis, data));
+      }
     };
     if (!cache.has(key)) cache.set(key, runExperiment(exp, data, undefined, { onTrained }).then(claimRunOf));
     return cache.get(key)!;
@@ -55,8 +61,11 @@ export async function checkLessons(
       // One at a time: runs share the backend and the machine's two cores.
       for (const [role, exp] of Object.entries(lessonExperiments(p.experiment, p.claim, seed)))
         runs[role] = await train(exp);
-      const ladder = ladders.get(`${experimentKey(runs.self!.experiment)}|${p.id}`);
+      const at = `${experimentKey(runs.self!.experiment)}|${p.id}`;
+      const ladder = ladders.get(at);
       if (ladder) runs.self = { ...runs.self!, ladder };
+      const analysis = analyses.get(at);
+      if (analysis) runs.self = { ...runs.self!, analysis };
       out.push({ id: p.id, seed, claim: checkClaim(p.claim, runs as { self: ClaimRun }) });
     }
   return out;
