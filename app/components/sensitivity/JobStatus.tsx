@@ -5,13 +5,15 @@ export function JobStatus({
   job,
   testId,
 }: {
-  job: (Pick<SensitivityJobState<'cheap'>, 'status' | 'message'> & { result?: { ms: number } }) | null;
+  job:
+    | (Pick<SensitivityJobState<'cheap'>, 'status' | 'message' | 'progress'> & { result?: { ms: number } })
+    | null;
   testId: string;
 }) {
   if (!job) return null;
   const text =
     job.status === 'running'
-      ? 'Computing in the worker…'
+      ? `Computing in the worker…${job.progress ? ` ${job.progress.phase}: ${job.progress.done} of ${job.progress.total}` : ''}`
       : job.status === 'error'
         ? (job.message ?? 'The job failed.')
         : `Done in ${((job.result?.ms ?? 0) / 1000).toFixed(1)} s.`;
@@ -21,6 +23,7 @@ export function JobStatus({
       role={job.status === 'error' ? 'alert' : 'status'}
       data-testid={testId}
       data-status={job.status}
+      data-phase={job.progress?.phase}
     >
       {text}
     </p>
