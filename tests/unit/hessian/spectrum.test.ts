@@ -106,6 +106,26 @@ describe('stochastic Lanczos quadrature', () => {
     }
   });
 
+  it('puts its mass at the eigenvalues of a diagonal matrix, in proportion to their multiplicity', () => {
+    // diag(1, 1, 1, 4, 4, 9): a Krylov space of the three distinct values holds every node.
+    const d = [1, 1, 1, 4, 4, 9];
+    const slq = slqDensity((v) => v.map((x, i) => d[i] * x), d.length, createRng(9, 'm'), {
+      steps: 6,
+      runs: 3,
+    });
+    const { grid, density } = densityOnGrid(slq);
+    const step = grid[1] - grid[0];
+    const mass = (at: number) =>
+      grid.reduce((s, x, j) => (Math.abs(x - at) < 0.5 ? s + density[j] * step : s), 0);
+    expect(density.reduce((s, x) => s + x, 0) * step).toBeCloseTo(1, 8);
+    expect(mass(1) + mass(4) + mass(9)).toBeCloseTo(1, 6);
+    // A run's weight on λ is Σ (v·e_i)² over λ's eigenvectors: multiplicity / n for a normalized
+    // Rademacher start, whose entries are all ±1/√n.
+    expect(mass(1)).toBeCloseTo(3 / 6, 6);
+    expect(mass(4)).toBeCloseTo(2 / 6, 6);
+    expect(mass(9)).toBeCloseTo(1 / 6, 6);
+  });
+
   it("broadened on a grid (PyHessian's plot), integrates to 1 around the nodes", () => {
     const { grid, density } = densityOnGrid(slq, { bins: 4000, sigmaSquared: 1e-3, overhead: 0.5 });
     const step = grid[1] - grid[0];
