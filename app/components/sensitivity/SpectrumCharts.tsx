@@ -70,7 +70,7 @@ export function LandscapeLineChart({ report }: { report: SpectrumReport }) {
         <YAxis yAxisId="loss" tick={{ fontSize: 10 }} tickFormatter={short} />
         <YAxis yAxisId="acc" orientation="right" domain={[0, 100]} tick={{ fontSize: 10 }} unit="%" />
         <Tooltip formatter={fmt} labelFormatter={(x) => `α = ${fmt(x)}`} />
-        <Legend />
+        <Legend verticalAlign="top" height={24} />
         <Line
           yAxisId="loss"
           dataKey="loss"
