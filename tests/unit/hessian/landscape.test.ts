@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { experimentSchema } from '../../../src/experiment/schema';
+import { analyzeHessian, HESSIAN_DEFAULTS } from '../../../src/hessian/analyze';
 import { createHvp, floatLoss, type HessianBatch } from '../../../src/hessian/hvp';
 import { lossLandscape, linspace, scanDirections } from '../../../src/hessian/landscape';
 import { dot, gaussian, normalize } from '../../../src/hessian/linalg';
@@ -176,6 +177,27 @@ describe('analyzeSpectrum', () => {
     const v = normalize(gaussian(rng, dim));
     expect(Math.abs(dot(v, hvp.apply(v)))).toBeLessThanOrEqual(Math.abs(report.topEigenvalues[0]) * 1.01);
     expect(snapshot(model.parameters())).toEqual(before);
+    model.dispose();
+    tf.dispose([batch.x, batch.labels]);
+  });
+});
+
+describe("the runner's analysis with a landscape", () => {
+  it('computes the top two eigenvectors for it even at top-k 1, and leaves no tensor behind', async () => {
+    const model = mlp();
+    const batch = randomBatch(8, 11);
+    const options = { ...HESSIAN_DEFAULTS, topK: 1, traceProbes: 0, landscape: { points: 5, radius: 0.5 } };
+    const report = analyzeHessian(model, batch, options);
+    expect(report.model.topEigenvalues).toHaveLength(2);
+    expect(report.layers[0].topEigenvalues).toHaveLength(1);
+    const land = report.model.landscape!;
+    expect(land.loss1d).toHaveLength(5);
+    expect(land.grid2d!.loss.map((r) => r.length)).toEqual([5, 5, 5, 5, 5]);
+    expect(land.loss1d[2]).toBeCloseTo(
+      tf.tidy(() => floatLoss(model, batch).dataSync()[0]),
+      6,
+    );
+    await expectNoLeak(() => analyzeHessian(model, batch, options), { warmup: 0, repeats: 1 });
     model.dispose();
     tf.dispose([batch.x, batch.labels]);
   });
