@@ -81,8 +81,7 @@ export const HESSIAN_SPEC: CommandSpec = {
   name: 'hessian',
   summary: "a checkpoint's Hessian: top eigenvalues, traces and density, per layer and model",
   usage: [
-    'hessian --from model.ckpt.json [--top-k K] [--trace-probes N] [--density] [--landscape [--landscape-points N]]',
-    '        [--json | --out F]',
+    'hessian --from model.ckpt.json [--top-k K] [--trace-probes N] [--density] [--landscape [--landscape-points N]] [--json | --out F]',
   ],
   positionals: { name: 'argument', max: 0 },
   description: `The Hessian of the float model's loss (quantizers off, BN with its running statistics, mean
