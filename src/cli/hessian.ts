@@ -79,7 +79,7 @@ const HESSIAN_FLAGS: readonly FlagDef[] = [
 
 export const HESSIAN_SPEC: CommandSpec = {
   name: 'hessian',
-  summary: "a checkpoint's Hessian: top eigenvalues, traces and density, per layer and model",
+  summary: "a checkpoint's Hessian: top eigenvalues, traces, density and loss landscape",
   usage: [
     'hessian --from model.ckpt.json [--top-k K] [--trace-probes N] [--density] [--landscape [--landscape-points N]] [--json | --out F]',
   ],
