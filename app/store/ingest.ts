@@ -127,6 +127,7 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     case 'ladderDone':
     case 'calibrationDone':
     case 'sensitivityDone':
+    case 'sensitivityProgress':
       return s; // the ladder's own events (ptqSelectors.ts)
     case 'opened':
       // An opened checkpoint: a finished run at its step, with the worker's test evaluation.

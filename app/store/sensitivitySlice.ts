@@ -1,7 +1,8 @@
 /**
  * Sensitivity slice (docs/mixed.md §6): the workspace's options (carried in the link as `?sens=`),
- * and its three jobs, each answered by the training worker: cheap sensitivity and the two-seed
- * traces over the active run's model, and the allocation at the budget slider's position. Edits of
+ * and its four jobs, each answered by the training worker: cheap sensitivity, the two-seed traces
+ * and the spectrum (eigenvalues, density, landscape) over the active run's model, and the
+ * allocation at the budget slider's position. Edits of
  * the experiment's per-layer bits ("keep at 8 bits", "apply allocation") go through the config
  * slice. Side effects go through the injected `LabEffects`; answers of a superseded job are dropped.
  */
@@ -14,6 +15,7 @@ import {
   SENSITIVITY_DEFAULTS,
   type SensitivityOptions,
 } from '../../src/mixed/sensitivityQuery';
+import type { SpectrumPhase } from '../../src/hessian/spectrumReport';
 import type { ClientEvent, SensitivityJob, SensitivityResult } from '../worker/protocol';
 import { ladderSource } from './ptqSelectors';
 import { LADDER_REFUSALS } from './ptqSlice';
@@ -29,6 +31,8 @@ export interface SensitivityJobState<K extends Kind> {
   status: 'running' | 'done' | 'error';
   result?: Extract<SensitivityResult, { kind: K }>;
   message?: string;
+  /** The last progress report of a running job that sends them (the spectrum). */
+  progress?: { phase: SpectrumPhase; done: number; total: number };
 }
 
 export interface SensitivitySlice {
@@ -36,11 +40,14 @@ export interface SensitivitySlice {
   sensCheap: SensitivityJobState<'cheap'> | null;
   sensTraces: SensitivityJobState<'traces'> | null;
   sensAllocation: SensitivityJobState<'allocate'> | null;
+  sensSpectrum: SensitivityJobState<'spectrum'> | null;
   /** Jobs asked for so far (their ids: `sensitivity-<n>`). */
   sensSeq: number;
   setSensitivityOptions: (patch: Partial<SensitivityOptions>) => void;
   runCheapSensitivity: () => void;
   runTraces: () => void;
+  /** The model's top eigenvalues, eigenvalue density and loss landscape (slower than the traces). */
+  runSpectrum: () => void;
   /** Solves the allocation at the current budget from the last traces (no-op without them). */
   solveAllocation: () => void;
   /** Pins layer `name` at 8-bit weights and activations in the experiment's per-layer bits. */
@@ -50,7 +57,12 @@ export interface SensitivitySlice {
   ingestSensitivity: (events: ClientEvent[]) => void;
 }
 
-const KEYS = { cheap: 'sensCheap', traces: 'sensTraces', allocate: 'sensAllocation' } as const;
+const KEYS = {
+  cheap: 'sensCheap',
+  traces: 'sensTraces',
+  spectrum: 'sensSpectrum',
+  allocate: 'sensAllocation',
+} as const;
 
 /** The experiment with layer `name` at 8-bit weights and activations. */
 export function keepLayerAt8(e: Experiment, name: string): Experiment {
@@ -64,10 +76,14 @@ export function applySensitivityEvents<K extends Kind>(
 ): SensitivityJobState<K> | null {
   for (const e of events) {
     if (!job || job.status !== 'running') return job;
-    if (e.type === 'sensitivityDone' && e.jobId === job.id)
+    if (e.type === 'sensitivityProgress' && e.jobId === job.id)
+      job = { ...job, progress: { phase: e.phase, done: e.done, total: e.total } };
+    if (e.type === 'sensitivityDone' && e.jobId === job.id) {
+      const { progress: _, ...rest } = job;
       job = e.result
-        ? { ...job, status: 'done', result: e.result as Extract<SensitivityResult, { kind: K }> }
-        : { ...job, status: 'error', message: e.message ?? 'The job failed.' };
+        ? { ...rest, status: 'done', result: e.result as Extract<SensitivityResult, { kind: K }> }
+        : { ...rest, status: 'error', message: e.message ?? 'The job failed.' };
+    }
     if (e.type === 'crashed')
       job = { ...job, status: 'error', message: `The training worker crashed (${e.message}).` };
   }
@@ -100,6 +116,7 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
       sensCheap: null,
       sensTraces: null,
       sensAllocation: null,
+      sensSpectrum: null,
       sensSeq: 0,
       setSensitivityOptions: (patch) =>
         set({ sensitivityOptions: normalizeSensitivityOptions({ ...get().sensitivityOptions, ...patch }) }),
@@ -112,6 +129,17 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         // Ω at every offered bitwidth, so changing the candidates needs no new traces.
         const options = { probes: o.probes, batchSize: o.batch, seeds: [1, 2] as [number, number] };
         launch({ kind: 'traces', options: { ...options, bits: [...SENSITIVITY_BITS] } });
+      },
+      runSpectrum: () => {
+        const o = get().sensitivityOptions;
+        const options = {
+          topK: o.topK,
+          lanczosSteps: o.lanczos,
+          slqRuns: o.slqRuns,
+          points: o.points,
+          seed: 1,
+        };
+        launch({ kind: 'spectrum', options, batchSize: o.batch });
       },
       solveAllocation: () => {
         const s = get();
@@ -133,8 +161,15 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         const cheap = applySensitivityEvents(s.sensCheap, events);
         const traces = applySensitivityEvents(s.sensTraces, events);
         const allocation = applySensitivityEvents(s.sensAllocation, events);
-        if (cheap === s.sensCheap && traces === s.sensTraces && allocation === s.sensAllocation) return;
-        set({ sensCheap: cheap, sensTraces: traces, sensAllocation: allocation });
+        const spectrum = applySensitivityEvents(s.sensSpectrum, events);
+        if (
+          cheap === s.sensCheap &&
+          traces === s.sensTraces &&
+          allocation === s.sensAllocation &&
+          spectrum === s.sensSpectrum
+        )
+          return;
+        set({ sensCheap: cheap, sensTraces: traces, sensAllocation: allocation, sensSpectrum: spectrum });
         // Fresh traces: solve the allocation at the current budget at once.
         if (traces !== s.sensTraces && traces?.status === 'done') get().solveAllocation();
       },

@@ -9,6 +9,7 @@ import type { BudgetAllocation, BudgetRequest } from '../../src/mixed/budget';
 import type { LayerSensitivity } from '../../src/mixed/allocate';
 import type { CheapSensitivityOptions, CheapSensitivityReport } from '../../src/mixed/layerSensitivity';
 import type { TraceSeedOptions, TraceSeedsReport } from '../../src/mixed/traceSeeds';
+import type { SpectrumOptions, SpectrumPhase, SpectrumReport } from '../../src/hessian/spectrumReport';
 import type { CalibrationViewRequest, CalibrationViewResult } from '../../src/ptq/calibrationView';
 import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
 import type { HistoryPoint, RunResult, RunStatus, StepReport } from '../../src/train/types';
@@ -58,12 +59,14 @@ export interface RunStart {
 }
 
 /**
- * A job of the Sensitivity workspace (docs/mixed.md §6): cheap sensitivity or the two-seed traces of
- * a run's model, or an allocation (plain data in: it needs no model) solved by HiGHS in the worker.
+ * A job of the Sensitivity workspace (docs/mixed.md §6): cheap sensitivity, the two-seed traces or
+ * the spectrum (eigenvalues, density, landscape on `batchSize` training images) of a run's model, or
+ * an allocation (plain data in: it needs no model) solved by HiGHS in the worker.
  */
 export type SensitivityJob =
   | { kind: 'cheap'; options: CheapSensitivityOptions }
   | { kind: 'traces'; options: TraceSeedOptions }
+  | { kind: 'spectrum'; options: SpectrumOptions; batchSize: number }
   | {
       kind: 'allocate';
       experiment: Experiment;
@@ -75,6 +78,7 @@ export type SensitivityJob =
 export type SensitivityResult =
   | { kind: 'cheap'; report: CheapSensitivityReport; ms: number }
   | { kind: 'traces'; report: TraceSeedsReport; ms: number }
+  | { kind: 'spectrum'; report: SpectrumReport; ms: number }
   | { kind: 'allocate'; allocation: BudgetAllocation; ms: number };
 
 /** Commands: main thread → worker. */
@@ -142,6 +146,8 @@ export type WorkerEvent =
   | { type: 'calibrationDone'; calibrationId: string; result?: CalibrationViewResult; message?: string }
   /** A sensitivity job's answer: its result, or why there is none (keyed by the job's id). */
   | { type: 'sensitivityDone'; jobId: string; result?: SensitivityResult; message?: string }
+  /** A long sensitivity job's progress: `done` of `total` units of its current phase (≤ 5 a second). */
+  | { type: 'sensitivityProgress'; jobId: string; phase: SpectrumPhase; done: number; total: number }
   /** A checkpoint's file text (`serializeCheckpoint`: the bytes the runner writes), with what it holds. */
   | { type: 'checkpointSaved'; requestId: string; text: string; experiment: Experiment; stepsDone: number }
   | { type: 'checkpointFailed'; requestId: string; message: string }

@@ -6,6 +6,8 @@
  */
 import highsWasm from 'highs/runtime?url';
 import type { MnistData } from '../../src/data/mnist';
+import { disposeBatch, sampleBatch } from '../../src/hessian/analyze';
+import { analyzeSpectrum, type SpectrumPhase } from '../../src/hessian/spectrumReport';
 import { allocateAtFraction } from '../../src/mixed/budget';
 import { loadSolver } from '../../src/mixed/ilp';
 import { cheapSensitivity } from '../../src/mixed/layerSensitivity';
@@ -17,6 +19,20 @@ import { yieldToEvents, type Session } from './session';
 
 /** HiGHS loaded from the app's own copy of its wasm. */
 export const loadLocalSolver = () => loadSolver({ locateFile: () => highsWasm });
+
+/** Minimum time between two progress events of one phase (the job runs synchronously between them). */
+const PROGRESS_EVERY_MS = 200;
+
+/** Posts a job's progress: at each new phase, at its end, and at most every PROGRESS_EVERY_MS. */
+function progressPoster(jobId: string, post: (e: WorkerEvent) => void) {
+  let last = { phase: '', at: 0 };
+  return (phase: SpectrumPhase, done: number, total: number) => {
+    const now = performance.now();
+    if (phase === last.phase && now - last.at < PROGRESS_EVERY_MS && done < total) return;
+    last = { phase, at: now };
+    post({ type: 'sensitivityProgress', jobId, phase, done, total });
+  };
+}
 
 export async function runSensitivityJob(
   session: Session | null,
@@ -52,8 +68,24 @@ export async function runSensitivityJob(
           report: await cheapSensitivity(t.model, t.experiment, data, job.options),
           ms: 0,
         };
-      const report = await traceSeeds(t.model, t.experiment, data, job.options, yieldToEvents);
-      return { kind: 'traces', report, ms: 0 };
+      if (job.kind === 'traces') {
+        const report = await traceSeeds(t.model, t.experiment, data, job.options, yieldToEvents);
+        return { kind: 'traces', report, ms: 0 };
+      }
+      // The traces' batch: the same images, drawn with the experiment's seed (docs/hessian.md §7).
+      const batch = sampleBatch(data.train, job.batchSize, t.experiment.seed);
+      try {
+        const report = await analyzeSpectrum(
+          t.model,
+          batch,
+          job.options,
+          progressPoster(cmd.jobId, post),
+          yieldToEvents,
+        );
+        return { kind: 'spectrum', report, ms: 0 };
+      } finally {
+        disposeBatch(batch);
+      }
     });
     if (!result) return fail('The run was replaced.');
     post({ type: 'sensitivityDone', jobId: cmd.jobId, result: { ...result, ms: ms() } });

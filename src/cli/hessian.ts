@@ -14,6 +14,7 @@ import {
   sampleBatch,
   type HessianReport,
 } from '../hessian/analyze';
+import { LANDSCAPE_DEFAULTS } from '../hessian/landscape';
 import { initBackend } from '../tensor/backend';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
 import { parseArgs, RUNNER_FLAGS } from './flags';
@@ -48,6 +49,18 @@ const HESSIAN_FLAGS: readonly FlagDef[] = [
     help: `the model's eigenvalue density by stochastic Lanczos quadrature (${HESSIAN_DEFAULTS.slq.steps} steps)`,
   },
   {
+    name: 'landscape',
+    kind: 'bool',
+    help: "the loss along the model's top eigenvector and over its top two (PyHessian's plot; top-k at least 2)",
+  },
+  {
+    name: 'landscape-points',
+    kind: 'int',
+    metavar: 'N',
+    help: 'points per axis of the landscape on [−0.5, 0.5] (the 2-D grid is N × N)',
+    default: String(LANDSCAPE_DEFAULTS.points),
+  },
+  {
     name: 'batch-size',
     kind: 'int',
     metavar: 'N',
@@ -66,8 +79,10 @@ const HESSIAN_FLAGS: readonly FlagDef[] = [
 
 export const HESSIAN_SPEC: CommandSpec = {
   name: 'hessian',
-  summary: "a checkpoint's Hessian: top eigenvalues, traces and density, per layer and model",
-  usage: ['hessian --from model.ckpt.json [--top-k K] [--trace-probes N] [--density] [--json | --out F]'],
+  summary: "a checkpoint's Hessian: top eigenvalues, traces, density and loss landscape",
+  usage: [
+    'hessian --from model.ckpt.json [--top-k K] [--trace-probes N] [--density] [--landscape [--landscape-points N]] [--json | --out F]',
+  ],
   positionals: { name: 'argument', max: 0 },
   description: `The Hessian of the float model's loss (quantizers off, BN with its running statistics, mean
 cross-entropy on --batch-size training images), through Hessian-vector products by double
@@ -81,8 +96,13 @@ every trainable parameter (weights, biases, BN γ and β).`,
     },
   ],
   footer: `Writes { checkpoint, backend, batchSize, seed, seconds, hvpCalls, layers: [{ name, params, trace,
-traceStdErr, topEigenvalues }], model: { params, topEigenvalues, trace, traceStdErr, density? } };
-density is { nodes, weights }: the SLQ Ritz values and quadrature weights of each run.
+traceStdErr, topEigenvalues }], model: { params, topEigenvalues, trace, traceStdErr, density?,
+landscape? } }; density is { nodes, weights }: the SLQ Ritz values and quadrature weights of each
+run. landscape is { alphas, loss1d, accuracy1d, quantLoss1d?, quantAccuracy1d?, grid2d: { alphas,
+betas, loss } }: the float model's loss (and batch accuracy) with every parameter moved to
+θ + α·v₁, and over θ + α·v₁ + β·v₂ (loss[i][j] at alphas[i], betas[j]), v₁ and v₂ the model's
+unit-norm top eigenvectors; the latent float parameters move, and a quantized model adds its
+quantized forward's loss and accuracy along v₁ (docs/hessian.md §7).
 Exit codes: 0 done, 2 bad arguments or checkpoint.`,
 };
 
@@ -112,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     ['top-k', 0],
     ['trace-probes', 0],
     ['batch-size', 1],
+    ['landscape-points', 2],
   ] as const) {
     const v = own.get(name) as number | undefined;
     if (v !== undefined && v < min)
@@ -139,6 +160,12 @@ export async function main(argv: string[]): Promise<number> {
       topK: (own.get('top-k') as number | undefined) ?? HESSIAN_DEFAULTS.topK,
       traceProbes: (own.get('trace-probes') as number | undefined) ?? HESSIAN_DEFAULTS.traceProbes,
       density: (own.get('density') as boolean | undefined) ?? false,
+      ...(own.get('landscape') === true && {
+        landscape: {
+          ...LANDSCAPE_DEFAULTS,
+          points: (own.get('landscape-points') as number | undefined) ?? LANDSCAPE_DEFAULTS.points,
+        },
+      }),
       seed,
       log: (line) => options.quiet || process.stderr.write(`${line}\n`),
     });

@@ -10,6 +10,7 @@ import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { createRng, permutation } from '../tensor/rng';
 import { createHvp, type HessianBatch } from './hvp';
+import { lossLandscape, type Landscape, type LandscapeOptions } from './landscape';
 import { dot, rademacher } from './linalg';
 import {
   POWER_DEFAULTS,
@@ -34,6 +35,11 @@ export interface HessianOptions {
   seed: number;
   power: PowerOptions;
   slq: SlqOptions;
+  /**
+   * The loss landscape along the model's top two eigenvectors (./landscape.ts); it needs them, so
+   * the model's top eigenvalues are computed at least two when asked for.
+   */
+  landscape?: LandscapeOptions;
   /** Progress lines, e.g. for the runner's stderr. */
   log?: (line: string) => void;
 }
@@ -65,6 +71,8 @@ export interface ModelHessian {
   traceStdErr: number;
   /** SLQ nodes and weights per run, when asked for. */
   density?: SlqDensity;
+  /** The loss along the top eigenvectors, when asked for. */
+  landscape?: Landscape;
 }
 
 export interface HessianReport {
@@ -130,18 +138,28 @@ export function analyzeHessian(
     };
   });
   const before = whole.calls;
+  const modelK = options.landscape ? Math.max(options.topK, 2) : options.topK;
   const eigen = topEigenvalues(
     (v) => whole.apply(v),
     whole.dim,
-    options.topK,
+    modelK,
     createRng(options.seed, 'hessian-eigen'),
     options.power,
   );
-  if (options.topK > 0) log(`model: top eigenvalues after ${whole.calls - before} products`);
+  if (modelK > 0) log(`model: top eigenvalues after ${whole.calls - before} products`);
   const density = options.density
     ? slqDensity((v) => whole.apply(v), whole.dim, createRng(options.seed, 'hessian-density'), options.slq)
     : undefined;
   if (density) log(`model: density after ${options.slq.steps * options.slq.runs} Lanczos steps`);
+  const landscape = options.landscape
+    ? lossLandscape(
+        model,
+        batch,
+        eigen.slice(0, 2).map((e) => e.vector),
+        options.landscape,
+      )
+    : undefined;
+  if (landscape) log(`model: landscape on ${options.landscape!.points} points per axis`);
   const trace = modelSamples.length ? traceFromSamples(modelSamples) : { trace: NaN, stdErr: NaN };
   return {
     layers,
@@ -151,6 +169,7 @@ export function analyzeHessian(
       trace: trace.trace,
       traceStdErr: trace.stdErr,
       ...(density && { density }),
+      ...(landscape && { landscape }),
     },
     hvpCalls: calls + whole.calls - before,
   };

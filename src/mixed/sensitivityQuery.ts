@@ -1,6 +1,6 @@
 /**
  * The Sensitivity workspace's options and their form in a link's query (`?ws=sensitivity&sens=…`,
- * docs/mixed.md §6), e.g. `bits.2-4-8_axis.size_budget.30_probes.40`; the codec is
+ * docs/mixed.md §6), e.g. `bits.2-4-8_axis.size_budget.30_probes.40_topk.3`; the codec is
  * src/experiment/optionsQuery.ts.
  */
 import { optionsQuery, readInt, readIntList, readOneOf } from '../experiment/optionsQuery';
@@ -16,8 +16,16 @@ export interface SensitivityOptions {
   budget: number;
   /** Rademacher probes of each trace seed. */
   probes: number;
-  /** Training images of the Hessian's loss. */
+  /** Training images of the Hessian's loss (traces and spectrum). */
   batch: number;
+  /** Spectrum: the model's top eigenvalues (the 2-D landscape needs 2). */
+  topK: number;
+  /** Spectrum: Lanczos steps of each SLQ run. */
+  lanczos: number;
+  /** Spectrum: SLQ runs (PyHessian's n_v). */
+  slqRuns: number;
+  /** Spectrum: landscape points per axis (odd, so the grid holds the trained weights). */
+  points: number;
 }
 
 /** Small enough for a browser: 20 probes on 64 images (docs/mixed.md §6 for the times). */
@@ -28,11 +36,19 @@ export const SENSITIVITY_DEFAULTS: SensitivityOptions = {
   budget: 50,
   probes: 20,
   batch: 64,
+  topK: 2,
+  lanczos: 100,
+  slqRuns: 1,
+  points: 21,
 };
 
 export const SENSITIVITY_BITS = [2, 3, 4, 5, 6, 7, 8] as const;
 export const PROBE_LIMITS = { min: 2, max: 200 } as const;
 export const BATCH_LIMITS = { min: 8, max: 512 } as const;
+export const TOP_K_LIMITS = { min: 1, max: 5 } as const;
+export const LANCZOS_LIMITS = { min: 10, max: 200 } as const;
+export const SLQ_RUN_LIMITS = { min: 1, max: 5 } as const;
+export const POINT_LIMITS = { min: 5, max: 41 } as const;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(x)));
 const isBits = (b: number) => (SENSITIVITY_BITS as readonly number[]).includes(b);
@@ -48,6 +64,11 @@ export function normalizeSensitivityOptions(o: Partial<SensitivityOptions>): Sen
     budget: clamp(o.budget ?? d.budget, 0, 100),
     probes: clamp(o.probes ?? d.probes, PROBE_LIMITS.min, PROBE_LIMITS.max),
     batch: clamp(o.batch ?? d.batch, BATCH_LIMITS.min, BATCH_LIMITS.max),
+    topK: clamp(o.topK ?? d.topK, TOP_K_LIMITS.min, TOP_K_LIMITS.max),
+    lanczos: clamp(o.lanczos ?? d.lanczos, LANCZOS_LIMITS.min, LANCZOS_LIMITS.max),
+    slqRuns: clamp(o.slqRuns ?? d.slqRuns, SLQ_RUN_LIMITS.min, SLQ_RUN_LIMITS.max),
+    // Odd: the middle point is the trained model itself.
+    points: clamp(o.points ?? d.points, POINT_LIMITS.min, POINT_LIMITS.max) | 1,
   };
 }
 
@@ -60,6 +81,10 @@ const SENSITIVITY_QUERY = optionsQuery<SensitivityOptions>(
     budget: { key: 'budget', read: readInt },
     probes: { key: 'probes', read: readInt },
     batch: { key: 'batch', read: readInt },
+    topk: { key: 'topK', read: readInt },
+    lanczos: { key: 'lanczos', read: readInt },
+    runs: { key: 'slqRuns', read: readInt },
+    points: { key: 'points', read: readInt },
   },
   SENSITIVITY_DEFAULTS,
   normalizeSensitivityOptions,

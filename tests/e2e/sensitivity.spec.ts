@@ -1,7 +1,8 @@
 /**
  * The Sensitivity workspace over a float MLP trained here: cheap sensitivity, the Hessian traces at
  * two probe seeds with their chart and table, the budget slider re-solving the allocation in the
- * worker (HiGHS served by the app, offline), and "keep at 8 bits" editing the per-layer bits.
+ * worker (HiGHS served by the app, offline), "keep at 8 bits" editing the per-layer bits, and the
+ * spectrum: eigenvalue density, 1-D and 2-D loss landscape along the top eigenvectors.
  */
 import { expect, test } from './fixtures';
 import { Accessibility } from './pages/Accessibility';
@@ -76,4 +77,41 @@ test('cheap sensitivity, traces, the budget slider and keep-at-8 over the model 
 
   expect(outside, 'requests outside the app').toEqual([]);
   expect(await new Accessibility(page).blockingViolations(), 'the filled workspace').toEqual([]);
+});
+
+test('the spectrum: density, 1-D and 2-D landscape of the model trained here, with progress', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(300_000); // training, then about 100 Hessian-vector products and 132 forward passes
+  const sens = new SensitivityPanel(page);
+  await lab.setExperiment(FLOAT_MLP);
+  await lab.controls.play.click();
+  await lab.waitForPhase('completed');
+  await lab.openWorkspace('sensitivity');
+  // Fewer Lanczos steps and landscape points than the defaults keep the test short; the link carries them.
+  await sens.byId('sens.lanczos').fill('30');
+  await sens.byId('sens.points').fill('11');
+  await expect(page).toHaveURL(/[?&]sens=lanczos\.30_points\.11/);
+  await sens.byId('sens.runSpectrum').click();
+  await expect(sens.byId('sens.runTraces')).toBeDisabled();
+  await expect.poll(() => sens.spectrumPhase(), { timeout: 60_000 }).not.toBeNull();
+  await sens.waitForDone('sensSpectrum');
+
+  await expect(sens.byId('sens.densityChart')).toHaveAttribute('data-points', /^[1-9]\d*$/);
+  await expect(sens.byId('sens.densityChart').locator('path.recharts-line-curve')).toHaveCount(1);
+  await expect(sens.byId('sens.landscape1d')).toHaveAttribute('data-points', '11');
+  await expect(sens.byId('sens.landscape2d')).toHaveAttribute('data-points', '121');
+  await expect(sens.byId('sens.landscape2d').locator('rect')).toHaveCount(121);
+  const { topEigenvalue, centerLoss } = await sens.spectrumFacts();
+  // A trained model sits in a basin: positive curvature on top, a small loss at its own weights.
+  expect(topEigenvalue).toBeGreaterThan(0);
+  expect(centerLoss).toBeGreaterThan(0);
+  expect(centerLoss).toBeLessThan(1);
+  const report = await page.evaluate(() => window.__lab!.getState().sensSpectrum!.result!.report);
+  expect(report.topEigenvalues).toHaveLength(2);
+  expect(report.landscape.grid2d!.loss[5]![5]).toBeCloseTo(centerLoss, 5);
+  // Moving half a unit along the top eigenvector costs more than staying.
+  expect(Math.max(report.landscape.loss1d[0]!, report.landscape.loss1d[10]!)).toBeGreaterThan(centerLoss);
+  expect(await new Accessibility(page).blockingViolations(), 'the spectrum section').toEqual([]);
 });

@@ -1,7 +1,8 @@
 /**
  * The Sensitivity workspace (docs/mixed.md §6): which layers of the current run's model can take
  * fewer bits. Cheap sensitivity first (weight SQNR, accuracy with one layer quantized), then the
- * Hessian traces at two probe seeds, then the budgeted allocation with its slider. Every number is
+ * Hessian traces at two probe seeds, then the budgeted allocation with its slider, and the whole
+ * model's spectrum and loss landscape (docs/hessian.md §7). Every number is
  * computed in the training worker; training and these jobs take turns, like the ladder's.
  */
 import { useLab } from '../../store/hooks';
@@ -11,6 +12,7 @@ import { PROBE_LIMITS, BATCH_LIMITS, SENSITIVITY_BITS } from '../../../src/mixed
 import { NumberField, SelectField } from '../controls/fields';
 import { AllocationPanel } from './AllocationPanel';
 import { CheapTable } from './CheapTable';
+import { SpectrumPanel } from './SpectrumPanel';
 import { TraceChart } from './TraceChart';
 import './sensitivity.css';
 
@@ -25,7 +27,8 @@ export function SensitivityWorkspace() {
   const traces = useLab((s) => s.sensTraces);
   const runCheap = useLab((s) => s.runCheapSensitivity);
   const runTraces = useLab((s) => s.runTraces);
-  const busy = cheap?.status === 'running' || traces?.status === 'running';
+  const spectrum = useLab((s) => s.sensSpectrum);
+  const busy = [cheap, traces, spectrum].some((j) => j?.status === 'running');
   return (
     <section className="sens" data-testid="sens.section" aria-labelledby="sens-heading">
       <h2 id="sens-heading">Layer sensitivity and mixed precision</h2>
@@ -86,6 +89,9 @@ export function SensitivityWorkspace() {
 
       <h3>3. Allocation under a budget</h3>
       <AllocationPanel />
+
+      <h3>4. Spectrum</h3>
+      <SpectrumPanel busy={busy} />
     </section>
   );
 }

@@ -11,7 +11,7 @@ export interface SensJobBrief {
   message: string | null;
 }
 
-type JobKey = 'sensCheap' | 'sensTraces' | 'sensAllocation';
+type JobKey = 'sensCheap' | 'sensTraces' | 'sensAllocation' | 'sensSpectrum';
 
 export class SensitivityPanel {
   constructor(private readonly page: Page) {}
@@ -44,6 +44,17 @@ export class SensitivityPanel {
         { timeout, message: `${key} done` },
       )
       .toBe('done');
+  }
+
+  /** The numbers the Spectrum section shows beside its charts (the top eigenvalue, the centre loss). */
+  async spectrumFacts(): Promise<{ topEigenvalue: number; centerLoss: number }> {
+    const value = async (id: string) => Number(await this.byId(id).getAttribute('data-value'));
+    return { topEigenvalue: await value('sens.topEigenvalue'), centerLoss: await value('sens.centerLoss') };
+  }
+
+  /** Phases the spectrum job has reported progress in so far, as the status line shows them. */
+  spectrumPhase(): Promise<string | null> {
+    return this.byId('sens.spectrumStatus').getAttribute('data-phase');
   }
 
   /** Weight bits per layer of the last allocation. */

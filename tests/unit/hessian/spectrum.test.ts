@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tridiagonalEigen } from '../../../src/hessian/linalg';
 import {
   densityOnGrid,
+  GRID_DEFAULTS,
   hutchinsonTrace,
   slqDensity,
   topEigenvalues,
@@ -104,6 +105,27 @@ describe('stochastic Lanczos quadrature', () => {
       const moment = diag.nodes[r].reduce((s, x, i) => s + x * diag.weights[r][i], 0);
       expect(moment).toBeCloseTo(5.5, 10);
     }
+  });
+
+  it('puts its mass at the eigenvalues of a diagonal matrix, in proportion to their multiplicity', () => {
+    // diag(1, 1, 1, 4, 4, 9): three Lanczos steps span the Krylov space of its three distinct values.
+    const d = [1, 1, 1, 4, 4, 9];
+    const slq = slqDensity((v) => v.map((x, i) => d[i] * x), d.length, createRng(9, 'm'), {
+      steps: 3,
+      runs: 3,
+    });
+    // PyHessian's margin of 0.01 cuts the extreme nodes' Gaussians (σ ≈ 0.009 here); a wider one keeps them.
+    const { grid, density } = densityOnGrid(slq, { ...GRID_DEFAULTS, overhead: 0.5 });
+    const step = grid[1] - grid[0];
+    const mass = (at: number) =>
+      grid.reduce((s, x, j) => (Math.abs(x - at) < 0.5 ? s + density[j] * step : s), 0);
+    expect(density.reduce((s, x) => s + x, 0) * step).toBeCloseTo(1, 8);
+    expect(mass(1) + mass(4) + mass(9)).toBeCloseTo(1, 6);
+    // A run's weight on λ is Σ (v·e_i)² over λ's eigenvectors: multiplicity / n for a normalized
+    // Rademacher start, whose entries are all ±1/√n.
+    expect(mass(1)).toBeCloseTo(3 / 6, 6);
+    expect(mass(4)).toBeCloseTo(2 / 6, 6);
+    expect(mass(9)).toBeCloseTo(1 / 6, 6);
   });
 
   it("broadened on a grid (PyHessian's plot), integrates to 1 around the nodes", () => {
