@@ -7,7 +7,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Experiment } from '../../src/experiment/schema';
-import { withAllocation } from '../../src/mixed/allocation';
+import { withAllocation, type LayerBits } from '../../src/mixed/allocation';
 import {
   normalizeSensitivityOptions,
   SENSITIVITY_BITS,
@@ -36,6 +36,12 @@ export interface SensitivitySlice {
   sensCheap: SensitivityJobState<'cheap'> | null;
   sensTraces: SensitivityJobState<'traces'> | null;
   sensAllocation: SensitivityJobState<'allocate'> | null;
+  sensFrontier: SensitivityJobState<'frontier'> | null;
+  /**
+   * A point clicked on the allocation Pareto chart: its bits stand in the allocation table (and
+   * "apply" writes them) until the slider's allocation is solved again.
+   */
+  sensPicked: { label: string; layers: LayerBits[] } | null;
   /** Jobs asked for so far (their ids: `sensitivity-<n>`). */
   sensSeq: number;
   setSensitivityOptions: (patch: Partial<SensitivityOptions>) => void;
@@ -43,14 +49,27 @@ export interface SensitivitySlice {
   runTraces: () => void;
   /** Solves the allocation at the current budget from the last traces (no-op without them). */
   solveAllocation: () => void;
+  /** Solves the allocation frontier of the current candidates and axis (no-op without traces). */
+  solveFrontier: () => void;
+  /** Loads a chart point's per-layer bits into the allocation table. */
+  pickAllocation: (label: string, layers: LayerBits[]) => void;
   /** Pins layer `name` at 8-bit weights and activations in the experiment's per-layer bits. */
   keepAt8Bits: (name: string) => void;
-  /** Writes the last allocation into the experiment's per-layer bits. */
+  /** Writes the picked point's bits, else the last allocation, into the experiment's per-layer bits. */
   applyAllocation: () => void;
   ingestSensitivity: (events: ClientEvent[]) => void;
 }
 
-const KEYS = { cheap: 'sensCheap', traces: 'sensTraces', allocate: 'sensAllocation' } as const;
+const KEYS = {
+  cheap: 'sensCheap',
+  traces: 'sensTraces',
+  allocate: 'sensAllocation',
+  frontier: 'sensFrontier',
+} as const;
+
+/** Points of the frontier and random allocations the chart asks for (docs/mixed.md §6). */
+export const FRONTIER_POINTS = 20;
+export const FRONTIER_RANDOM = 6;
 
 /** The experiment with layer `name` at 8-bit weights and activations. */
 export function keepLayerAt8(e: Experiment, name: string): Experiment {
@@ -72,6 +91,15 @@ export function applySensitivityEvents<K extends Kind>(
       job = { ...job, status: 'error', message: `The training worker crashed (${e.message}).` };
   }
   return job;
+}
+
+/** The run whose traces are on screen, and the plain data an allocation job needs from it. */
+function tracedRun(s: LabState) {
+  const traces = s.sensTraces?.result;
+  const run = s.sensTraces ? s.runs[s.sensTraces.runId] : undefined;
+  if (!traces || !run) return null;
+  const sensitivity = traces.report.sensitivity.map(({ name, omega }) => ({ name, omega }));
+  return { runId: run.id, job: { experiment: run.experiment, sensitivity } };
 }
 
 export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [], [], SensitivitySlice> {
@@ -100,6 +128,8 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
       sensCheap: null,
       sensTraces: null,
       sensAllocation: null,
+      sensFrontier: null,
+      sensPicked: null,
       sensSeq: 0,
       setSensitivityOptions: (patch) =>
         set({ sensitivityOptions: normalizeSensitivityOptions({ ...get().sensitivityOptions, ...patch }) }),
@@ -114,18 +144,31 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         launch({ kind: 'traces', options: { ...options, bits: [...SENSITIVITY_BITS] } });
       },
       solveAllocation: () => {
-        const s = get();
-        const traces = s.sensTraces?.result;
-        const run = s.sensTraces ? s.runs[s.sensTraces.runId] : undefined;
-        if (!traces || !run) return;
-        const o = s.sensitivityOptions;
-        const sensitivity = traces.report.sensitivity.map(({ name, omega }) => ({ name, omega }));
+        const source = tracedRun(get());
+        if (!source) return;
+        const o = get().sensitivityOptions;
         const request = { bits: o.bits, actBits: 'tied' as const, axis: o.axis, fraction: o.budget / 100 };
-        launch({ kind: 'allocate', experiment: run.experiment, sensitivity, request }, run.id);
+        set({ sensPicked: null });
+        launch({ kind: 'allocate', ...source.job, request }, source.runId);
       },
+      solveFrontier: () => {
+        const source = tracedRun(get());
+        if (!source) return;
+        const { bits, axis } = get().sensitivityOptions;
+        const request = {
+          bits,
+          actBits: 'tied' as const,
+          axis,
+          points: FRONTIER_POINTS,
+          randomCount: FRONTIER_RANDOM,
+        };
+        launch({ kind: 'frontier', ...source.job, request }, source.runId);
+      },
+      pickAllocation: (label, layers) => set({ sensPicked: { label, layers } }),
       keepAt8Bits: (name) => get().updateExperiment((e) => keepLayerAt8(e, name)),
       applyAllocation: () => {
-        const layers = get().sensAllocation?.result?.allocation.result.layers;
+        const s = get();
+        const layers = s.sensPicked?.layers ?? s.sensAllocation?.result?.allocation.result.layers;
         if (layers) get().updateExperiment((e) => withAllocation(e, layers));
       },
       ingestSensitivity: (events) => {
@@ -133,10 +176,20 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         const cheap = applySensitivityEvents(s.sensCheap, events);
         const traces = applySensitivityEvents(s.sensTraces, events);
         const allocation = applySensitivityEvents(s.sensAllocation, events);
-        if (cheap === s.sensCheap && traces === s.sensTraces && allocation === s.sensAllocation) return;
-        set({ sensCheap: cheap, sensTraces: traces, sensAllocation: allocation });
-        // Fresh traces: solve the allocation at the current budget at once.
-        if (traces !== s.sensTraces && traces?.status === 'done') get().solveAllocation();
+        const frontier = applySensitivityEvents(s.sensFrontier, events);
+        const same = {
+          sensCheap: cheap,
+          sensTraces: traces,
+          sensAllocation: allocation,
+          sensFrontier: frontier,
+        };
+        if (Object.entries(same).every(([k, v]) => s[k as keyof typeof same] === v)) return;
+        set(same);
+        // Fresh traces: solve the allocation at the current budget, then the frontier, at once.
+        if (traces !== s.sensTraces && traces?.status === 'done') {
+          get().solveAllocation();
+          get().solveFrontier();
+        }
       },
     };
   };
