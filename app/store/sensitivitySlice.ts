@@ -6,7 +6,7 @@
  * slice. Side effects go through the injected `LabEffects`; answers of a superseded job are dropped.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { Experiment } from '../../src/experiment/schema';
+import { qbitoptSchema, type Experiment } from '../../src/experiment/schema';
 import { withAllocation, type LayerBits } from '../../src/mixed/allocation';
 import {
   normalizeSensitivityOptions,
@@ -55,6 +55,13 @@ export interface SensitivitySlice {
   pickAllocation: (label: string, layers: LayerBits[]) => void;
   /** Pins layer `name` at 8-bit weights and activations in the experiment's per-layer bits. */
   keepAt8Bits: (name: string) => void;
+  /**
+   * Learns the bits while training (QBitOpt, docs/mixed.md §7) under the slider's budget: writes
+   * `qbitopt` into the experiment (a fresh run) and starts it. No-op before an allocation is solved.
+   */
+  learnBits: (settings: { every: number; probes: number }) => void;
+  /** Drops `qbitopt` from the experiment: the next run keeps the bits as set. */
+  stopLearningBits: () => void;
   /** Writes the picked point's bits, else the last allocation, into the experiment's per-layer bits. */
   applyAllocation: () => void;
   ingestSensitivity: (events: ClientEvent[]) => void;
@@ -165,6 +172,19 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         launch({ kind: 'frontier', ...source.job, request }, source.runId);
       },
       pickAllocation: (label, layers) => set({ sensPicked: { label, layers } }),
+      learnBits: ({ every, probes }) => {
+        const s = get();
+        const budget = s.sensAllocation?.result?.allocation.budget;
+        if (budget === undefined) return;
+        const { axis, bits } = s.sensitivityOptions;
+        const qbitopt = qbitoptSchema.parse({ axis, budget, bits, every, probes });
+        s.setExperiment({ ...s.experiment, qbitopt });
+        get().play();
+      },
+      stopLearningBits: () => {
+        const { qbitopt: _dropped, ...rest } = get().experiment;
+        get().setExperiment(rest);
+      },
       keepAt8Bits: (name) => get().updateExperiment((e) => keepLayerAt8(e, name)),
       applyAllocation: () => {
         const s = get();
