@@ -47,15 +47,17 @@ export class Session {
   private stepsPerSec = 5;
   private lastHistogramAt = 0;
   private disposed = false;
-  /** The next step at which the steering steers (0: before the first step). */
-  private steerAt = 0;
+  /** The next step at which the steering steers (0: before the first step; none: Infinity). */
+  private steerAt: number;
 
   constructor(
     readonly runId: string,
     private readonly trainer: Trainer,
     private readonly post: (e: WorkerEvent) => void,
     private readonly steering?: RunSteering,
-  ) {}
+  ) {
+    this.steerAt = steering ? 0 : Infinity;
+  }
 
   /** Runs `fn` after every earlier trainer call has settled. */
   private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {

@@ -34,7 +34,8 @@ beforeAll(async () => {
 async function playToEnd(exp: Experiment): Promise<WorkerEvent[]> {
   const events: WorkerEvent[] = [];
   const trainer = await createTrainer(exp, data);
-  const steering = qbitoptSteering(data, qbitoptOptionsOf(exp)!);
+  const options = qbitoptOptionsOf(exp);
+  const steering = options && qbitoptSteering(data, options);
   const done = new Promise<void>((resolve, reject) => {
     const session = new Session(
       'r1',
@@ -73,6 +74,13 @@ describe('Session with a run steering', () => {
     expect(done.result.experiment.quant.layers).toEqual(reference.experiment.quant.layers);
     const losses = events.flatMap((e) => (e.type === 'progress' ? e.reports.map((r) => r.point.loss) : []));
     expect(losses).toEqual(reference.history.map((h) => h.loss));
+  });
+
+  it('without a steering, trains to the end with no record', async () => {
+    const events = await playToEnd({ ...EXP, qbitopt: undefined, train: { ...EXP.train, steps: 30 } });
+    const done = events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.result.status).toBe('completed');
+    expect(done?.type === 'done' && done.result.qbitopt).toBeUndefined();
   });
 
   it("the experiment's qbitopt is the runner's options and back", () => {
