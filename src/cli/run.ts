@@ -56,7 +56,9 @@ settings changed calibrate afresh; the optimizer state is not stored (Adam resta
 every --qbitopt-every steps, HAWQ's sensitivities from a few Hutchinson probes and the ILP of
 'quant-lab mixed' set the bits; in the last --qbitopt-freeze share of the steps they stay fixed.
 The result adds qbitopt: {budget, every, freezeStep, history: [{step, layers, cost, objective}],
-final: {layers, cost}}; the final cost is within the budget.`,
+final: {layers, cost}}; the final cost is within the budget. The flags are written into the result's
+experiment as its qbitopt field, and an experiment file (or an app link) with a qbitopt field
+learns its bits the same way without them.`,
   footer: `Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
 With --checkpoint FILE, a checkpoint of the trained model, whatever the status.
