@@ -32,6 +32,7 @@ const noEffects = {
   cancelLadder() {},
   calibration() {},
   sensitivity() {},
+  deploy() {},
   open() {},
   saveCheckpoint() {},
 };
