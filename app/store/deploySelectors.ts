@@ -4,7 +4,8 @@
  */
 import type { DigitInspection, IntegerLayerView } from '../../src/deploy/inspect';
 import { MODEL_FORM_LABELS, type ModelForm, packedBytes } from '../../src/deploy/modelForms';
-import { MIN_AGREEMENT, type OnnxCheck } from '../../src/deploy/onnxCheck';
+import { MIN_AGREEMENT } from '../../src/deploy/agreement';
+import type { OnnxCheck } from '../../src/deploy/onnxCheck';
 import type { Experiment } from '../../src/experiment/schema';
 import { deployJobNumber } from './deploySlice';
 import type { LabState } from './types';

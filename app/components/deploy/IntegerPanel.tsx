@@ -24,7 +24,8 @@ function DyadicCell({ layer }: { layer: IntegerLayerView }) {
     <td>
       <details data-testid={`deploy.dyadic.${layer.name}`}>
         <summary>{dyadicSummary(requant)}</summary>
-        <ol className="deploy-channels">
+        {/* Scrolls when long: focusable, so the keyboard can scroll it too. */}
+        <ol className="deploy-channels" tabIndex={0} aria-label={`${layer.name}: M per output channel`}>
           {requant.m.map((m, c) => (
             <li key={c}>
               {m}·2<sup>−{requant.s[c]}</sup>
