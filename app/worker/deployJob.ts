@@ -6,10 +6,9 @@
  * The ONNX check runs onnxruntime-web here, in the worker that holds the model and the test digits:
  * no tensor and no digit crosses to the main thread, only the file's bytes and the numbers come back.
  * Its wasm is the app's own copy (a Vite `?url` asset, never a CDN); the bundle embeds the JavaScript
- * glue, so the binary is the only file it fetches. One thread: the check is small, and the training
- * worker's tfjs pool already has the cores.
+ * glue, so the binary is the only file it fetches. Both load on the first check only (the binary is
+ * ~15 MB). One thread: the check is small, and the training worker's tfjs pool already has the cores.
  */
-import * as ort from 'onnxruntime-web/wasm';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import * as tf from '@tensorflow/tfjs';
 import { imageBatch } from '../../src/data/batches';
@@ -62,6 +61,15 @@ function withInteger<T>(
   }
 }
 
+/** onnxruntime-web's wasm build, set up to load the app's copy of its binary, single-threaded. */
+async function loadOrt() {
+  const ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.wasmPaths = { wasm: ortWasm };
+  ort.env.wasm.numThreads = ORT_THREADS;
+  ort.env.wasm.proxy = false;
+  return ort;
+}
+
 /** The QDQ export of `model` run by onnxruntime-web on the experiment's test digits. */
 async function onnxCheck(model: QuantModel, exp: Experiment, data: MnistData): Promise<DeployResult> {
   const start = performance.now();
@@ -74,9 +82,7 @@ async function onnxCheck(model: QuantModel, exp: Experiment, data: MnistData): P
     }
   })();
   const exportMs = performance.now() - start;
-  ort.env.wasm.wasmPaths = { wasm: ortWasm };
-  ort.env.wasm.numThreads = ORT_THREADS;
-  ort.env.wasm.proxy = false;
+  const ort = await loadOrt();
   const session = await ort.InferenceSession.create(onnx.bytes, { executionProviders: ['wasm'] });
   try {
     const run = async (pixels: Float32Array, shape: number[]) => {
