@@ -73,8 +73,11 @@ test('integer model and the onnxruntime-web check of a W8A8 MLP, all from the or
   await deploy.waitForDone('deployOnnx');
   expect((await deploy.onnxResult()).agreement).toBe(onnx.agreement);
   const again = await deploy.onnxTimes();
+  const integerMs = await page.evaluate(() =>
+    Math.round(window.__lab!.getState().deployInteger?.result?.ms ?? NaN),
+  );
   console.log(
-    `onnxruntime-web check in the worker: first ${JSON.stringify(first)} ms, again ${JSON.stringify(again)} ms`,
+    `onnxruntime-web check in the worker: first ${JSON.stringify(first)} ms, again ${JSON.stringify(again)} ms; the integer model ${integerMs} ms`,
   );
 
   expect(outside, 'requests outside the app').toEqual([]);
