@@ -23,6 +23,19 @@ export interface DeployOptions {
 
 export const DEPLOY_DEFAULTS: DeployOptions = { biasFracBits: 0, digit: 0 };
 
+/** Largest test digit index (the schema's largest `data.testSize` is 2,000). */
+export const MAX_DIGIT = 1999;
+
+/** Valid options from any partial input: an offered bias, a whole digit index in range. */
+export function normalizeDeployOptions(o: Partial<DeployOptions>): DeployOptions {
+  const bias = o.biasFracBits ?? DEPLOY_DEFAULTS.biasFracBits;
+  const digit = Math.floor(o.digit ?? DEPLOY_DEFAULTS.digit);
+  return {
+    biasFracBits: (BIAS_FRAC_BITS as readonly number[]).includes(bias) ? bias : DEPLOY_DEFAULTS.biasFracBits,
+    digit: Number.isFinite(digit) ? Math.min(MAX_DIGIT, Math.max(0, digit)) : DEPLOY_DEFAULTS.digit,
+  };
+}
+
 /** One job of the workspace and how it ended. */
 export interface DeployJobState<K extends Kind> {
   id: string;
@@ -104,8 +117,7 @@ export function createDeploySlice(fx: LabEffects): StateCreator<LabState, [], []
       runIntegerModel: () => launch({ kind: 'integer', ...get().deployOptions }),
       setDeployOptions: (patch) => {
         const before = get().deployOptions;
-        const next = { ...before, ...patch };
-        next.digit = Math.max(0, Math.floor(next.digit));
+        const next = normalizeDeployOptions({ ...before, ...patch });
         set({ deployOptions: next });
         if (!get().deployInteger) return;
         if (next.biasFracBits !== before.biasFracBits) launch({ kind: 'integer', ...next });

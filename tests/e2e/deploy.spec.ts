@@ -54,6 +54,7 @@ test('integer model and the onnxruntime-web check of a W8A8 MLP, all from the or
   await deploy.byId('deploy.biasFracBits').selectOption({ label: '8: fine bias (8 more bits)' });
   await deploy.waitForDone('deployInteger');
   await expect(deploy.byId('deploy.integerSummary')).toContainText('bias fraction bits 8');
+  await expect(page).toHaveURL(/[?&]deploy=bias\.8_digit\.1/);
   expect(await moved()).toBeLessThan(0.005);
 
   await deploy.byId('deploy.checkOnnx').click();

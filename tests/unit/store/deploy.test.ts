@@ -9,7 +9,12 @@ import {
   onnxVerdict,
   shownDigit,
 } from '../../../app/store/deploySelectors';
-import { applyDeployEvents, type DeployJobState } from '../../../app/store/deploySlice';
+import { decodeDeployQuery, deploySearch, encodeDeployQuery } from '../../../app/store/deployQuery';
+import {
+  applyDeployEvents,
+  type DeployJobState,
+  normalizeDeployOptions,
+} from '../../../app/store/deploySlice';
 import { LADDER_REFUSALS } from '../../../app/store/ptqSlice';
 import type { DeployResult } from '../../../app/worker/protocol';
 import type { DigitInspection } from '../../../src/deploy/inspect';
@@ -170,5 +175,31 @@ describe('deploy selectors', () => {
     expect(w8.map((r) => r.fileBytes)).toEqual([null, null, 1234, null]);
     expect(w8[3]!.label).toMatch(/^true integer/);
     expect([formatBytes(999), formatBytes(12_345)]).toEqual(['999 B', '12.3 kB']);
+  });
+});
+
+describe('deploy options in the link', () => {
+  it('writes only what differs from the defaults and reads it back', () => {
+    expect(encodeDeployQuery({ biasFracBits: 0, digit: 0 })).toBe('');
+    expect(encodeDeployQuery({ biasFracBits: 8, digit: 12 })).toBe('bias.8_digit.12');
+    expect(decodeDeployQuery('bias.8_digit.12')).toEqual({
+      options: { biasFracBits: 8, digit: 12 },
+      warnings: [],
+    });
+    expect(deploySearch('?ws=deploy', { biasFracBits: 8, digit: 3 })).toBe(
+      '?ws=deploy&deploy=bias.8_digit.3',
+    );
+    expect(deploySearch('?ws=deploy&deploy=digit.3', { biasFracBits: 0, digit: 0 })).toBe('?ws=deploy');
+  });
+
+  it('says what it could not read or had to change, and applies the rest', () => {
+    const { options, warnings } = decodeDeployQuery('bias.5_digit.99999_nope.1');
+    expect(options).toEqual({ biasFracBits: 0, digit: 1999 });
+    expect(warnings).toEqual([
+      'deploy option "nope.1" is not one this lab reads',
+      'deploy option bias 5 became 0',
+      'deploy option digit 99999 became 1999',
+    ]);
+    expect(normalizeDeployOptions({ digit: -3.5 })).toEqual({ biasFracBits: 0, digit: 0 });
   });
 });
