@@ -6,7 +6,7 @@
 import { costOfExperiment } from '../../src/cost';
 import type { Experiment } from '../../src/experiment/schema';
 import type { BudgetAllocation } from '../../src/mixed/budget';
-import { withAllocation, type BudgetAxis } from '../../src/mixed/allocation';
+import { withAllocation, type BudgetAxis, type LayerBits } from '../../src/mixed/allocation';
 import type { TraceSeedsReport } from '../../src/mixed/traceSeeds';
 
 /** One bar group of the trace chart: a layer's trace at each seed with its standard error. */
@@ -57,14 +57,16 @@ export interface AllocationRow {
   cost: number;
 }
 
+/** The table's rows: the slider's allocation, or `layers` (a point picked on the chart) instead. */
 export function allocationRows(
   exp: Experiment,
   allocation: BudgetAllocation,
   report: TraceSeedsReport,
   bits: readonly number[],
   axis: BudgetAxis,
+  layers: readonly LayerBits[] = allocation.result.layers,
 ): AllocationRow[] {
-  const { layers, uniform } = allocation.result;
+  const { uniform } = allocation.result;
   const costs = costOfExperiment(withAllocation(exp, layers)).layers;
   return layers.map((l, i) => {
     const c = costs.find((x) => x.name === l.name);

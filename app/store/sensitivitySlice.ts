@@ -7,8 +7,8 @@
  * slice. Side effects go through the injected `LabEffects`; answers of a superseded job are dropped.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { Experiment } from '../../src/experiment/schema';
-import { withAllocation } from '../../src/mixed/allocation';
+import { qbitoptSchema, type Experiment } from '../../src/experiment/schema';
+import { withAllocation, type LayerBits } from '../../src/mixed/allocation';
 import {
   normalizeSensitivityOptions,
   SENSITIVITY_BITS,
@@ -41,6 +41,12 @@ export interface SensitivitySlice {
   sensTraces: SensitivityJobState<'traces'> | null;
   sensAllocation: SensitivityJobState<'allocate'> | null;
   sensSpectrum: SensitivityJobState<'spectrum'> | null;
+  sensFrontier: SensitivityJobState<'frontier'> | null;
+  /**
+   * A point clicked on the allocation Pareto chart: its bits stand in the allocation table (and
+   * "apply" writes them) until the slider's allocation is solved again.
+   */
+  sensPicked: { label: string; layers: LayerBits[] } | null;
   /** Jobs asked for so far (their ids: `sensitivity-<n>`). */
   sensSeq: number;
   setSensitivityOptions: (patch: Partial<SensitivityOptions>) => void;
@@ -50,9 +56,20 @@ export interface SensitivitySlice {
   runSpectrum: () => void;
   /** Solves the allocation at the current budget from the last traces (no-op without them). */
   solveAllocation: () => void;
+  /** Solves the allocation frontier of the current candidates and axis (no-op without traces). */
+  solveFrontier: () => void;
+  /** Loads a chart point's per-layer bits into the allocation table. */
+  pickAllocation: (label: string, layers: LayerBits[]) => void;
   /** Pins layer `name` at 8-bit weights and activations in the experiment's per-layer bits. */
   keepAt8Bits: (name: string) => void;
-  /** Writes the last allocation into the experiment's per-layer bits. */
+  /**
+   * Learns the bits while training (QBitOpt, docs/mixed.md §7) under the slider's budget: writes
+   * `qbitopt` into the experiment (a fresh run) and starts it. No-op before an allocation is solved.
+   */
+  learnBits: (settings: { every: number; probes: number }) => void;
+  /** Drops `qbitopt` from the experiment: the next run keeps the bits as set. */
+  stopLearningBits: () => void;
+  /** Writes the picked point's bits, else the last allocation, into the experiment's per-layer bits. */
   applyAllocation: () => void;
   ingestSensitivity: (events: ClientEvent[]) => void;
 }
@@ -62,7 +79,12 @@ const KEYS = {
   traces: 'sensTraces',
   spectrum: 'sensSpectrum',
   allocate: 'sensAllocation',
+  frontier: 'sensFrontier',
 } as const;
+
+/** Points of the frontier and random allocations the chart asks for (docs/mixed.md §6). */
+export const FRONTIER_POINTS = 20;
+export const FRONTIER_RANDOM = 6;
 
 /** The experiment with layer `name` at 8-bit weights and activations. */
 export function keepLayerAt8(e: Experiment, name: string): Experiment {
@@ -88,6 +110,15 @@ export function applySensitivityEvents<K extends Kind>(
       job = { ...job, status: 'error', message: `The training worker crashed (${e.message}).` };
   }
   return job;
+}
+
+/** The run whose traces are on screen, and the plain data an allocation job needs from it. */
+function tracedRun(s: LabState) {
+  const traces = s.sensTraces?.result;
+  const run = s.sensTraces ? s.runs[s.sensTraces.runId] : undefined;
+  if (!traces || !run) return null;
+  const sensitivity = traces.report.sensitivity.map(({ name, omega }) => ({ name, omega }));
+  return { runId: run.id, job: { experiment: run.experiment, sensitivity } };
 }
 
 export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [], [], SensitivitySlice> {
@@ -117,6 +148,8 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
       sensTraces: null,
       sensAllocation: null,
       sensSpectrum: null,
+      sensFrontier: null,
+      sensPicked: null,
       sensSeq: 0,
       setSensitivityOptions: (patch) =>
         set({ sensitivityOptions: normalizeSensitivityOptions({ ...get().sensitivityOptions, ...patch }) }),
@@ -142,18 +175,44 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         launch({ kind: 'spectrum', options, batchSize: o.batch });
       },
       solveAllocation: () => {
-        const s = get();
-        const traces = s.sensTraces?.result;
-        const run = s.sensTraces ? s.runs[s.sensTraces.runId] : undefined;
-        if (!traces || !run) return;
-        const o = s.sensitivityOptions;
-        const sensitivity = traces.report.sensitivity.map(({ name, omega }) => ({ name, omega }));
+        const source = tracedRun(get());
+        if (!source) return;
+        const o = get().sensitivityOptions;
         const request = { bits: o.bits, actBits: 'tied' as const, axis: o.axis, fraction: o.budget / 100 };
-        launch({ kind: 'allocate', experiment: run.experiment, sensitivity, request }, run.id);
+        set({ sensPicked: null });
+        launch({ kind: 'allocate', ...source.job, request }, source.runId);
+      },
+      solveFrontier: () => {
+        const source = tracedRun(get());
+        if (!source) return;
+        const { bits, axis } = get().sensitivityOptions;
+        const request = {
+          bits,
+          actBits: 'tied' as const,
+          axis,
+          points: FRONTIER_POINTS,
+          randomCount: FRONTIER_RANDOM,
+        };
+        launch({ kind: 'frontier', ...source.job, request }, source.runId);
+      },
+      pickAllocation: (label, layers) => set({ sensPicked: { label, layers } }),
+      learnBits: ({ every, probes }) => {
+        const s = get();
+        const budget = s.sensAllocation?.result?.allocation.budget;
+        if (budget === undefined) return;
+        const { axis, bits } = s.sensitivityOptions;
+        const qbitopt = qbitoptSchema.parse({ axis, budget, bits, every, probes });
+        s.setExperiment({ ...s.experiment, qbitopt });
+        get().play();
+      },
+      stopLearningBits: () => {
+        const { qbitopt: _dropped, ...rest } = get().experiment;
+        get().setExperiment(rest);
       },
       keepAt8Bits: (name) => get().updateExperiment((e) => keepLayerAt8(e, name)),
       applyAllocation: () => {
-        const layers = get().sensAllocation?.result?.allocation.result.layers;
+        const s = get();
+        const layers = s.sensPicked?.layers ?? s.sensAllocation?.result?.allocation.result.layers;
         if (layers) get().updateExperiment((e) => withAllocation(e, layers));
       },
       ingestSensitivity: (events) => {
@@ -162,16 +221,21 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         const traces = applySensitivityEvents(s.sensTraces, events);
         const allocation = applySensitivityEvents(s.sensAllocation, events);
         const spectrum = applySensitivityEvents(s.sensSpectrum, events);
-        if (
-          cheap === s.sensCheap &&
-          traces === s.sensTraces &&
-          allocation === s.sensAllocation &&
-          spectrum === s.sensSpectrum
-        )
-          return;
-        set({ sensCheap: cheap, sensTraces: traces, sensAllocation: allocation, sensSpectrum: spectrum });
-        // Fresh traces: solve the allocation at the current budget at once.
-        if (traces !== s.sensTraces && traces?.status === 'done') get().solveAllocation();
+        const frontier = applySensitivityEvents(s.sensFrontier, events);
+        const same = {
+          sensCheap: cheap,
+          sensTraces: traces,
+          sensAllocation: allocation,
+          sensSpectrum: spectrum,
+          sensFrontier: frontier,
+        };
+        if (Object.entries(same).every(([k, v]) => s[k as keyof typeof same] === v)) return;
+        set(same);
+        // Fresh traces: solve the allocation at the current budget, then the frontier, at once.
+        if (traces !== s.sensTraces && traces?.status === 'done') {
+          get().solveAllocation();
+          get().solveFrontier();
+        }
       },
     };
   };

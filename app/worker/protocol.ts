@@ -7,6 +7,7 @@ import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { BudgetAllocation, BudgetRequest } from '../../src/mixed/budget';
 import type { LayerSensitivity } from '../../src/mixed/allocate';
+import type { AllocationFrontier, FrontierRequest } from '../../src/mixed/frontier';
 import type { CheapSensitivityOptions, CheapSensitivityReport } from '../../src/mixed/layerSensitivity';
 import type { TraceSeedOptions, TraceSeedsReport } from '../../src/mixed/traceSeeds';
 import type { SpectrumOptions, SpectrumPhase, SpectrumReport } from '../../src/hessian/spectrumReport';
@@ -64,7 +65,8 @@ export interface RunStart {
 /**
  * A job of the Sensitivity workspace (docs/mixed.md §6): cheap sensitivity, the two-seed traces or
  * the spectrum (eigenvalues, density, landscape on `batchSize` training images) of a run's model, or
- * an allocation (plain data in: it needs no model) solved by HiGHS in the worker.
+ * an allocation or the allocation frontier (plain data in: they need no model) solved by HiGHS in
+ * the worker.
  */
 export type SensitivityJob =
   | { kind: 'cheap'; options: CheapSensitivityOptions }
@@ -75,6 +77,12 @@ export type SensitivityJob =
       experiment: Experiment;
       sensitivity: LayerSensitivity[];
       request: BudgetRequest;
+    }
+  | {
+      kind: 'frontier';
+      experiment: Experiment;
+      sensitivity: LayerSensitivity[];
+      request: FrontierRequest;
     };
 
 /** A sensitivity job's answer, by kind; `ms` is its wall time in the worker. */
@@ -82,7 +90,8 @@ export type SensitivityResult =
   | { kind: 'cheap'; report: CheapSensitivityReport; ms: number }
   | { kind: 'traces'; report: TraceSeedsReport; ms: number }
   | { kind: 'spectrum'; report: SpectrumReport; ms: number }
-  | { kind: 'allocate'; allocation: BudgetAllocation; ms: number };
+  | { kind: 'allocate'; allocation: BudgetAllocation; ms: number }
+  | { kind: 'frontier'; frontier: AllocationFrontier; ms: number };
 
 /**
  * A job of the Deploy workspace (docs/integer.md §6) over a run's model: the integer model with its

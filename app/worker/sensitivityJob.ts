@@ -1,7 +1,7 @@
 /**
  * The Sensitivity workspace's jobs in the training worker (docs/mixed.md §6): thin glue from a
  * `sensitivity` command to src/mixed over the session's trained model, run between training chunks
- * on the session's trainer chain. An allocation needs no model: it is solved by HiGHS, whose wasm
+ * on the session's trainer chain. An allocation or the frontier needs no model: it is solved by HiGHS, whose wasm
  * the app serves itself (a Vite `?url` asset, never a CDN). One answer per command.
  */
 import highsWasm from 'highs/runtime?url';
@@ -9,6 +9,7 @@ import type { MnistData } from '../../src/data/mnist';
 import { disposeBatch, sampleBatch } from '../../src/hessian/analyze';
 import { analyzeSpectrum, type SpectrumPhase } from '../../src/hessian/spectrumReport';
 import { allocateAtFraction } from '../../src/mixed/budget';
+import { allocationFrontier } from '../../src/mixed/frontier';
 import { loadSolver } from '../../src/mixed/ilp';
 import { cheapSensitivity } from '../../src/mixed/layerSensitivity';
 import { traceSeeds } from '../../src/mixed/traceSeeds';
@@ -56,6 +57,19 @@ export async function runSensitivityJob(
         type: 'sensitivityDone',
         jobId: cmd.jobId,
         result: { kind: 'allocate', allocation, ms: ms() },
+      });
+    }
+    if (job.kind === 'frontier') {
+      const frontier = allocationFrontier(
+        await loadLocalSolver(),
+        job.experiment,
+        job.sensitivity,
+        job.request,
+      );
+      return post({
+        type: 'sensitivityDone',
+        jobId: cmd.jobId,
+        result: { kind: 'frontier', frontier, ms: ms() },
       });
     }
     if (!session) return fail('That run is no longer in the worker: train a model first.');

@@ -4,8 +4,13 @@
  *
  * All trainer calls go through one promise chain (`exclusive`): a message can arrive while a chunk
  * awaits a read-back, and must not dispose or update the trainer under it.
+ *
+ * A run steering (`RunSteering`, src/train/run.ts: the bits learned during QAT) is driven exactly as
+ * `runExperiment` drives it: steered before the first step, chunks end at its `nextStop`, steered
+ * there, and its `finish` adds its record to the result.
  */
 import type { Experiment } from '../../src/experiment/schema';
+import type { RunSteering } from '../../src/train/run';
 import type { Trainer } from '../../src/train/types';
 import { layerHistogram, type LayerWeights } from './histogram';
 import type { WorkerEvent } from './protocol';
@@ -42,12 +47,17 @@ export class Session {
   private stepsPerSec = 5;
   private lastHistogramAt = 0;
   private disposed = false;
+  /** The next step at which the steering steers (0: before the first step; none: Infinity). */
+  private steerAt: number;
 
   constructor(
     readonly runId: string,
     private readonly trainer: Trainer,
     private readonly post: (e: WorkerEvent) => void,
-  ) {}
+    private readonly steering?: RunSteering,
+  ) {
+    this.steerAt = steering ? 0 : Infinity;
+  }
 
   /** Runs `fn` after every earlier trainer call has settled. */
   private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -85,7 +95,11 @@ export class Session {
   update(experiment: Experiment): Promise<void> {
     return this.exclusive(() => {
       if (this.disposed) return;
-      const applied = this.trainer.update(experiment);
+      // A steered run's bits are the steering's: a live change of anything else keeps them.
+      const next = this.steering
+        ? { ...experiment, quant: { ...experiment.quant, layers: this.trainer.experiment.quant.layers } }
+        : experiment;
+      const applied = this.trainer.update(next);
       this.post({ type: 'updated', runId: this.runId, applied, step: this.trainer.stepsDone });
     });
   }
@@ -104,7 +118,13 @@ export class Session {
     this.looping = true;
     try {
       while (this.playing && !this.disposed && !this.trainer.done) {
-        const n = chunkSteps(this.stepsPerSec, this.trainer.stepsDone, this.untilStep);
+        if (this.steering && this.trainer.stepsDone >= this.steerAt) {
+          await this.exclusive(() => this.steer());
+          await yieldToEvents();
+          continue;
+        }
+        const byTime = chunkSteps(this.stepsPerSec, this.trainer.stepsDone, this.untilStep);
+        const n = Math.min(byTime, this.steerAt - this.trainer.stepsDone);
         if (n === 0) {
           this.playing = false; // auto-pause / single step reached
           break;
@@ -131,6 +151,13 @@ export class Session {
     }
   }
 
+  /** Steers at the current step, and sets the next stop. */
+  private async steer(): Promise<void> {
+    if (this.disposed || !this.steering) return;
+    await this.steering.steer(this.trainer);
+    this.steerAt = this.steering.nextStop(this.trainer.stepsDone);
+  }
+
   private async chunk(n: number): Promise<void> {
     if (this.disposed) return;
     const t0 = performance.now();
@@ -148,7 +175,9 @@ export class Session {
     this.lastHistogramAt += ms;
     if (this.trainer.done) {
       await this.sendHistograms();
-      const { history: _h, weights: _w, ...result } = this.trainer.result();
+      const full = this.trainer.result();
+      this.steering?.finish(full);
+      const { history: _h, weights: _w, ...result } = full;
       this.post({ type: 'done', runId: this.runId, status: result.status, reason: result.reason, result });
     } else if (this.lastHistogramAt >= HISTOGRAM_EVERY_MS) {
       await this.sendHistograms();

@@ -4,6 +4,11 @@
  * Picks the backend once, caches the MNIST bytes, and keeps at most one live `Session`.
  * Training never runs on the main thread; this worker keeps going when the tab is hidden.
  */
+import type { MnistData } from '../../src/data/mnist';
+import type { Experiment } from '../../src/experiment/schema';
+import { checkBudget, qbitoptOptionsOf, qbitoptSteering } from '../../src/mixed/qbitopt';
+import { hessianTraces } from '../../src/mixed/sensitivity';
+import type { RunSteering } from '../../src/train/run';
 import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
 import { runCalibrationView } from './calibrationJob';
@@ -13,7 +18,7 @@ import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
 import { Session } from './session';
-import { runSensitivityJob } from './sensitivityJob';
+import { loadLocalSolver, runSensitivityJob } from './sensitivityJob';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -38,10 +43,21 @@ async function start({ runId, experiment, from }: Extract<Command, { type: 'star
   const data = await loadMnist();
   // From a checkpoint, a CheckpointError names what does not fit (the run fails with it).
   const trainer = await createTrainer(experiment, data, from ? { from } : {});
-  const next = new Session(runId, trainer, post);
+  const next = new Session(runId, trainer, post, steeringOf(experiment, data));
   session = next;
   post({ type: 'started', runId });
   await next.snapshot();
+}
+
+/**
+ * The bits learned during QAT of an experiment with `qbitopt` (docs/mixed.md §7), on HiGHS served by
+ * the app; a budget below the cheapest allocation throws before training (the run fails with it).
+ */
+function steeringOf(experiment: Experiment, data: MnistData): RunSteering | undefined {
+  const options = qbitoptOptionsOf(experiment);
+  if (!options) return undefined;
+  checkBudget(experiment, options);
+  return qbitoptSteering(data, options, hessianTraces, loadLocalSolver);
 }
 
 /** Starts a ladder over run `runId`'s model, detached: commands keep flowing while it runs. */

@@ -2,6 +2,7 @@
  * `run`'s flags of bits learned during QAT (docs/mixed.md §7), and their reading into the options
  * of src/mixed/qbitopt.ts. Pure: no file or process I/O here.
  */
+import { QBITOPT_DEFAULTS as EXPERIMENT_QBITOPT } from '../experiment/schema';
 import type { ActBitsMode } from '../mixed/allocate';
 import type { BudgetAxis } from '../mixed/allocation';
 import type { QBitOptOptions } from '../mixed/qbitopt';
@@ -28,13 +29,13 @@ export interface QBitOptRunnerOptions {
  * the last 20% of the steps, HAWQ's tied activation bits.
  */
 export const QBITOPT_DEFAULTS = {
-  bits: [2, 3, 4, 8],
+  bits: EXPERIMENT_QBITOPT.bits,
   actBits: 'tied' as ActBitsMode,
-  every: 100,
-  probes: 8,
-  batchSize: 128,
-  freeze: 0.2,
-  momentum: 0.5,
+  every: EXPERIMENT_QBITOPT.every,
+  probes: EXPERIMENT_QBITOPT.probes,
+  batchSize: EXPERIMENT_QBITOPT.batch,
+  freeze: EXPERIMENT_QBITOPT.freeze,
+  momentum: EXPERIMENT_QBITOPT.momentum,
 };
 
 const D = QBITOPT_DEFAULTS;

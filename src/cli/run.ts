@@ -13,7 +13,13 @@ import { loadMnistNode } from '../data/node';
 import { loadExperiment } from '../experiment/load';
 import { parseLayerBits, withAllocation } from '../mixed/allocation';
 import { InfeasibleBudgetError } from '../mixed/ilp';
-import { checkBudget, qbitoptSteering, type QBitOptOptions } from '../mixed/qbitopt';
+import {
+  checkBudget,
+  qbitoptConfigOf,
+  qbitoptOptionsOf,
+  qbitoptSteering,
+  type QBitOptOptions,
+} from '../mixed/qbitopt';
 import type { Experiment } from '../experiment/schema';
 import { initBackend } from '../tensor/backend';
 import { getPreset, PRESETS } from '../experiment/presets';
@@ -50,7 +56,9 @@ settings changed calibrate afresh; the optimizer state is not stored (Adam resta
 every --qbitopt-every steps, HAWQ's sensitivities from a few Hutchinson probes and the ILP of
 'quant-lab mixed' set the bits; in the last --qbitopt-freeze share of the steps they stay fixed.
 The result adds qbitopt: {budget, every, freezeStep, history: [{step, layers, cost, objective}],
-final: {layers, cost}}; the final cost is within the budget.`,
+final: {layers, cost}}; the final cost is within the budget. The flags are written into the result's
+experiment as its qbitopt field, and an experiment file (or an app link) with a qbitopt field
+learns its bits the same way without them.`,
   footer: `Output: the result JSON (experiment, status, testAccuracy 0–1, history [{step, loss, …}], backend,
 wallTimeMs, stepsPerSec, and weights with --save-weights) to --out or stdout; progress on stderr.
 With --checkpoint FILE, a checkpoint of the trained model, whatever the status.
@@ -191,7 +199,9 @@ function qbitoptCheck(
   exp: Experiment,
   lesson: boolean,
 ): { code: number; options?: QBitOptOptions } {
-  const parsed = qbitoptOptions(options, exp.seed);
+  const flags = qbitoptOptions(options, exp.seed);
+  // Without the flags, an experiment file's (or a link's) own `qbitopt` steers the run.
+  const parsed = flags.ok && !flags.value ? { ok: true as const, value: qbitoptOptionsOf(exp) } : flags;
   const refuse = (message: string, code = EXIT_USAGE) => {
     console.error(`quant-lab run: ${message}`);
     return { code };
@@ -246,6 +256,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const qbit = qbitoptCheck(options, exp.value, preset !== undefined);
   if (qbit.code !== 0) return qbit.code;
+  // The result's experiment records the flags, so it reruns (and opens in the app) as this run.
+  if (qbit.options) exp.value = { ...exp.value, qbitopt: qbitoptConfigOf(qbit.options) };
   const backend = await initBackend(options.backend);
   const data = loadMnistNode();
   if (!options.quiet)

@@ -112,6 +112,40 @@ export const weightQuantizerSchema = makeQuantizerSchema({ symmetric: true, rang
 export const actQuantizerSchema = makeQuantizerSchema({ symmetric: false, range: 'ema' });
 export type QuantizerConfig = z.infer<typeof weightQuantizerSchema>;
 
+/**
+ * The defaults of bits learned during QAT, the runner's (`--qbitopt-*`, src/cli/qbitoptFlags.ts):
+ * re-allocate every 100 steps from 8 probes on 128 images, traces averaged with momentum 0.5, the
+ * bits fixed for the last 20% of the steps (docs/mixed.md §7).
+ */
+export const QBITOPT_DEFAULTS = {
+  bits: [2, 3, 4, 8],
+  every: 100,
+  probes: 8,
+  batch: 128,
+  freeze: 0.2,
+  momentum: 0.5,
+};
+
+/**
+ * Bits learned during QAT (docs/mixed.md §7), the experiment's form of `quant-lab run --qbitopt`:
+ * `axis` and `budget` are `--budget-{bops,size,acev2}`, the rest `--qbitopt-{bits,every,probes,
+ * batch,freeze,momentum}` (activation bits tied).
+ */
+export const qbitoptSchema = z
+  .object({
+    axis: z.enum(['bops', 'size', 'acev2']),
+    /** In the axis's units: BOPs per sample, bytes, ACEv2 per sample. */
+    budget: z.number().gt(0),
+    bits: z.array(z.number().int().min(2).max(8)).min(1).max(7).default(QBITOPT_DEFAULTS.bits),
+    every: z.number().int().min(1).max(1_000_000).default(QBITOPT_DEFAULTS.every),
+    probes: z.number().int().min(1).max(1000).default(QBITOPT_DEFAULTS.probes),
+    batch: z.number().int().min(1).max(8000).default(QBITOPT_DEFAULTS.batch),
+    freeze: z.number().min(0).lt(1).default(QBITOPT_DEFAULTS.freeze),
+    momentum: z.number().min(0).lt(1).default(QBITOPT_DEFAULTS.momentum),
+  })
+  .strict();
+export type QBitOptConfig = z.infer<typeof qbitoptSchema>;
+
 const layerOverrideSchema = z
   .object({ weightBits: bitsSchema.optional(), actBits: bitsSchema.optional() })
   .strict();
@@ -226,6 +260,8 @@ export const experimentSchema = z
       })
       .strict()
       .optional(),
+    /** Bits learned during QAT under a budget (docs/mixed.md §7); absent: the bits stay as set. */
+    qbitopt: qbitoptSchema.optional(),
   })
   .strict();
 

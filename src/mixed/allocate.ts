@@ -98,7 +98,7 @@ export function buildProblem(
 }
 
 /** The allocation of a choice vector, priced by the cost model. */
-function toAllocation(
+export function toAllocation(
   exp: Experiment,
   candidates: LayerBits[][],
   p: ChoiceProblem,
@@ -108,17 +108,28 @@ function toAllocation(
   return { layers, cost: allocationCost(exp, layers), objective: evaluateChoice(p, choice).objective };
 }
 
+/** The candidates' distinct weight bitwidths, largest first. */
+export function candidateWidths(candidates: LayerBits[][]): number[] {
+  return [...new Set(candidates.flat().map((c) => c.weightBits))].sort((a, b) => b - a);
+}
+
+/** Every layer at `bits` weight bits (pinned layers, with one candidate, keep theirs). */
+export function uniformChoiceAt(candidates: LayerBits[][], bits: number): number[] {
+  return candidates.map((cands) =>
+    Math.max(
+      0,
+      cands.findIndex((c) => c.weightBits === bits),
+    ),
+  );
+}
+
 /** The largest uniform candidate whose allocation fits (pinned layers keep their one choice). */
 function uniformChoice(
   p: ChoiceProblem,
   candidates: LayerBits[][],
 ): { bits: number; choice: number[] } | null {
-  const widths = [...new Set(candidates.flat().map((c) => c.weightBits))].sort((a, b) => b - a);
-  for (const bits of widths) {
-    const choice = candidates.map((cands) => {
-      const k = cands.findIndex((c) => c.weightBits === bits);
-      return k < 0 ? 0 : k;
-    });
+  for (const bits of candidateWidths(candidates)) {
+    const choice = uniformChoiceAt(candidates, bits);
     if (evaluateChoice(p, choice).cost <= p.budget) return { bits, choice };
   }
   return null;
@@ -128,7 +139,7 @@ function uniformChoice(
  * A random allocation at the budget: every layer at its lowest candidate, then, in random order,
  * layers raised to random higher candidates while the allocation fits, until none can be raised.
  */
-function randomChoice(p: ChoiceProblem, rng: Rng): number[] {
+export function randomChoice(p: ChoiceProblem, rng: Rng): number[] {
   const choice = p.objective.map(() => 0);
   const fits = () => evaluateChoice(p, choice).cost <= p.budget;
   for (let changed = true; changed;) {

@@ -51,6 +51,14 @@ export function budgetRange(p: ChoiceProblem): BudgetRange {
 }
 
 /**
+ * The budget at `fraction` (0–1) of the range, a hair above it, so rounding in the cost sums never
+ * makes the cheapest allocation infeasible.
+ */
+export function budgetAt(range: BudgetRange, fraction: number): number {
+  return (range.min + Math.min(1, Math.max(0, fraction)) * (range.max - range.min)) * (1 + 1e-9);
+}
+
+/**
  * The dual of the budget row of `p`'s LP relaxation, in Ω per budget unit, as a decrease (≥ 0).
  * lpText scales the objective by 1/max Ω and the budget row by 1/B, so d(ΣΩ)/dB = dual·max Ω / B.
  */
@@ -81,9 +89,7 @@ export function allocateAtFraction(
   };
   const candidates = layerCandidates(exp, options);
   const range = budgetRange(buildProblem(exp, candidates, sensitivity, options));
-  const fraction = Math.min(1, Math.max(0, request.fraction));
-  // A hair above the end points, so rounding in the cost sums never makes the cheapest infeasible.
-  const budget = (range.min + fraction * (range.max - range.min)) * (1 + 1e-9);
+  const budget = budgetAt(range, request.fraction);
   const result = allocateMixed(highs, exp, sensitivity, { ...options, budget });
   const shadowPrice = budgetShadowPrice(
     highs,

@@ -8,7 +8,8 @@
  */
 import type { MnistData } from '../data/mnist';
 import type { QBitOptSummary } from '../experiment/result';
-import type { Experiment } from '../experiment/schema';
+import type { Experiment, QBitOptConfig } from '../experiment/schema';
+import type { Highs } from 'highs';
 import type { RunSteering } from '../train/run';
 import { QuantTrainer } from '../train/trainer';
 import type { RunResult, Trainer } from '../train/types';
@@ -46,6 +47,31 @@ export interface QBitOptOptions {
   freeze: number;
   /** Seed of the probes; each re-estimation draws its batch with (seed, step). */
   seed: number;
+}
+
+/** The options of the experiment's `qbitopt` (its seed seeds the probes); undefined without one. */
+export function qbitoptOptionsOf(exp: Experiment): QBitOptOptions | undefined {
+  const q = exp.qbitopt;
+  if (!q) return undefined;
+  const { axis, budget, bits, every, probes, batch, freeze, momentum } = q;
+  return {
+    axis,
+    budget,
+    bits,
+    actBits: 'tied',
+    every,
+    probes,
+    batchSize: batch,
+    freeze,
+    momentum,
+    seed: exp.seed,
+  };
+}
+
+/** The experiment's `qbitopt` for options (the form a link and a result file carry). */
+export function qbitoptConfigOf(o: QBitOptOptions): QBitOptConfig {
+  const { axis, budget, bits, every, probes, batchSize, freeze, momentum } = o;
+  return { axis, budget, bits, every, probes, batch: batchSize, freeze, momentum };
 }
 
 /** The first step of the frozen tail: no re-allocation takes effect at or after it. */
@@ -100,12 +126,14 @@ function assertWithinBudget(a: Pick<Allocation, 'cost'>, o: QBitOptOptions, what
 
 /**
  * The steering of a QBitOpt run ({@link RunSteering}): allocates at the start step, then at every
- * multiple of `every` before the frozen tail. `traceFn` defaults to the Hessian analysis's traces.
+ * multiple of `every` before the frozen tail. `traceFn` defaults to the Hessian analysis's traces,
+ * `solver` to HiGHS as Node finds it (a browser worker passes its own copy's loader).
  */
 export function qbitoptSteering(
   data: MnistData,
   o: QBitOptOptions,
   traceFn: LayerTraceFn = hessianTraces,
+  solver: () => Promise<Highs> = loadSolver,
 ): RunSteering & { summary(): QBitOptSummary } {
   const history: QBitOptSummary['history'] = [];
   let last: Allocation | undefined;
@@ -139,12 +167,7 @@ export function qbitoptSteering(
         batchSeed: o.seed * 1_000_003 + step,
       });
       const sensitivity = layerSensitivities(trainer.model, exp, smooth(raw), o.bits);
-      const { layers, cost, objective } = allocateMixed(
-        await loadSolver(),
-        exp,
-        sensitivity,
-        mixedOptions(o),
-      );
+      const { layers, cost, objective } = allocateMixed(await solver(), exp, sensitivity, mixedOptions(o));
       assertWithinBudget({ cost }, o, `step-${step}`);
       if (!trainer.update(withAllocation(exp, layers)))
         throw new Error(`qbitopt: the trainer refused the bits of step ${step}`);

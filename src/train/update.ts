@@ -6,7 +6,10 @@ import type { Experiment } from '../experiment/schema';
 
 /** What a change from one experiment to the next touches. */
 export interface ChangeKind {
-  /** Model, data, seed or twin changed: the weights or data order would not be comparable. */
+  /**
+   * Model, data, seed, twin or the learned bits' settings changed: the weights, the data order or
+   * the allocation history would not be comparable.
+   */
   needsNewTrainer: boolean;
   /** Bits, quantizer settings or estimator changed: rebuild the quantizers, keep the weights. */
   quantizers: boolean;
@@ -19,7 +22,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** Experiment sections that can only change with a fresh trainer (the UI says so before applying). */
-export const RESET_KEYS = ['model', 'data', 'seed', 'twin'] as const;
+export const RESET_KEYS = ['model', 'data', 'seed', 'twin', 'qbitopt'] as const;
 
 /** Which reset-only sections differ between two experiments (empty: the change can be applied live). */
 export function resetReasons(prev: Experiment, next: Experiment): string[] {

@@ -115,3 +115,81 @@ test('the spectrum: density, 1-D and 2-D landscape of the model trained here, wi
   expect(Math.max(report.landscape.loss1d[0]!, report.landscape.loss1d[10]!)).toBeGreaterThan(centerLoss);
   expect(await new Accessibility(page).blockingViolations(), 'the spectrum section').toEqual([]);
 });
+
+test('the allocation frontier, a clicked point loading its bits, and bits learned while training', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const sens = new SensitivityPanel(page);
+  await lab.setExperiment(FLOAT_MLP);
+  await lab.controls.play.click();
+  await lab.waitForPhase('completed');
+  await lab.openWorkspace('sensitivity');
+  await sens.byId('sens.probes').fill('8');
+  await sens.byId('sens.runTraces').click();
+  await sens.waitForDone('sensTraces');
+
+  // One frontier job with the traces: 20 ILP budgets, the 4 uniform and 6 random allocations.
+  await sens.waitForDone('sensFrontier');
+  await expect(sens.pareto).toHaveAttribute('data-points', '30');
+  await expect(sens.markers('uniform')).toHaveCount(4);
+  await expect(sens.markers('random')).toHaveCount(6);
+  const frontier = (await sens.frontier())!;
+  expect(frontier).toHaveLength(20);
+  for (let i = 1; i < frontier.length; i += 1) expect(frontier[i][1]).toBeLessThanOrEqual(frontier[i - 1][1]);
+
+  // The slider's allocation is marked and moves with it.
+  await sens.setBudget(0);
+  await expect.poll(() => sens.allocationBits()).toEqual([2, 2]);
+  await expect.poll(() => sens.currentX()).toBeCloseTo(frontier[0][0], 0);
+  await sens.setBudget(100);
+  await expect.poll(() => sens.allocationBits()).toEqual([8, 8]);
+  await expect.poll(() => sens.currentX()).toBeCloseTo(frontier.at(-1)![0], 0);
+  await expect(sens.markers('current')).toHaveCount(1);
+
+  // Clicking a point loads its bits into the table; apply writes them.
+  await sens.markers('uniform').nth(1).click();
+  await expect.poll(() => sens.picked()).toEqual({ label: 'uniform 3-bit', bits: [3, 3] });
+  await expect(sens.byId('sens.allocationTable')).toHaveAttribute('data-source', 'picked');
+  await expect.poll(() => sens.tableBits()).toEqual([3, 3]);
+  await sens.byId('sens.apply').click();
+  await expect
+    .poll(() => sens.layerBits())
+    .toEqual({ fc1: { weightBits: 3, actBits: 3 }, fc2: { weightBits: 3, actBits: 3 } });
+
+  // Learn the bits while training at the slider's budget: a short QAT run, re-allocated every 20 steps.
+  await lab.setExperiment({ ...FLOAT_MLP, train: { ...FLOAT_MLP.train, steps: 60, evalEvery: 30 } });
+  await sens.setBudget(50);
+  await sens.waitForDone('sensAllocation');
+  await sens.byId('sens.qbitopt.every').fill('20');
+  await sens.byId('sens.qbitopt.probes').fill('2');
+  await sens.byId('sens.qbitopt.start').click();
+  await expect.poll(() => page.evaluate(() => window.__lab!.getState().experiment.qbitopt?.every)).toBe(20);
+  await lab.waitForPhase('completed', 120_000);
+  await expect(sens.byId('sens.qbitopt.bitsChart')).toBeVisible();
+  const entries = Number(await sens.byId('sens.qbitopt.bitsChart').getAttribute('data-points'));
+  expect(entries).toBeGreaterThanOrEqual(1);
+  const final = sens.byId('sens.qbitopt.final');
+  const cost = Number(await final.getAttribute('data-cost'));
+  expect(cost).toBeGreaterThan(0);
+  expect(cost).toBeLessThanOrEqual(Number(await final.getAttribute('data-budget')));
+
+  // The run is a point of the main Pareto chart, its details listing the learned per-layer bits.
+  const finalBits = await final
+    .locator('tbody tr td')
+    .evaluateAll((cells) => cells.map((c) => c.textContent));
+  const runId = await page.evaluate(() => window.__lab!.getState().activeRunId!);
+  await lab.openWorkspace('sweep');
+  await page.getByTestId('pareto.pick').selectOption(runId);
+  await expect(page.getByTestId('pareto.details.bits')).toContainText('learned in training');
+  for (const [i, layer] of ['fc1', 'fc2'].entries())
+    await expect(page.getByTestId(`pareto.details.bits.${layer}`)).toHaveAttribute(
+      'data-bits',
+      finalBits[i]!,
+    );
+
+  // The link carries the learned-bits settings: a reload keeps them.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => window.__lab!.getState().experiment.qbitopt?.probes)).toBe(2);
+});

@@ -1,8 +1,13 @@
-/** Details of the clicked Pareto point: configuration, accuracy, costs; load its config into the lab. */
+/**
+ * Details of the clicked Pareto point: configuration, accuracy, costs, the per-layer bits (a mixed
+ * allocation, applied or learned in training, shows here); load its config into the lab.
+ */
 import { useMemo } from 'react';
 import { formatCount } from '../../../src/cost/format';
 import { costOfExperiment } from '../../../src/cost/report';
 import type { CostAxis } from '../../../src/cost/types';
+import { FLOAT_BITS } from '../../../src/experiment/schema';
+import { describeModel } from '../../../src/models/spec';
 import { Explain } from '../explain/Explain';
 import { explainParetoPoint } from '../explain/formulas';
 import { useLabShallow } from '../../store/hooks';
@@ -11,6 +16,7 @@ import { Section } from '../controls/fields';
 import { useParetoPoints } from './ParetoChart';
 
 const SIZE: CostAxis = 'sizeBits';
+const bitsLabel = (b: number) => (b >= FLOAT_BITS ? 'float' : String(b));
 
 export function PointDetails() {
   const points = useParetoPoints();
@@ -20,6 +26,7 @@ export function PointDetails() {
     setExperiment: s.setExperiment,
   }));
   const point = useMemo(() => findPoint(points, selected), [points, selected]);
+  const layers = useMemo(() => (point ? describeModel(point.experiment) : []), [point]);
   if (!point) return null;
   const c = point.cost;
   return (
@@ -62,6 +69,25 @@ export function PointDetails() {
               </Explain>
             </td>
           </tr>
+        </tbody>
+      </table>
+      <table className="bits-table" data-testid="pareto.details.bits">
+        <caption className="small">
+          Per-layer bits (W/A){point.experiment.qbitopt ? ', learned in training' : ''}
+        </caption>
+        <tbody>
+          {layers.map((l) => (
+            <tr
+              key={l.name}
+              data-testid={`pareto.details.bits.${l.name}`}
+              data-bits={`${l.weightBits}/${l.actBits}`}
+            >
+              <td>{l.name}</td>
+              <td className="num">
+                {bitsLabel(l.weightBits)}/{bitsLabel(l.actBits)}
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <div className="row">

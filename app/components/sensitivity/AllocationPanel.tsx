@@ -3,6 +3,7 @@
  * cheapest and the most expensive allocation. Moving the slider re-solves the ILP in the worker
  * (debounced); the table shows per layer the chosen bits, Ω per candidate and the cost, with the
  * uniform allocation at the same budget beside it, and "apply" writes it into the per-layer bits.
+ * The allocation frontier's chart stands above the table; a point clicked there fills the table.
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { BUDGET_AXES } from '../../../src/mixed/allocation';
@@ -10,8 +11,10 @@ import { SENSITIVITY_BITS } from '../../../src/mixed/sensitivityQuery';
 import { useLab } from '../../store/hooks';
 import { allocationRows, short } from '../../store/sensitivitySelectors';
 import { SelectField } from '../controls/fields';
+import { AllocationPareto } from './AllocationPareto';
 import { JobStatus } from './JobStatus';
 import { KeepAt8 } from './KeepAt8';
+import { LearnedBits } from './LearnedBits';
 
 /** Quiet time after the last slider move before the ILP is solved again. */
 export const SOLVE_DEBOUNCE_MS = 150;
@@ -28,9 +31,14 @@ export function AllocationPanel() {
   const runExp = useLab((s) => (traces ? s.runs[traces.runId]?.experiment : undefined));
   const report = traces?.result?.report;
   const allocation = job?.result?.allocation;
+  const picked = useLab((s) => s.sensPicked);
+  const solveFrontier = useLab((s) => s.solveFrontier);
   const rows = useMemo(
-    () => (allocation && report && runExp ? allocationRows(runExp, allocation, report, o.bits, o.axis) : []),
-    [allocation, report, runExp, o.bits, o.axis],
+    () =>
+      allocation && report && runExp
+        ? allocationRows(runExp, allocation, report, o.bits, o.axis, picked?.layers)
+        : [],
+    [allocation, report, runExp, o.bits, o.axis, picked],
   );
   const first = useRef(true);
   useEffect(() => {
@@ -42,6 +50,16 @@ export function AllocationPanel() {
     const t = setTimeout(solve, SOLVE_DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [o.budget, o.axis, o.bits, solve]);
+  const firstFrontier = useRef(true);
+  useEffect(() => {
+    // A new axis or candidate set needs a new frontier (the budget alone does not).
+    if (firstFrontier.current) {
+      firstFrontier.current = false;
+      return;
+    }
+    const t = setTimeout(solveFrontier, SOLVE_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [o.axis, o.bits, solveFrontier]);
   if (!report)
     return <p className="muted small">Compute the traces first: the allocation weighs each layer by them.</p>;
   const format = (x: number) => (o.axis === 'size' ? `${short(x)} B` : short(x));
@@ -90,10 +108,27 @@ export function AllocationPanel() {
       <JobStatus job={job} testId="sens.allocationStatus" />
       {allocation && (
         <>
-          <table className="sens-table" data-testid="sens.allocationTable">
+          <AllocationPareto axisLabel={AXIS_LABEL[o.axis]} />
+          <table
+            className="sens-table"
+            data-testid="sens.allocationTable"
+            data-source={picked ? 'picked' : 'slider'}
+          >
             <caption>
-              ILP allocation: ΣΩ {short(allocation.result.objective)}, cost{' '}
-              {format(allocation.result.cost[o.axis])}; uniform{' '}
+              {picked ? (
+                <>
+                  Loaded from the chart: {picked.label}, ΣΩ{' '}
+                  {short(rows.reduce((sum, r) => sum + (r.omega[o.bits.indexOf(r.weightBits)] ?? NaN), 0))},
+                  cost {format(rows.reduce((sum, r) => sum + r.cost, 0))} (moving the slider brings its
+                  allocation back)
+                </>
+              ) : (
+                <>
+                  ILP allocation: ΣΩ {short(allocation.result.objective)}, cost{' '}
+                  {format(allocation.result.cost[o.axis])}
+                </>
+              )}
+              ; uniform{' '}
               {allocation.result.uniform
                 ? `${allocation.result.uniform.bits}-bit: ΣΩ ${short(allocation.result.uniform.objective)}`
                 : 'none fits'}
@@ -145,6 +180,7 @@ export function AllocationPanel() {
           <button type="button" data-testid="sens.apply" onClick={apply}>
             Apply allocation to the experiment&apos;s per-layer bits
           </button>
+          <LearnedBits format={format} />
         </>
       )}
     </div>

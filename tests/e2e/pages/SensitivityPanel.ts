@@ -1,6 +1,7 @@
 /**
  * Page object of the Sensitivity workspace: its buttons, the budget slider, the per-layer "keep at
- * 8 bits", and the jobs' state in the store (polled, never slept on).
+ * 8 bits", the allocation Pareto chart, the learned-bits panel, and the jobs' state in the store
+ * (polled, never slept on).
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -11,7 +12,7 @@ export interface SensJobBrief {
   message: string | null;
 }
 
-type JobKey = 'sensCheap' | 'sensTraces' | 'sensAllocation' | 'sensSpectrum';
+type JobKey = 'sensCheap' | 'sensTraces' | 'sensAllocation' | 'sensSpectrum' | 'sensFrontier';
 
 export class SensitivityPanel {
   constructor(private readonly page: Page) {}
@@ -80,6 +81,44 @@ export class SensitivityPanel {
     await expect
       .poll(() => this.page.evaluate(() => window.__lab!.getState().sensitivityOptions.budget))
       .toBe(percent);
+  }
+
+  /** The allocation Pareto chart. */
+  get pareto(): Locator {
+    return this.byId('sens.pareto');
+  }
+
+  /** The drawn markers of one series of the allocation chart. */
+  markers(series: 'frontier' | 'uniform' | 'random' | 'current'): Locator {
+    return this.pareto.locator(`.sens-pareto-${series} .recharts-symbols`);
+  }
+
+  /** The frontier job's points: [cost on the axis, ΣΩ] in increasing budget. */
+  frontier(): Promise<[number, number][] | null> {
+    return this.page.evaluate(() => {
+      const f = window.__lab!.getState().sensFrontier?.result?.frontier;
+      return f ? f.frontier.map((p) => [p.cost[f.axis], p.objective] as [number, number]) : null;
+    });
+  }
+
+  /** The slider's point on the chart: its cost (x). */
+  async currentX(): Promise<number> {
+    return Number(await this.byId('sens.pareto.current').getAttribute('data-x'));
+  }
+
+  /** Weight bits per layer shown in the allocation table, in row order. */
+  tableBits(): Promise<number[]> {
+    return this.byId('sens.allocationTable')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-bits'))));
+  }
+
+  /** The point the allocation table shows, as loaded from the chart (null: the slider's). */
+  picked(): Promise<{ label: string; bits: number[] } | null> {
+    return this.page.evaluate(() => {
+      const p = window.__lab!.getState().sensPicked;
+      return p && { label: p.label, bits: p.layers.map((l) => l.weightBits) };
+    });
   }
 
   /** The experiment's per-layer bit overrides. */

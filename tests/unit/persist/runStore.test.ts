@@ -10,7 +10,7 @@ import {
   toRunStoreError,
 } from '../../../app/persist/runStore';
 import { createEditJournal, journalKey, memoryStorage } from '../../../app/persist/pendingEdits';
-import { DEFAULT_EXPERIMENT } from '../../../src/experiment/schema';
+import { DEFAULT_EXPERIMENT, QBITOPT_DEFAULTS as QBITOPT } from '../../../src/experiment/schema';
 import type { RunResult } from '../../../src/train/types';
 
 let dbCount = 0;
@@ -168,6 +168,27 @@ describe('runStore', () => {
     expect(readRecord({ id: '' })).toMatchObject({ ok: false });
     expect(readRecord(makeRun('x'))).toMatchObject({ ok: true });
     expect(newRunId()).not.toBe(newRunId());
+  });
+
+  it('keeps a learned-bits run: its experiment’s qbitopt and its result’s history of bits', async () => {
+    const { store } = freshStore();
+    const bits = [{ name: 'fc1', weightBits: 4, actBits: 4 }];
+    const cost = { bops: 10, size: 2, acev2: 20 };
+    const experiment = { ...DEFAULT_EXPERIMENT, qbitopt: { ...QBITOPT, axis: 'bops' as const, budget: 12 } };
+    const qbitopt: RunResult['qbitopt'] = {
+      budget: { axis: 'bops', value: 12 },
+      every: 100,
+      freezeStep: 800,
+      history: [{ step: 0, layers: bits, cost, objective: 0.5 }],
+      final: { layers: bits, cost },
+    };
+    await store.save(makeRun('q1', { experiment, result: { ...result, experiment, qbitopt } }));
+    const read = await store.load('q1');
+    if (!read.ok) throw new Error(read.error);
+    const loaded = read.run;
+    expect(loaded.experiment.qbitopt).toEqual(experiment.qbitopt);
+    expect(loaded.result?.qbitopt).toEqual(qbitopt);
+    expect(loaded.result?.experiment.qbitopt?.budget).toBe(12);
   });
 });
 

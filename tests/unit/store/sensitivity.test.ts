@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLabStore } from '../../../app/store';
 import { allocationRows, rankingWarning, traceBars } from '../../../app/store/sensitivitySelectors';
-import { keepLayerAt8 } from '../../../app/store/sensitivitySlice';
+import { FRONTIER_POINTS, FRONTIER_RANDOM, keepLayerAt8 } from '../../../app/store/sensitivitySlice';
 import { LADDER_REFUSALS } from '../../../app/store/ptqSlice';
 import type { SensitivityResult } from '../../../app/worker/protocol';
 import { DEFAULT_EXPERIMENT } from '../../../src/experiment/schema';
@@ -107,13 +107,21 @@ describe('sensitivity slice', () => {
     expect(s().sensTraces?.status).toBe('running');
     s().ingest([done('sensitivity-2', { kind: 'traces', report: TRACES, ms: 1 })]);
     expect(s().sensTraces?.status).toBe('done');
-    const solve = calls.at(-1)!;
-    expect(solve.slice(0, 3)).toEqual(['sensitivity', 'sensitivity-3', id]);
-    expect(solve[3]).toMatchObject({
+    // Fresh traces solve the slider's allocation, then the frontier.
+    const [solve, frontier] = calls.slice(-2);
+    expect(solve!.slice(0, 3)).toEqual(['sensitivity', 'sensitivity-3', id]);
+    expect(solve![3]).toMatchObject({
       kind: 'allocate',
       request: { bits: [2, 3, 4, 8], axis: 'bops', fraction: 0.5, actBits: 'tied' },
       sensitivity: [{ name: 'fc1', omega: { 2: 4, 4: 1, 8: 0.1 } }, { name: 'fc2' }, { name: 'fc3' }],
     });
+    expect(frontier!.slice(0, 3)).toEqual(['sensitivity', 'sensitivity-4', id]);
+    expect(frontier![3]).toMatchObject({
+      kind: 'frontier',
+      request: { bits: [2, 3, 4, 8], axis: 'bops', points: FRONTIER_POINTS, randomCount: FRONTIER_RANDOM },
+      sensitivity: [{ name: 'fc1' }, { name: 'fc2' }, { name: 'fc3' }],
+    });
+    expect(s().sensFrontier).toMatchObject({ id: 'sensitivity-4', status: 'running' });
     s().ingest([{ type: 'sensitivityDone', jobId: 'sensitivity-1', message: 'boom' }]);
     expect(s().sensCheap).toMatchObject({ status: 'error', message: 'boom' });
   });
@@ -135,6 +143,13 @@ describe('sensitivity slice', () => {
       fc2: { weightBits: 4, actBits: 4 },
       fc3: { weightBits: 2, actBits: 2 },
     });
+    // A point picked on the chart stands in for the slider's allocation until it is solved again.
+    const picked = ['fc1', 'fc2', 'fc3'].map((name) => ({ name, weightBits: 3, actBits: 3 }));
+    s().pickAllocation('uniform 3-bit', picked);
+    s().applyAllocation();
+    expect(s().experiment.quant.layers.fc2).toEqual({ weightBits: 3, actBits: 3 });
+    s().solveAllocation();
+    expect(s().sensPicked).toBeNull();
     expect(keepLayerAt8(DEFAULT_EXPERIMENT, 'fc1').quant.layers.fc1).toEqual({ weightBits: 8, actBits: 8 });
   });
 });
