@@ -5,6 +5,7 @@ import { App } from './App';
 import { LabStoreContext } from './store/hooks';
 import { requestPersistentStorage } from './persist/runStore';
 import { installPersistSync } from './store/persistSync';
+import { applyDeployQuery } from './store/deployQuery';
 import { startLab } from './store/runtime';
 import {
   applyLadderQuery,
@@ -24,13 +25,14 @@ import { workspaceIds } from './workspaces/registry';
 import './styles.css';
 
 // A link in the hash opens its experiment (a bad one shows why and opens the default lab), `?ws=` its
-// workspace, `?ladder=` the post-training ladder's options.
+// workspace, `?ladder=` the post-training ladder's options (`?sens=`, `?deploy=` their workspaces').
 const link = readLink(location.hash);
 const { store } = startLab(initialExperiment(link));
 applyLink(store, link);
 applyWorkspace(store, workspaceIds());
 applyLadderQuery(store);
 applySensitivityQuery(store);
+applyDeployQuery(store, location.search);
 // The guided tour: when the URL asks for it (once), or on a first visit that opened no shared result.
 const tourAsked = tourRequested(link, location.search);
 if (shouldOpenTourAtStart({ asked: tourAsked, seen: hasSeenTour(), openedWith: openedWith(link) }))

@@ -9,6 +9,7 @@ import { getRunStore, type RunStore } from '../persist/runStore';
 import { createCalibrationSlice } from './calibrationSlice';
 import { createCheckpointSlice } from './checkpointSlice';
 import { createConfigSlice } from './configSlice';
+import { createDeploySlice } from './deploySlice';
 import { createLessonSlice, type LessonEffects, NO_LESSON_EFFECTS } from './lessonSlice';
 import { createPtqSlice } from './ptqSlice';
 import { createRunSlice } from './runSlice';
@@ -42,6 +43,7 @@ export function createLabStore(
     ...createPtqSlice(fx)(...a),
     ...createCalibrationSlice(fx)(...a),
     ...createSensitivitySlice(fx)(...a),
+    ...createDeploySlice(fx)(...a),
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),

@@ -128,7 +128,8 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     case 'calibrationDone':
     case 'sensitivityDone':
     case 'sensitivityProgress':
-      return s; // the ladder's own events (ptqSelectors.ts)
+    case 'deployDone':
+      return s; // the workspaces' own jobs (their slices)
     case 'opened':
       // An opened checkpoint: a finished run at its step, with the worker's test evaluation.
       return withRun(s, e.runId, (r) => ({

@@ -11,7 +11,8 @@ import type { CheckpointSlice } from './checkpointSlice';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
 import type { CalibrationSlice } from './calibrationSlice';
 import type { SensitivitySlice } from './sensitivitySlice';
-import type { SensitivityJob } from '../worker/protocol';
+import type { DeploySlice } from './deploySlice';
+import type { DeployJob, SensitivityJob } from '../worker/protocol';
 import type { LadderState } from './ptqSelectors';
 import type { Series } from './series';
 import type { LessonSlice } from './lessonSlice';
@@ -154,6 +155,7 @@ export type LabState = ConfigSlice &
   PtqSlice &
   CalibrationSlice &
   SensitivitySlice &
+  DeploySlice &
   SweepSlice &
   SavedSlice &
   ShareSlice &
@@ -177,6 +179,8 @@ export interface LabEffects {
   calibration: (calibrationId: string, runId: string, request: CalibrationViewRequest) => void;
   /** A Sensitivity workspace job in the worker (over run `runId`'s model, but for an allocation). */
   sensitivity: (jobId: string, runId: string, job: SensitivityJob) => void;
+  /** A Deploy workspace job over run `runId`'s model in the worker. */
+  deploy: (jobId: string, runId: string, job: DeployJob) => void;
   /** Opens a checkpoint as run `runId` in the worker. */
   open: (runId: string, checkpoint: Checkpoint) => void;
   /** Asks for run `runId`'s model as checkpoint file text, answered under `requestId`. */

@@ -3,7 +3,7 @@
  * which never throws), mirrors the experiment into the hash with `history.replaceState` (debounced,
  * never a history entry per change), keeps the workspace in `?ws=` (one history entry per switch, so
  * back and forward move between workspaces), the post-training ladder's options in `?ladder=` and
- * the Sensitivity workspace's in `?sens=`,
+ * the Sensitivity workspace's in `?sens=` (the Deploy workspace's in `?deploy=`, deployQuery.ts),
  * and builds the link the Copy button copies.
  */
 import {
@@ -21,6 +21,7 @@ import {
   encodeSensitivityQuery,
   type SensitivityOptions,
 } from '../../src/mixed/sensitivityQuery';
+import { deploySearch } from './deployQuery';
 import type { LabStore } from './index';
 import { runHistory } from './persistSync';
 import type { LabState, RunState } from './types';
@@ -276,8 +277,10 @@ export function installUrlSync(
       const url = `${location.pathname}${workspaceSearch(location.search, s.workspace)}${addressHash(s)}`;
       if (url !== here()) history.pushState(markEntry(null), '', url);
     }
-    if (s.ptqOptions !== prev.ptqOptions || s.sensitivityOptions !== prev.sensitivityOptions) {
-      const search = sensitivitySearch(ladderSearch(location.search, s.ptqOptions), s.sensitivityOptions);
+    const options = [s.ptqOptions, s.sensitivityOptions, s.deployOptions] as const;
+    if (options.some((o, i) => o !== [prev.ptqOptions, prev.sensitivityOptions, prev.deployOptions][i])) {
+      const ladder = ladderSearch(location.search, s.ptqOptions);
+      const search = deploySearch(sensitivitySearch(ladder, s.sensitivityOptions), s.deployOptions);
       if (search !== location.search)
         history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
     }

@@ -9,7 +9,15 @@ import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
-import type { BackendName, ClientEvent, Command, RunStart, SensitivityJob, WorkerEvent } from './protocol';
+import type {
+  BackendName,
+  ClientEvent,
+  Command,
+  DeployJob,
+  RunStart,
+  SensitivityJob,
+  WorkerEvent,
+} from './protocol';
 
 /** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
 export const MAX_CRASHES = 3;
@@ -102,6 +110,11 @@ export class LabClient {
   /** A Sensitivity workspace job (answered by `sensitivityDone`). */
   sensitivity(jobId: string, runId: string, job: SensitivityJob): void {
     this.send({ type: 'sensitivity', jobId, runId, job });
+  }
+
+  /** A Deploy workspace job (answered by `deployDone`). */
+  deploy(jobId: string, runId: string, job: DeployJob): void {
+    this.send({ type: 'deploy', jobId, runId, job });
   }
 
   cancelLadder(ladderId: string): void {

@@ -12,6 +12,9 @@ import type { CheapSensitivityOptions, CheapSensitivityReport } from '../../src/
 import type { TraceSeedOptions, TraceSeedsReport } from '../../src/mixed/traceSeeds';
 import type { SpectrumOptions, SpectrumPhase, SpectrumReport } from '../../src/hessian/spectrumReport';
 import type { CalibrationViewRequest, CalibrationViewResult } from '../../src/ptq/calibrationView';
+import type { IntegerEvaluation } from '../../src/deploy/evaluate';
+import type { DigitInspection, IntegerLayerView } from '../../src/deploy/inspect';
+import type { OnnxCheck } from '../../src/deploy/onnxCheck';
 import type { LadderCellSummary, LadderRequest } from '../../src/ptq/ladderRequest';
 import type { HistoryPoint, RunResult, RunStatus, StepReport } from '../../src/train/types';
 
@@ -90,6 +93,40 @@ export type SensitivityResult =
   | { kind: 'allocate'; allocation: BudgetAllocation; ms: number }
   | { kind: 'frontier'; frontier: AllocationFrontier; ms: number };
 
+/**
+ * A job of the Deploy workspace (docs/integer.md §6) over a run's model: the integer model with its
+ * parity and one test digit followed through it, a digit alone, or the QDQ export checked in
+ * onnxruntime-web.
+ */
+export type DeployJob =
+  | { kind: 'integer'; biasFracBits: number; digit: number }
+  | { kind: 'digit'; biasFracBits: number; digit: number }
+  | { kind: 'onnx' };
+
+/** A deploy job's answer, by kind; `ms` is its wall time in the worker. */
+export type DeployResult =
+  | {
+      kind: 'integer';
+      biasFracBits: number;
+      evaluation: IntegerEvaluation;
+      layers: IntegerLayerView[];
+      digit: DigitInspection;
+      ms: number;
+    }
+  | { kind: 'digit'; biasFracBits: number; digit: DigitInspection; ms: number }
+  | {
+      kind: 'onnx';
+      check: OnnxCheck;
+      /** The exported file (what "Download ONNX" saves). */
+      bytes: Uint8Array;
+      inputShape: (number | string)[];
+      /** onnxruntime-web's wasm threads. */
+      threads: number;
+      /** Export alone, and the whole job (export, session, every test digit through both models). */
+      exportMs: number;
+      ms: number;
+    };
+
 /** Commands: main thread → worker. */
 export type Command =
   | { type: 'init'; prefer?: BackendName }
@@ -118,6 +155,8 @@ export type Command =
    * the run is playing; answered by one `sensitivityDone`.
    */
   | { type: 'sensitivity'; jobId: string; runId: string; job: SensitivityJob }
+  /** A Deploy workspace job over run `runId`'s model; refused while the run is playing; one `deployDone`. */
+  | { type: 'deploy'; jobId: string; runId: string; job: DeployJob }
   /**
    * Encode run `runId`'s model as checkpoint file text (paused or finished runs only); answered by
    * `checkpointSaved` or `checkpointFailed` with the same `requestId`.
@@ -155,6 +194,8 @@ export type WorkerEvent =
   | { type: 'calibrationDone'; calibrationId: string; result?: CalibrationViewResult; message?: string }
   /** A sensitivity job's answer: its result, or why there is none (keyed by the job's id). */
   | { type: 'sensitivityDone'; jobId: string; result?: SensitivityResult; message?: string }
+  /** A deploy job's answer: its result, or why there is none (keyed by the job's id). */
+  | { type: 'deployDone'; jobId: string; result?: DeployResult; message?: string }
   /** A long sensitivity job's progress: `done` of `total` units of its current phase (≤ 5 a second). */
   | { type: 'sensitivityProgress'; jobId: string; phase: SpectrumPhase; done: number; total: number }
   /** A checkpoint's file text (`serializeCheckpoint`: the bytes the runner writes), with what it holds. */

@@ -13,6 +13,7 @@ import { createTrainer } from '../../src/train/trainer';
 import { pickBackend } from './backend';
 import { runCalibrationView } from './calibrationJob';
 import { openCheckpoint, openedEvent, saveCheckpoint } from './checkpointJobs';
+import { runDeployJob } from './deployJob';
 import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
@@ -128,6 +129,9 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'sensitivity':
       await runSensitivityJob(live(cmd.runId), cmd, await loadMnist(), post);
+      return;
+    case 'deploy':
+      await runDeployJob(live(cmd.runId), cmd, await loadMnist(), post);
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');

@@ -66,6 +66,13 @@ const WORKSPACE_DEFS: WorkspaceDef[] = [
     ),
     experimentControls: false,
   },
+  {
+    // Deploys the current run's model as it stands: integer-only, and the ONNX file checked.
+    id: 'deploy',
+    label: 'Deploy',
+    component: lazyNamed(() => import('../components/deploy/DeployWorkspace'), 'DeployWorkspace'),
+    experimentControls: false,
+  },
 ];
 
 /** The workspaces, in nav order. */

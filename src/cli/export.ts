@@ -5,9 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import { modelFromCheckpoint } from '../checkpoint';
 import { readCheckpointFile } from '../checkpoint/node';
-import { costOfExperiment } from '../cost/report';
 import { imageBatch } from '../data/batches';
 import { loadMnistNode } from '../data/node';
+import { packedBytes } from '../deploy/modelForms';
 import { checkOnnxNode } from '../deploy/onnxCheckNode';
 import { exportOnnx, type OnnxForm } from '../deploy/onnxExport';
 import { initBackend } from '../tensor/backend';
@@ -104,14 +104,13 @@ export async function main(argv: string[]): Promise<number> {
     const onnx = exportOnnx(model, exp, calib, form);
     calib.dispose();
     await writeFile(options.out, onnx.bytes);
-    const cost = costOfExperiment(form === 'float' ? floatExperiment(exp) : exp);
     const summary: Record<string, unknown> = {
       checkpoint: from,
       out: options.out,
       format: 'onnx',
       form,
       bytes: onnx.bytes.length,
-      packedBytes: Math.ceil(cost.total.sizeBits / 8),
+      packedBytes: packedBytes(exp, form === 'float' ? 'float' : 'qdq'),
       inputShape: onnx.inputShape,
     };
     let agreeing = true;
@@ -126,20 +125,6 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     model.dispose();
   }
-}
-
-/** `exp` with every layer float: what the float export holds. */
-function floatExperiment(exp: Parameters<typeof costOfExperiment>[0]) {
-  return {
-    ...exp,
-    quant: {
-      ...exp.quant,
-      weight: { ...exp.quant.weight, bits: 32 },
-      act: { ...exp.quant.act, bits: 32 },
-      layers: {},
-      firstLastBits8: false,
-    },
-  };
 }
 
 function line(s: Record<string, unknown>): string {

@@ -8,6 +8,7 @@ import { imageBatch } from '../data/batches';
 import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
+import { exportAgrees } from './agreement';
 
 /** Runs the export on a batch: pixels [n·784] in the export's input shape → logits [n·classes]. */
 export type OnnxRunner = (pixels: Float32Array, shape: number[]) => Promise<Float32Array>;
@@ -23,9 +24,6 @@ export interface OnnxCheck {
   /** Argmax agreement ≥ 99.9% and accuracies within one digit in 2,000. */
   agrees: boolean;
 }
-
-/** Smallest argmax agreement an export must reach. */
-export const MIN_AGREEMENT = 0.999;
 
 function argmaxRows(logits: ArrayLike<number>, n: number, classes: number): Int32Array {
   const out = new Int32Array(n);
@@ -69,7 +67,6 @@ export async function compareOnnx(
     });
   }
   const argmaxAgreement = agree / n;
-  const digits = Math.max(1, Math.floor(n / 2000));
   return {
     runtime: runtime.name,
     version: runtime.version,
@@ -77,6 +74,6 @@ export async function compareOnnx(
     testAccuracy: ortCorrect / n,
     labTestAccuracy: labCorrect / n,
     argmaxAgreement,
-    agrees: argmaxAgreement >= MIN_AGREEMENT && Math.abs(ortCorrect - labCorrect) <= digits,
+    agrees: exportAgrees(n, agree, ortCorrect, labCorrect),
   };
 }

@@ -32,6 +32,7 @@ const noEffects = {
   cancelLadder() {},
   calibration() {},
   sensitivity() {},
+  deploy() {},
   open() {},
   saveCheckpoint() {},
 };
@@ -47,7 +48,15 @@ afterEach(() => {
 describe('the workspace registry', () => {
   it('a registered workspace is in the nav and in the link, survives a reload, and back leaves it', async () => {
     cleanups.push(registerWorkspace(NOTES));
-    expect(workspaces().map((w) => w.id)).toEqual(['train', 'sweep', 'runs', 'ptq', 'sensitivity', 'notes']);
+    expect(workspaces().map((w) => w.id)).toEqual([
+      'train',
+      'sweep',
+      'runs',
+      'ptq',
+      'sensitivity',
+      'deploy',
+      'notes',
+    ]);
     const { store } = renderWithStore(<App />);
     cleanups.push(installUrlSync(store, workspaceIds, 0));
 

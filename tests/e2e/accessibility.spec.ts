@@ -30,7 +30,7 @@ test('every workspace at rest has no serious violations; the nav works by keyboa
   const ids = (await nav.getByRole('link').evaluateAll((as) => as.map((a) => a.dataset.testid ?? ''))).map(
     (id) => id.replace(/^nav\./, '') as WorkspaceId,
   );
-  expect(ids).toEqual(['train', 'sweep', 'runs', 'ptq', 'sensitivity']);
+  expect(ids).toEqual(['train', 'sweep', 'runs', 'ptq', 'sensitivity', 'deploy']);
   for (const id of ids) {
     // Tab to the workspace's link, Enter opens it; the link is marked current and shows a focus ring.
     expect(await a11y.tabTo(`nav.${id}`), `Tab reaches nav.${id}`).toBe(true);

@@ -19,7 +19,7 @@ export const SMALL_EXPERIMENT: ExperimentInput = {
 };
 
 /** The workspaces the nav bar offers (app/workspaces/registry.ts). */
-export type WorkspaceId = 'train' | 'sweep' | 'runs' | 'ptq' | 'sensitivity';
+export type WorkspaceId = 'train' | 'sweep' | 'runs' | 'ptq' | 'sensitivity' | 'deploy';
 
 export class LabPage {
   readonly controls: ControlsPanel;
