@@ -128,7 +128,9 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     case 'calibrationDone':
     case 'sensitivityDone':
     case 'sensitivityProgress':
-      return s; // the ladder's own events (ptqSelectors.ts)
+    case 'pruneProgress':
+    case 'pruneDone':
+      return s; // the jobs' own events (ptqSelectors.ts, sensitivitySlice.ts, lessonPrune.ts)
     case 'opened':
       // An opened checkpoint: a finished run at its step, with the worker's test evaluation.
       return withRun(s, e.runId, (r) => ({

@@ -149,6 +149,7 @@ export function createRunSlice(fx: LabEffects): StateCreator<LabState, [], [], R
       get().ingestLadder(events);
       get().ingestCalibration(events);
       get().ingestSensitivity(events);
+      get().ingestLessonPrune(events);
       get().ingestCheckpoints(events);
       // A finished run's trainer stays in the worker until the next run starts (startRun), so the
       // post-training ladder can quantize it.

@@ -9,6 +9,7 @@ import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
+import type { LessonPrune } from '../../src/experiment/claims';
 import type { BackendName, ClientEvent, Command, RunStart, SensitivityJob, WorkerEvent } from './protocol';
 
 /** Gives up restarting after this many crashes within {@link CRASH_WINDOW_MS}. */
@@ -102,6 +103,11 @@ export class LabClient {
   /** A Sensitivity workspace job (answered by `sensitivityDone`). */
   sensitivity(jobId: string, runId: string, job: SensitivityJob): void {
     this.send({ type: 'sensitivity', jobId, runId, job });
+  }
+
+  /** A pruning lesson's measurement over run `runId`'s model (answered by `pruneDone`). */
+  prune(pruneId: string, runId: string, prune: LessonPrune): void {
+    this.send({ type: 'prune', pruneId, runId, prune });
   }
 
   cancelLadder(ladderId: string): void {

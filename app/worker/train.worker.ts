@@ -16,6 +16,7 @@ import { openCheckpoint, openedEvent, saveCheckpoint } from './checkpointJobs';
 import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
+import { runPruneJob } from './pruneJob';
 import { Session } from './session';
 import { loadLocalSolver, runSensitivityJob } from './sensitivityJob';
 
@@ -128,6 +129,9 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'sensitivity':
       await runSensitivityJob(live(cmd.runId), cmd, await loadMnist(), post);
+      return;
+    case 'prune':
+      await runPruneJob(live(cmd.runId), cmd, await loadMnist(), post);
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');

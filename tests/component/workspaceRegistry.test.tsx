@@ -32,6 +32,7 @@ const noEffects = {
   cancelLadder() {},
   calibration() {},
   sensitivity() {},
+  prune() {},
   open() {},
   saveCheckpoint() {},
 };

@@ -24,6 +24,7 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       cancelLadder: rec('cancelLadder'),
       calibration: rec('calibration'),
       sensitivity: rec('sensitivity'),
+      prune: rec('prune'),
       open: rec('open'),
       saveCheckpoint: rec('saveCheckpoint'),
     },
