@@ -85,6 +85,8 @@ export function createLessonSlice(
     /** Finished compare results by experiment, for replays of the same lesson. */
     const done = new Map<string, ClaimRun>();
     let queue: Promise<void> = Promise.resolve();
+    /** Whether advanceLessonMeasures is running (a job it starts changes the store under it). */
+    let advancing = false;
 
     const patchCompare = (runId: string, role: string, patch: Partial<CompareRun>) => {
       const lesson = get().lessons[runId];
@@ -223,10 +225,19 @@ export function createLessonSlice(
       },
       advanceLessonMeasures: () => {
         const runId = get().activeRunId;
-        if (!runId || !get().lessons[runId]) return;
-        advanceLadder(runId);
-        advanceAnalysis(runId);
-        advancePrune(runId);
+        // Starting a job changes the store, which calls this again: the outer call decides.
+        if (!runId || !get().lessons[runId] || advancing) return;
+        advancing = true;
+        const before = get().lessons;
+        try {
+          advanceLadder(runId);
+          advanceAnalysis(runId);
+          advancePrune(runId);
+        } finally {
+          advancing = false;
+        }
+        // What the outer call changed may take the measurement one step further.
+        if (get().lessons !== before) get().advanceLessonMeasures();
       },
       ingestLessonPrune: (events) => {
         const lessons = get().lessons;

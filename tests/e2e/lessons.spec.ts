@@ -2,7 +2,7 @@
  * A lesson in the browser: picking it and pressing play trains its compare run on a pool worker
  * beside it; the claim shows provisional, then final with ✔ and the measured numbers. A
  * post-training lesson measures its ladder on the run's model once the run completes, and a
- * curvature lesson its Hessian traces, both in the training worker.
+ * curvature lesson its Hessian traces and a pruning lesson its prunings, all in the training worker.
  */
 import { expect, test } from './fixtures';
 import { LessonPanel } from './pages/LessonPanel';
@@ -61,4 +61,23 @@ test('a curvature lesson measures its Hessian traces on the trained model, then 
   await expect(lesson.claim).toContainText('final');
   await expect(lesson.analysis).toContainText('measured');
   await expect(lesson.measured).toContainText(String(claim.measured['max |t₁ − t₂| / σ']));
+});
+
+test('a pruning lesson prunes a copy of its trained model by each method, then checks its claim', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const lesson = new LessonPanel(page);
+  await lesson.pick('prune-hap-mlp');
+  await lab.controls.play.click();
+  await expect(lesson.prune).toHaveAttribute('data-status', 'pending');
+  const claim = await lesson.waitForFinal(200_000);
+  expect(claim.prune).toEqual({ status: 'done', results: 2 });
+  const measured = Object.values(claim.measured);
+  expect(measured).toHaveLength(4);
+  for (const value of measured) expect(value).toBeGreaterThan(0);
+  await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
+  await expect(lesson.prune).toContainText('measured');
+  await expect(lesson.measured).toContainText(String(claim.measured['acc(HAP, fine-tuned)']));
 });

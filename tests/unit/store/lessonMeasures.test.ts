@@ -20,6 +20,7 @@ import {
   nextLessonPrune,
   pruneIdOf,
 } from '../../../app/store/lessonPrune';
+import { LADDER_REFUSALS } from '../../../app/store/ptqSlice';
 import { labSummary } from '../../../app/store/summary';
 import type { ClientEvent } from '../../../app/worker/protocol';
 import type { PruneResult } from '../../../src/experiment/claims';
@@ -138,6 +139,25 @@ describe('a curvature lesson’s traces in the store', () => {
       status: 'failed',
       message: LESSON_ANALYSIS_MESSAGES.replaced,
     });
+  });
+
+  it('a refused traces job fails the analysis with the refusal (a run with no steps)', () => {
+    const { s, callsOf } = setup();
+    s().loadPreset(TRACES);
+    s().play();
+    const runId = s().activeRunId!;
+    const experiment = s().runs[runId]!.experiment;
+    const result = {
+      experiment,
+      status: 'completed' as const,
+      testAccuracy: 0.1,
+      backend: 'cpu',
+      wallTimeMs: 1,
+      stepsPerSec: 1,
+    };
+    s().ingest([{ type: 'done', runId, status: 'completed', result }]);
+    expect(callsOf('sensitivity')).toHaveLength(0);
+    expect(s().lessons[runId]!.analysis).toMatchObject({ status: 'failed', message: LADDER_REFUSALS.none });
   });
 
   it('takes every probe seed of the lesson, and refuses fewer than two', () => {
