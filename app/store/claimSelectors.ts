@@ -1,13 +1,15 @@
 /**
  * The claim of the viewed run's lesson, from store state (pure, Node-tested): the run's numbers so
- * far (or final), the compare runs that have finished and the lesson's ladder cells so far, checked
- * by src/experiment/claims.ts.
+ * far (or final), the compare runs that have finished and the lesson's post-training measurements so
+ * far (ladder cells, Hessian traces, prunings), checked by src/experiment/claims.ts.
  */
 import { checkClaim, type ClaimResult, type ClaimRun } from '../../src/experiment/claims';
 import { getPreset, type Preset } from '../../src/experiment/presets';
 import { describeModel } from '../../src/models/spec';
 import type { OscillationPoint } from '../../src/train/types';
+import type { LessonAnalysisState } from './lessonAnalysis';
 import type { LessonLadderState } from './lessonLadder';
+import type { LessonPruneState } from './lessonPrune';
 import type { CompareRun, LessonRun } from './lessonSlice';
 import { isFinished } from './ingest';
 import { seriesPoints } from './series';
@@ -19,21 +21,26 @@ export interface ClaimView {
   compare: CompareRun[];
   /** The post-training ladder the claim reads (post-training lessons). */
   ladder?: LessonLadderState;
-  /**
-   * Where the claim's curvature analysis or pruning runs (curvature lessons): the runner only, so in the app
-   * the claim stays provisional and says how to measure it.
-   */
-  analysisNote?: string;
+  /** The Hessian traces the claim reads (curvature lessons). */
+  analysis?: LessonAnalysisState;
+  /** The prunings the claim reads (pruning lessons). */
+  prune?: LessonPruneState;
 }
 
-/** What the panel says of a lesson whose analysis the app does not run. */
-export function analysisNoteOf(preset: Preset): string | undefined {
-  const p = preset.claim.prune;
-  if (p)
-    return `This lesson’s pruning (${p.methods.join(' and ')} at ${Math.round(100 * p.sparsity)}% of channels, then ${p.finetuneSteps} fine-tuning steps) runs in the runner only: quant-lab run --preset ${preset.id} (docs/prune.md). The app trains the model; the claim stays unmeasured here.`;
-  const a = preset.claim.analysis;
-  if (!a) return undefined;
-  return `This lesson’s Hessian traces (probe seeds ${a.seeds.join(', ')}, ${a.probes} probes on ${a.batchSize} images) are measured by the runner only: quant-lab run --preset ${preset.id}. Here, the Sensitivity workspace shows the same two-seed traces of the trained run.`;
+/** Whether a post-training measurement of the lesson has started (it is no longer pending). */
+export function measuringPostTraining(view: ClaimView): boolean {
+  return [view.ladder, view.analysis, view.prune].some((m) => m !== undefined && m.status !== 'pending');
+}
+
+/** The run as the claim reads it with the lesson's post-training measurements so far. */
+function withMeasurements(self: ClaimRun, lesson: LessonRun): ClaimRun {
+  const { ladder, analysis, prune } = lesson;
+  return {
+    ...self,
+    ...(ladder && { ladder: { cells: ladder.cells, final: ladder.status === 'done' } }),
+    ...(analysis?.result && { analysis: analysis.result }),
+    ...(prune && { prune: { results: prune.results, final: prune.status === 'done' } }),
+  };
 }
 
 /** Model-level oscillation history from the run's reports (weighted by each tracked layer's size). */
@@ -96,17 +103,14 @@ export function claimOf(run: RunState | null, lesson: LessonRun | undefined): Cl
   if (!run || !lesson || lesson.runId !== run.id) return null;
   const preset = getPreset(lesson.presetId);
   if (!preset) return null;
-  const self = claimRunOfState(run);
-  const ladder = lesson.ladder;
-  const runs: Record<string, ClaimRun> = {
-    self: ladder ? { ...self, ladder: { cells: ladder.cells, final: ladder.status === 'done' } } : self,
-  };
+  const runs: Record<string, ClaimRun> = { self: withMeasurements(claimRunOfState(run), lesson) };
   for (const c of lesson.compare) if (c.result) runs[c.role] = c.result;
   return {
     preset,
     claim: checkClaim(preset.claim, runs as { self: ClaimRun }),
     compare: lesson.compare,
-    ...(ladder && { ladder }),
-    ...((preset.claim.analysis || preset.claim.prune) && { analysisNote: analysisNoteOf(preset) }),
+    ...(lesson.ladder && { ladder: lesson.ladder }),
+    ...(lesson.analysis && { analysis: lesson.analysis }),
+    ...(lesson.prune && { prune: lesson.prune }),
   };
 }

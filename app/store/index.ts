@@ -47,7 +47,7 @@ export function createLabStore(
     ...createSweepSlice(sweepFx)(...a),
     ...createSavedSlice(runStore)(...a),
     ...createShareSlice()(...a),
-    ...createLessonSlice(lessonFx)(...a),
+    ...createLessonSlice(lessonFx, fx)(...a),
     ...createTourSlice()(...a),
     ...createCheckpointSlice(fx, checkpointStore)(...a),
   }));
@@ -56,9 +56,14 @@ export function createLabStore(
     if (s.presetId !== prev.presetId) s.cancelLessons();
     if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.presetId && !s.lessons[s.activeRunId])
       s.startLesson(s.activeRunId);
-    // A post-training lesson measures its ladder once its run completes (lessonLadder.ts).
-    if (s.runs !== prev.runs || s.ladder !== prev.ladder || s.lessons !== prev.lessons)
-      s.advanceLessonLadder();
+    // A lesson measures its ladder, traces or prunings once its run completes (lessonSlice.ts).
+    if (
+      s.runs !== prev.runs ||
+      s.ladder !== prev.ladder ||
+      s.sensTraces !== prev.sensTraces ||
+      s.lessons !== prev.lessons
+    )
+      s.advanceLessonMeasures();
   });
   return store;
 }

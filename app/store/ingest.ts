@@ -129,7 +129,9 @@ export function applyEvent(s: IngestState, e: ClientEvent): IngestState {
     case 'sensitivityDone':
     case 'sensitivityProgress':
     case 'deployDone':
-      return s; // the workspaces' own jobs (their slices)
+    case 'pruneProgress':
+    case 'pruneDone':
+      return s; // the jobs' own events (their slices: ptqSelectors.ts, sensitivitySlice.ts, deploySlice.ts, lessonPrune.ts)
     case 'opened':
       // An opened checkpoint: a finished run at its step, with the worker's test evaluation.
       return withRun(s, e.runId, (r) => ({

@@ -4,8 +4,10 @@
  * trained on a pool worker beside it, one after another; their results stay here, keyed by the
  * experiment, so replaying the lesson does not train them again, and a run the user already
  * completed with the same experiment (the oscillation lesson before its freezing lesson) stands in.
- * A post-training lesson also measures a ladder over its run's model once the run completes
- * (lessonLadder.ts). The claim itself is derived from this state and the run (claimSelectors.ts).
+ * A lesson with a post-training measurement runs it over its run's model once the run completes,
+ * in the training worker: a ladder (lessonLadder.ts), Hessian traces (lessonAnalysis.ts) or
+ * prunings (lessonPrune.ts). The claim itself is derived from this state and the run
+ * (claimSelectors.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { type ClaimRun, experimentKey, lessonExperiments } from '../../src/experiment/claims';
@@ -13,8 +15,11 @@ import { getPreset } from '../../src/experiment/presets';
 import type { Experiment } from '../../src/experiment/schema';
 import type { RunResult } from '../../src/train/types';
 import { claimRunOfState } from './claimSelectors';
+import type { ClientEvent } from '../worker/protocol';
+import { lessonAnalysisState, type LessonAnalysisState, nextLessonAnalysis } from './lessonAnalysis';
 import { lessonLadderState, type LessonLadderState, nextLessonLadder } from './lessonLadder';
-import type { LabState } from './types';
+import { applyPruneEvents, lessonPruneState, type LessonPruneState, nextLessonPrune } from './lessonPrune';
+import type { LabEffects, LabState } from './types';
 
 /** Runs an experiment to the end off the training worker (a pool worker in the browser). */
 export interface LessonEffects {
@@ -49,6 +54,10 @@ export interface LessonRun {
   compare: CompareRun[];
   /** The claim's post-training ladder over the run's model (post-training lessons). */
   ladder?: LessonLadderState;
+  /** The claim's Hessian traces of the run's model (curvature lessons). */
+  analysis?: LessonAnalysisState;
+  /** The claim's prunings of the run's model (pruning lessons). */
+  prune?: LessonPruneState;
 }
 
 export interface LessonSlice {
@@ -58,16 +67,26 @@ export interface LessonSlice {
   startLesson: (runId: string) => void;
   /** Stops every compare run (reset). */
   cancelLessons: () => void;
-  /** Moves the active run's lesson ladder on: start it, copy its cells, or say why it waits. */
-  advanceLessonLadder: () => void;
+  /**
+   * Moves the active run's post-training measurement on (ladder, traces or prunings): start it,
+   * copy what came, or say why it waits or failed.
+   */
+  advanceLessonMeasures: () => void;
+  /** Follows the worker's prune events (the run slice's `ingest` hands every batch on). */
+  ingestLessonPrune: (events: ClientEvent[]) => void;
 }
 
-export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [], [], LessonSlice> {
+export function createLessonSlice(
+  fx: LessonEffects,
+  worker: Pick<LabEffects, 'prune'>,
+): StateCreator<LabState, [], [], LessonSlice> {
   return (set, get) => {
     let controller = new AbortController();
     /** Finished compare results by experiment, for replays of the same lesson. */
     const done = new Map<string, ClaimRun>();
     let queue: Promise<void> = Promise.resolve();
+    /** Whether advanceLessonMeasures is running (a job it starts changes the store under it). */
+    let advancing = false;
 
     const patchCompare = (runId: string, role: string, patch: Partial<CompareRun>) => {
       const lesson = get().lessons[runId];
@@ -86,9 +105,48 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
       return run && claimRunOfState(run);
     };
 
-    const setLadder = (runId: string, ladder: LessonLadderState) => {
+    const patchLesson = (runId: string, patch: Partial<LessonRun>) => {
       const lesson = get().lessons[runId];
-      if (lesson) set({ lessons: { ...get().lessons, [runId]: { ...lesson, ladder } } });
+      if (lesson) set({ lessons: { ...get().lessons, [runId]: { ...lesson, ...patch } } });
+    };
+
+    const advanceLadder = (runId: string) => {
+      const step = nextLessonLadder(get(), runId);
+      if (step.kind === 'none') return;
+      if (step.kind === 'set') return patchLesson(runId, { ladder: step.ladder });
+      get().runLadder(step.request);
+      const ptq = get().ladder;
+      const ladder = get().lessons[runId]!.ladder!;
+      patchLesson(runId, {
+        ladder:
+          ptq?.status === 'running' && ptq.runId === runId
+            ? { ...ladder, status: 'measuring', ladderId: ptq.id, message: undefined }
+            : { ...ladder, status: 'failed', message: ptq?.message },
+      });
+    };
+
+    const advanceAnalysis = (runId: string) => {
+      const step = nextLessonAnalysis(get(), runId);
+      if (step.kind === 'none') return;
+      if (step.kind === 'set') return patchLesson(runId, { analysis: step.analysis });
+      get().runTraces(step.options);
+      const job = get().sensTraces;
+      const analysis = get().lessons[runId]!.analysis!;
+      patchLesson(runId, {
+        analysis:
+          job?.status === 'running' && job.runId === runId
+            ? { ...analysis, status: 'measuring', jobId: job.id, message: undefined }
+            : { ...analysis, status: 'failed', message: job?.message },
+      });
+    };
+
+    const advancePrune = (runId: string) => {
+      const step = nextLessonPrune(get(), runId);
+      if (step.kind === 'none') return;
+      if (step.kind === 'set') return patchLesson(runId, { prune: step.prune });
+      const prune = get().lessons[runId]!.prune!;
+      patchLesson(runId, { prune: { ...prune, status: 'measuring', pruneId: step.pruneId } });
+      worker.prune(step.pruneId, runId, prune.prune);
     };
 
     const train = async (runId: string, c: CompareRun, signal: AbortSignal) => {
@@ -134,8 +192,15 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
           status: 'queued',
           fraction: 0,
         }));
-        const ladder = preset.claim.ladder && lessonLadderState(preset.claim.ladder);
-        const lesson: LessonRun = { presetId: preset.id, runId, compare, ...(ladder && { ladder }) };
+        const { ladder, analysis, prune } = preset.claim;
+        const lesson: LessonRun = {
+          presetId: preset.id,
+          runId,
+          compare,
+          ...(ladder && { ladder: lessonLadderState(ladder) }),
+          ...(analysis && { analysis: lessonAnalysisState(analysis) }),
+          ...(prune && { prune: lessonPruneState(prune) }),
+        };
         set({ lessons: { ...s.lessons, [runId]: lesson } });
         const signal = controller.signal;
         // One compare run at a time: the training run has the other core.
@@ -158,21 +223,29 @@ export function createLessonSlice(fx: LessonEffects): StateCreator<LabState, [],
         );
         set({ lessons });
       },
-      advanceLessonLadder: () => {
+      advanceLessonMeasures: () => {
         const runId = get().activeRunId;
-        if (!runId) return;
-        const step = nextLessonLadder(get(), runId);
-        if (step.kind === 'none') return;
-        if (step.kind === 'set') return setLadder(runId, step.ladder);
-        get().runLadder(step.request);
-        const ptq = get().ladder;
-        const lesson = get().lessons[runId]!;
-        setLadder(
-          runId,
-          ptq?.status === 'running' && ptq.runId === runId
-            ? { ...lesson.ladder!, status: 'measuring', ladderId: ptq.id, message: undefined }
-            : { ...lesson.ladder!, status: 'failed', message: ptq?.message },
-        );
+        // Starting a job changes the store, which calls this again: the outer call decides.
+        if (!runId || !get().lessons[runId] || advancing) return;
+        advancing = true;
+        const before = get().lessons;
+        try {
+          advanceLadder(runId);
+          advanceAnalysis(runId);
+          advancePrune(runId);
+        } finally {
+          advancing = false;
+        }
+        // What the outer call changed may take the measurement one step further.
+        if (get().lessons !== before) get().advanceLessonMeasures();
+      },
+      ingestLessonPrune: (events) => {
+        const lessons = get().lessons;
+        const measuring = Object.values(lessons).filter((l) => l.prune?.status === 'measuring');
+        for (const l of measuring) {
+          const prune = applyPruneEvents(l.prune!, events);
+          if (prune !== l.prune) patchLesson(l.runId, { prune });
+        }
       },
     };
   };

@@ -150,6 +150,7 @@ export function createRunSlice(fx: LabEffects): StateCreator<LabState, [], [], R
       get().ingestCalibration(events);
       get().ingestSensitivity(events);
       get().ingestDeploy(events);
+      get().ingestLessonPrune(events);
       get().ingestCheckpoints(events);
       // A finished run's trainer stays in the worker until the next run starts (startRun), so the
       // post-training ladder can quantize it.

@@ -16,6 +16,7 @@ import {
   type SensitivityOptions,
 } from '../../src/mixed/sensitivityQuery';
 import type { SpectrumPhase } from '../../src/hessian/spectrumReport';
+import type { TraceSeedOptions } from '../../src/mixed/traceSeeds';
 import type { ClientEvent, SensitivityJob, SensitivityResult } from '../worker/protocol';
 import { ladderSource } from './ptqSelectors';
 import { LADDER_REFUSALS } from './ptqSlice';
@@ -51,7 +52,11 @@ export interface SensitivitySlice {
   sensSeq: number;
   setSensitivityOptions: (patch: Partial<SensitivityOptions>) => void;
   runCheapSensitivity: () => void;
-  runTraces: () => void;
+  /**
+   * Hessian traces of the active run's model at the workspace's probes, batch and probe seeds 1
+   * and 2, or at `lesson`'s (a curvature lesson's analysis, lessonAnalysis.ts).
+   */
+  runTraces: (lesson?: Omit<TraceSeedOptions, 'bits'>) => void;
   /** The model's top eigenvalues, eigenvalue density and loss landscape (slower than the traces). */
   runSpectrum: () => void;
   /** Solves the allocation at the current budget from the last traces (no-op without them). */
@@ -157,10 +162,10 @@ export function createSensitivitySlice(fx: LabEffects): StateCreator<LabState, [
         const o = get().sensitivityOptions;
         launch({ kind: 'cheap', options: { bits: o.cheapBits, testCount: 2000, calibSize: 256, seed: 1 } });
       },
-      runTraces: () => {
+      runTraces: (lesson) => {
         const o = get().sensitivityOptions;
         // Ω at every offered bitwidth, so changing the candidates needs no new traces.
-        const options = { probes: o.probes, batchSize: o.batch, seeds: [1, 2] as [number, number] };
+        const options = lesson ?? { probes: o.probes, batchSize: o.batch, seeds: [1, 2] as [number, number] };
         launch({ kind: 'traces', options: { ...options, bits: [...SENSITIVITY_BITS] } });
       },
       runSpectrum: () => {

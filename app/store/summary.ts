@@ -30,6 +30,10 @@ export interface LabSummary {
         compare: { role: string; status: string }[];
         /** A post-training lesson's ladder: its status and cells done. */
         ladder?: { status: string; cells: number };
+        /** A curvature lesson's traces: status and probe seeds measured. */
+        analysis?: { status: string; seeds: number };
+        /** A pruning lesson's prunings: status and methods measured. */
+        prune?: { status: string; results: number };
       })
     | null;
 }
@@ -61,6 +65,10 @@ export function labSummary(s: LabState): LabSummary {
       ...lesson.claim,
       compare: lesson.compare.map((c) => ({ role: c.role, status: c.status })),
       ...(lesson.ladder && { ladder: { status: lesson.ladder.status, cells: lesson.ladder.cells.length } }),
+      ...(lesson.analysis && {
+        analysis: { status: lesson.analysis.status, seeds: lesson.analysis.result?.seeds.length ?? 0 },
+      }),
+      ...(lesson.prune && { prune: { status: lesson.prune.status, results: lesson.prune.results.length } }),
     },
   };
 }

@@ -2,6 +2,7 @@
  * Store state shapes. Slices by concern (docs/style.md rule 3): `experiment` (exactly the schema value a
  * link holds), runs (status + bounded histories from the worker), and UI.
  */
+import type { LessonPrune } from '../../src/experiment/claims';
 import type { Experiment } from '../../src/experiment/schema';
 import type { HistoryPoint, LayerReport, RunResult, TwinPoint, WeightSample } from '../../src/train/types';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
@@ -181,6 +182,8 @@ export interface LabEffects {
   sensitivity: (jobId: string, runId: string, job: SensitivityJob) => void;
   /** A Deploy workspace job over run `runId`'s model in the worker. */
   deploy: (jobId: string, runId: string, job: DeployJob) => void;
+  /** A pruning lesson's prunings of run `runId`'s model in the worker (docs/prune.md §6). */
+  prune: (pruneId: string, runId: string, prune: LessonPrune) => void;
   /** Opens a checkpoint as run `runId` in the worker. */
   open: (runId: string, checkpoint: Checkpoint) => void;
   /** Asks for run `runId`'s model as checkpoint file text, answered under `requestId`. */

@@ -9,6 +9,7 @@ import type { Checkpoint } from '../../src/checkpoint/format';
 import type { Experiment } from '../../src/experiment/schema';
 import type { CalibrationViewRequest } from '../../src/ptq/calibrationView';
 import type { LadderRequest } from '../../src/ptq/ladderRequest';
+import type { LessonPrune } from '../../src/experiment/claims';
 import type {
   BackendName,
   ClientEvent,
@@ -115,6 +116,11 @@ export class LabClient {
   /** A Deploy workspace job (answered by `deployDone`). */
   deploy(jobId: string, runId: string, job: DeployJob): void {
     this.send({ type: 'deploy', jobId, runId, job });
+  }
+
+  /** A pruning lesson's measurement over run `runId`'s model (answered by `pruneDone`). */
+  prune(pruneId: string, runId: string, prune: LessonPrune): void {
+    this.send({ type: 'prune', pruneId, runId, prune });
   }
 
   cancelLadder(ladderId: string): void {

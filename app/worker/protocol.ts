@@ -4,6 +4,7 @@
  * Every run-scoped message carries its `runId` so the client can drop stale events of a superseded run.
  */
 import type { Checkpoint } from '../../src/checkpoint/format';
+import type { LessonPrune, PruneResult } from '../../src/experiment/claims';
 import type { Experiment } from '../../src/experiment/schema';
 import type { BudgetAllocation, BudgetRequest } from '../../src/mixed/budget';
 import type { LayerSensitivity } from '../../src/mixed/allocate';
@@ -158,6 +159,12 @@ export type Command =
   /** A Deploy workspace job over run `runId`'s model; refused while the run is playing; one `deployDone`. */
   | { type: 'deploy'; jobId: string; runId: string; job: DeployJob }
   /**
+   * A pruning lesson's measurement (docs/prune.md §6): each method of `prune` on a copy of run
+   * `runId`'s trained model (the run's own model is untouched); refused while the run is playing;
+   * one `pruneProgress` as each method starts, then one `pruneDone`.
+   */
+  | { type: 'prune'; pruneId: string; runId: string; prune: LessonPrune }
+  /**
    * Encode run `runId`'s model as checkpoint file text (paused or finished runs only); answered by
    * `checkpointSaved` or `checkpointFailed` with the same `requestId`.
    */
@@ -198,6 +205,10 @@ export type WorkerEvent =
   | { type: 'deployDone'; jobId: string; result?: DeployResult; message?: string }
   /** A long sensitivity job's progress: `done` of `total` units of its current phase (≤ 5 a second). */
   | { type: 'sensitivityProgress'; jobId: string; phase: SpectrumPhase; done: number; total: number }
+  /** A pruning job starts method `method` (the `index`-th of `total`). */
+  | { type: 'pruneProgress'; pruneId: string; method: string; index: number; total: number }
+  /** A pruning job's answer: every method's result, or why there is none (keyed by its id). */
+  | { type: 'pruneDone'; pruneId: string; results?: PruneResult[]; message?: string }
   /** A checkpoint's file text (`serializeCheckpoint`: the bytes the runner writes), with what it holds. */
   | { type: 'checkpointSaved'; requestId: string; text: string; experiment: Experiment; stepsDone: number }
   | { type: 'checkpointFailed'; requestId: string; message: string }

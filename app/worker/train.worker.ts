@@ -17,6 +17,7 @@ import { runDeployJob } from './deployJob';
 import { LadderJob } from './ladderJob';
 import { loadMnist } from './mnist';
 import { assertNever, type Command, type WorkerEvent } from './protocol';
+import { runPruneJob } from './pruneJob';
 import { Session } from './session';
 import { loadLocalSolver, runSensitivityJob } from './sensitivityJob';
 
@@ -132,6 +133,9 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'deploy':
       await runDeployJob(live(cmd.runId), cmd, await loadMnist(), post);
+      return;
+    case 'prune':
+      await runPruneJob(live(cmd.runId), cmd, await loadMnist(), post);
       return;
     case 'ladderCancel':
       if (ladder?.id === cmd.ladderId) ladder.cancel('Stopped.');

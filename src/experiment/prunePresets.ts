@@ -4,7 +4,7 @@
  * sparsity, each fine-tuned briefly with the pruned units masked; the claim reads both.
  *
  * Sizes are a lesson's: 20 Hutchinson probes on 128 digits, 100 fine-tuning steps. The pruning
- * runs in the runner (`quant-lab run --preset prune-hap-mlp`); the app trains the model and says so.
+ * runs in the runner (`quant-lab run --preset prune-hap-mlp`) and in the app's training worker.
  */
 import type { ClaimRun } from './claims';
 import type { PresetInput } from './presets';

@@ -21,8 +21,11 @@ export interface TraceSeedOptions {
   probes: number;
   /** Training images of the loss (one batch, drawn with the experiment's seed). */
   batchSize: number;
-  /** The two probe seeds. */
-  seeds: [number, number];
+  /**
+   * The probe seeds: two (the workspace's pair) or more (a lesson's). Agreement and Ω read the first
+   * two; every seed's traces are in the report.
+   */
+  seeds: [number, number, ...number[]];
   /** Candidate bitwidths of Ω. */
   bits: number[];
 }
@@ -48,7 +51,8 @@ export interface TraceAgreement {
 }
 
 export interface TraceSeedsReport {
-  seeds: [SeedTraces, SeedTraces];
+  /** Each probe seed's traces, in the order of the options' seeds. */
+  seeds: [SeedTraces, SeedTraces, ...SeedTraces[]];
   agreement: TraceAgreement;
   /** Ω_l(b) from the pooled traces. */
   sensitivity: LayerSensitivityReport[];
@@ -91,7 +95,7 @@ export function pooledTraces(a: readonly LayerTrace[], b: readonly LayerTrace[])
   });
 }
 
-/** Traces at both seeds, their agreement, and Ω from the pooled traces. */
+/** Traces at every probe seed, the first two seeds' agreement, and Ω from their pooled traces. */
 export async function traceSeeds(
   model: QuantModel,
   exp: Experiment,
@@ -112,9 +116,14 @@ export async function traceSeeds(
   const first = await one(options.seeds[0]);
   await between();
   const second = await one(options.seeds[1]);
+  const more: SeedTraces[] = [];
+  for (const seed of options.seeds.slice(2)) {
+    await between();
+    more.push(await one(seed));
+  }
   const pooled = pooledTraces(first.layers, second.layers);
   return {
-    seeds: [first, second],
+    seeds: [first, second, ...more],
     agreement: traceAgreement(first.layers, second.layers),
     sensitivity: layerSensitivities(model, exp, pooled, options.bits),
   };

@@ -13,6 +13,7 @@ import {
   type LessonAnalysisResult,
   type LessonLadder,
   type LessonPrune,
+  type PruneResult,
   lessonExperiments,
 } from '../experiment/claims';
 import { hessianTraces } from '../mixed/sensitivity';
@@ -20,7 +21,7 @@ import type { Preset } from '../experiment/presets';
 import type { Experiment } from '../experiment/schema';
 import { parseCheckpoint } from '../checkpoint/format';
 import { type LadderCellSummary, normalizeLadderRequest, runLadderRequest } from '../ptq/ladderRequest';
-import { PRUNE_DEFAULTS, pruneCheckpoint, type PruneReport } from '../prune/run';
+import { PRUNE_DEFAULTS, pruneCheckpoint, type PruneOptions, type PruneReport } from '../prune/run';
 import { runExperiment, type RunOptions } from './run';
 import { QuantTrainer } from './trainer';
 import type { RunResult, StepReport, Trainer } from './types';
@@ -93,9 +94,38 @@ export async function measureLessonLadder(
   return { cells, final: true };
 }
 
+/** The options of one method of a lesson's pruning (the runner's defaults where it gives none). */
+export function lessonPruneOptions(
+  prune: LessonPrune,
+  method: LessonPrune['methods'][number],
+  seed: number,
+): PruneOptions {
+  return {
+    ...PRUNE_DEFAULTS,
+    ...(prune.probes !== undefined && { probes: prune.probes }),
+    ...(prune.batchSize !== undefined && { batchSize: prune.batchSize }),
+    method,
+    sparsity: prune.sparsity,
+    finetuneSteps: prune.finetuneSteps,
+    seed,
+  };
+}
+
+/** What a claim reads of a pruning report (plain data: what the app's worker posts). */
+export function pruneResultOf(report: PruneReport): PruneResult {
+  const { method, sparsity, before, afterPrune, afterFinetune } = report;
+  return {
+    method,
+    sparsity,
+    before: { testAccuracy: before.testAccuracy },
+    afterPrune: { testAccuracy: afterPrune.testAccuracy },
+    afterFinetune: { testAccuracy: afterFinetune.testAccuracy },
+  };
+}
+
 /**
  * A lesson's post-training pruning of `trainer`'s trained model (docs/prune.md §6): each method
- * from a checkpoint of it, as `quant-lab prune` does.
+ * from a checkpoint of it, as `quant-lab prune` does (the app's worker runs the same, app/worker/pruneJob.ts).
  */
 export async function measureLessonPrune(
   trainer: Trainer,
@@ -106,19 +136,10 @@ export async function measureLessonPrune(
   const parsed = parseCheckpoint(await trainer.checkpoint());
   if (!parsed.ok) throw new Error(parsed.error);
   const results: PruneReport[] = [];
-  for (const method of prune.methods) {
+  for (const method of prune.methods)
     results.push(
-      await pruneCheckpoint(parsed.value, data, {
-        ...PRUNE_DEFAULTS,
-        ...(prune.probes !== undefined && { probes: prune.probes }),
-        ...(prune.batchSize !== undefined && { batchSize: prune.batchSize }),
-        method,
-        sparsity: prune.sparsity,
-        finetuneSteps: prune.finetuneSteps,
-        seed: trainer.experiment.seed,
-      }),
+      await pruneCheckpoint(parsed.value, data, lessonPruneOptions(prune, method, trainer.experiment.seed)),
     );
-  }
   return { results, final: true };
 }
 

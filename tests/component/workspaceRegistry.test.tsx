@@ -33,6 +33,7 @@ const noEffects = {
   calibration() {},
   sensitivity() {},
   deploy() {},
+  prune() {},
   open() {},
   saveCheckpoint() {},
 };

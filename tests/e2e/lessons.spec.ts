@@ -1,8 +1,8 @@
 /**
  * A lesson in the browser: picking it and pressing play trains its compare run on a pool worker
  * beside it; the claim shows provisional, then final with ✔ and the measured numbers. A
- * post-training lesson measures its ladder on the run's model once the run completes; a curvature
- * lesson's trace analysis runs in the runner only, and its claim says so.
+ * post-training lesson measures its ladder on the run's model once the run completes, and a
+ * curvature lesson its Hessian traces and a pruning lesson its prunings, all in the training worker.
  */
 import { expect, test } from './fixtures';
 import { LessonPanel } from './pages/LessonPanel';
@@ -42,18 +42,42 @@ test('a post-training lesson measures its ladder on the trained model, then chec
   await expect(lesson.ladder).toContainText('2 of 2 cells measured');
 });
 
-test('a curvature lesson trains its model and says its traces are measured by the runner', async ({
+test('a curvature lesson measures its Hessian traces on the trained model, then checks its claim', async ({
   lab,
   page,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const lesson = new LessonPanel(page);
   await lesson.pick('curvature-traces-mlp');
   await lab.controls.play.click();
-  await expect(lesson.analysis).toContainText('quant-lab run --preset curvature-traces-mlp');
-  await expect(lesson.claim).toContainText('provisional: its measurement runs in the runner', {
-    timeout: 150_000,
-  });
-  const claim = await lesson.state();
-  expect(claim).toMatchObject({ final: false, holds: null });
+  await expect(lesson.analysis).toHaveAttribute('data-status', 'pending');
+  await expect(lesson.analysis).toHaveAttribute('data-status', /measuring|done/, { timeout: 180_000 });
+  const claim = await lesson.waitForFinal(200_000);
+  expect(claim.analysis).toEqual({ status: 'done', seeds: 2 });
+  expect(Object.keys(claim.measured)).toEqual(['acc', 'max |t₁ − t₂| / σ', 'same ranking']);
+  for (const value of Object.values(claim.measured)) expect(Number.isFinite(value)).toBe(true);
+  expect(claim.holds).not.toBeNull();
+  await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
+  await expect(lesson.claim).toContainText('final');
+  await expect(lesson.analysis).toContainText('measured');
+  await expect(lesson.measured).toContainText(String(claim.measured['max |t₁ − t₂| / σ']));
+});
+
+test('a pruning lesson prunes a copy of its trained model by each method, then checks its claim', async ({
+  lab,
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const lesson = new LessonPanel(page);
+  await lesson.pick('prune-hap-mlp');
+  await lab.controls.play.click();
+  await expect(lesson.prune).toHaveAttribute('data-status', 'pending');
+  const claim = await lesson.waitForFinal(200_000);
+  expect(claim.prune).toEqual({ status: 'done', results: 2 });
+  const measured = Object.values(claim.measured);
+  expect(measured).toHaveLength(4);
+  for (const value of measured) expect(value).toBeGreaterThan(0);
+  await expect(lesson.claim).toHaveAttribute('data-holds', claim.holds ? 'holds' : 'fails');
+  await expect(lesson.prune).toContainText('measured');
+  await expect(lesson.measured).toContainText(String(claim.measured['acc(HAP, fine-tuned)']));
 });

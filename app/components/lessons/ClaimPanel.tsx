@@ -1,13 +1,13 @@
 /**
  * The lesson's claim beside its run: ✔ or ✘ with the measured numbers, provisional while any of the
- * lesson's runs trains and final at the end; the compare runs' progress; when the claim holds.
+ * lesson's runs trains or its post-training measurement runs, and final at the end; the compare
+ * runs' progress and the measurement's (MeasureLines.tsx); when the claim holds.
  */
 import { useMemo } from 'react';
-import { claimOf } from '../../store/claimSelectors';
-import { type LessonLadderState, lessonLadderSize } from '../../store/lessonLadder';
+import { claimOf, measuringPostTraining } from '../../store/claimSelectors';
 import { useLab } from '../../store/hooks';
-import { isFinished } from '../../store/ingest';
 import { selectViewedRun } from '../../store/selectors';
+import { AnalysisLine, LadderLine, PruneLine } from './MeasureLines';
 
 function verdict(holds: boolean | null, final: boolean): { mark: string; word: string; state: string } {
   if (holds === null) return { mark: '…', word: 'measuring', state: 'pending' };
@@ -21,30 +21,12 @@ function format(v: number): string {
   return String(v);
 }
 
-/** Where the lesson's post-training ladder is: after the run, measuring (cells done), done or why not. */
-function LadderLine({ ladder }: { ladder: LessonLadderState }) {
-  const total = lessonLadderSize(ladder.request);
-  const text =
-    ladder.status === 'pending'
-      ? 'post-training ladder: runs on the trained model when the run completes'
-      : ladder.status === 'measuring'
-        ? `measuring post-training… ${ladder.cells.length} of ${total} cells`
-        : ladder.status === 'done'
-          ? `post-training ladder: ${ladder.cells.length} of ${total} cells measured`
-          : `post-training ladder: ${ladder.message ?? 'not measured'}`;
-  return (
-    <p className="small" data-testid="lesson.ladder" data-status={ladder.status} aria-live="polite">
-      {text}
-    </p>
-  );
-}
-
 export function ClaimPanel() {
   const run = useLab(selectViewedRun);
   const lesson = useLab((s) => (run ? s.lessons[run.id] : undefined));
   const view = useMemo(() => claimOf(run, lesson), [run, lesson]);
   if (!view) return null;
-  const { claim, compare, preset, ladder, analysisNote } = view;
+  const { claim, compare, preset, ladder, analysis, prune } = view;
   const v = verdict(claim.holds, claim.final);
   return (
     <section
@@ -64,11 +46,9 @@ export function ClaimPanel() {
           ·{' '}
           {claim.final
             ? 'final'
-            : ladder && ladder.status !== 'pending'
+            : measuringPostTraining(view)
               ? 'provisional: measuring post-training'
-              : analysisNote && run && isFinished(run.phase) && compare.every((c) => c.status === 'done')
-                ? 'provisional: its measurement runs in the runner'
-                : 'provisional: a run is still training'}
+              : 'provisional: a run is still training'}
         </span>
       </h3>
       <p className="claim-text">{claim.text}</p>
@@ -103,11 +83,8 @@ export function ClaimPanel() {
         </ul>
       )}
       {ladder && <LadderLine ladder={ladder} />}
-      {analysisNote && (
-        <p className="small" data-testid="lesson.analysis">
-          {analysisNote}
-        </p>
-      )}
+      {analysis && <AnalysisLine analysis={analysis} />}
+      {prune && <PruneLine prune={prune} />}
       <p className="muted small">
         When it holds: {claim.condition} <span className="hint">Lesson: {preset.title}.</span>
       </p>

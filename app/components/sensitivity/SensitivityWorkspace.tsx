@@ -81,7 +81,7 @@ export function SensitivityWorkspace() {
           step={8}
           onChange={(v) => v !== null && set({ batch: v })}
         />
-        <button type="button" data-testid="sens.runTraces" disabled={busy} onClick={runTraces}>
+        <button type="button" data-testid="sens.runTraces" disabled={busy} onClick={() => runTraces()}>
           Compute traces
         </button>
       </div>

@@ -19,9 +19,13 @@ export class LessonPanel {
     return this.page.getByTestId('lesson.ladder');
   }
 
-  /** A curvature lesson's note on where its analysis is measured. */
+  /** A curvature lesson's traces line ("measuring post-training: Hessian traces…"). */
   get analysis(): Locator {
     return this.page.getByTestId('lesson.analysis');
+  }
+  /** A pruning lesson's prunings line ("measuring: HAP…"). */
+  get prune(): Locator {
+    return this.page.getByTestId('lesson.prune');
   }
 
   async pick(id: string): Promise<void> {

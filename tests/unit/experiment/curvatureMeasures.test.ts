@@ -1,6 +1,5 @@
 /** What curvature claims read: hand-built trace analyses and step rates, checked claims. */
 import { describe, expect, it } from 'vitest';
-import { analysisNoteOf, claimOf } from '../../../app/store/claimSelectors';
 import {
   checkClaim,
   type ClaimRun,
@@ -85,12 +84,5 @@ describe('curvature measures', () => {
     });
     expect(checkClaim(preset.claim, { self })).toMatchObject({ holds: true, final: true });
     expect(checkClaim(preset.claim, { self: { ...self, ...runWith([a, far]) } }).holds).toBe(false);
-  });
-
-  it('the app says where an analysis is measured; lessons without one say nothing', () => {
-    const preset = getPreset('curvature-traces-mlp')!;
-    expect(analysisNoteOf(preset)).toContain('quant-lab run --preset curvature-traces-mlp');
-    expect(analysisNoteOf(getPreset('curvature-hawq-mlp')!)).toBeUndefined();
-    expect(claimOf(null, undefined)).toBeNull();
   });
 });

@@ -96,6 +96,17 @@ describe('on a trained MLP', () => {
     expect(high.result.uniform?.bits).toBe(8);
     expect(low.result.objective).toBeGreaterThan(high.result.objective);
   }, 120_000);
+
+  it('more probe seeds (a lesson’s): every seed’s traces; agreement and Ω from the first two', async () => {
+    const options = { probes: 4, batchSize: 16, bits: [2, 8] };
+    const pair = await traceSeeds(trainer().model, exp, data, { ...options, seeds: [1, 2] });
+    const three = await traceSeeds(trainer().model, exp, data, { ...options, seeds: [1, 2, 3] });
+    expect(three.seeds.map((x) => x.seed)).toEqual([1, 2, 3]);
+    expect(three.seeds[0].layers).toEqual(pair.seeds[0].layers);
+    expect(three.seeds[2]!.layers[0]!.trace).not.toBe(three.seeds[0].layers[0]!.trace);
+    expect(three.agreement).toEqual(pair.agreement);
+    expect(three.sensitivity).toEqual(pair.sensitivity);
+  }, 120_000);
 });
 
 describe('ranking agreement', () => {

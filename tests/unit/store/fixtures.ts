@@ -25,6 +25,7 @@ export function recordingEffects(): { fx: LabEffects; calls: Call[] } {
       calibration: rec('calibration'),
       sensitivity: rec('sensitivity'),
       deploy: rec('deploy'),
+      prune: rec('prune'),
       open: rec('open'),
       saveCheckpoint: rec('saveCheckpoint'),
     },
