@@ -10,8 +10,9 @@
  *
  * acc is computed from v's base-2^d digits so that every float32 partial sum stays below 2^24: with
  * u = v − (qmin − z_x) ∈ [0, qmax − qmin], acc = Σ_k 2^(d·k)·op(u_k, w) + (qmin − z_x)·op(1, w), the
- * digits' results combined in int32 (op(1, w) runs on one sample and broadcasts; 'same' padding
- * pads u with 0 and the ones with 0, which together are v = 0, i.e. x̂ = 0).
+ * digits' results combined in int32; with one digit (the common case) all in float32, exact there.
+ * op(1, w) runs on one sample and broadcasts; 'same' padding pads u and the ones with 0, which
+ * together are v = 0, i.e. x̂ = 0.
  *
  * Backward: the fake-quant op's gradient, ∂op(x̂, ŵ)/∂x̂ and ∂/∂ŵ at the same x̂ and ŵ, then each
  * quantizer's estimator as in fake-quant training. The layer kind's float op y_f = op(x̂, ŵ) runs
@@ -68,7 +69,12 @@ function along(rank: number, axis: number | null, channels: number): number[] {
   return Array.from({ length: rank }, (_, i) => (i === axis ? channels : 1));
 }
 
-/** acc = op(v, w) exactly, int32, for v = u + (qmin − z) given as u's digits (see the header). */
+/**
+ * acc = op(v, w) exactly, for v = u + (qmin − z) (see the header), as float32. Without a digit
+ * split every partial sum, the zero-point term and acc itself stay below 2^24 (|v| ≤ qmax − qmin):
+ * float32 holds them exactly. With one, the digits' results are combined in int32 and acc is
+ * rounded once, to float32, as the rescale would round it anyway.
+ */
 function integerAcc(
   layer: ModelLayer,
   u: tf.Tensor,
@@ -77,16 +83,16 @@ function integerAcc(
   plan: IntPlan,
   ops: OpSet,
 ): tf.Tensor {
-  const op = (x: tf.Tensor) => tf.cast(layer.def.op(x, wInt, false, ops, tf), 'int32');
+  const op = (x: tf.Tensor) => layer.def.op(x, wInt, false, ops, tf);
+  const zeroTerm = tf.mul(op(tf.ones([1, ...u.shape.slice(1)])), offset);
   const { digit, codeBits } = plan;
-  let acc: tf.Tensor | null = null;
+  if (digit >= codeBits) return tf.add(op(u), zeroTerm);
+  let acc = tf.cast(zeroTerm, 'int32');
   for (let k = 0; k * digit < codeBits; k++) {
-    const part = digit >= codeBits ? op(u) : op(tf.mod(tf.floor(tf.div(u, 2 ** (digit * k))), 2 ** digit));
-    const term = k === 0 ? part : tf.mul(part, tf.scalar(2 ** (digit * k), 'int32'));
-    acc = acc ? tf.add(acc, term) : term;
+    const part = tf.cast(op(tf.mod(tf.floor(tf.div(u, 2 ** (digit * k))), 2 ** digit)), 'int32');
+    acc = tf.add(acc, k === 0 ? part : tf.mul(part, tf.scalar(2 ** (digit * k), 'int32')));
   }
-  const ones = tf.ones([1, ...u.shape.slice(1)]);
-  return tf.add(acc!, tf.mul(op(ones), tf.cast(offset, 'int32')));
+  return tf.cast(acc, 'float32');
 }
 
 /**
@@ -128,7 +134,7 @@ export function nativeIntOp(
       const offset = tf.sub(plan.qmin, zx) as tf.Scalar;
       const u = tf.sub(v, offset);
       const acc = integerAcc(layer, u, wInt, offset, plan, ops);
-      return tf.mul(tf.cast(acc, 'float32'), outScale);
+      return tf.mul(acc, outScale);
     });
     return { value, gradFunc: (dy: tf.Tensor) => [dy] };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -113,7 +113,10 @@ for (const backend of ['cpu', 'wasm'] as const)
               let h: tf.Tensor = model.layers[0]!.spec.inShape.length === 1 ? x : x.reshape([-1, 28, 28, 1]);
               model.layers.forEach((l, i) => (h = layerForward(model, l, h, { training: true }, i === 0)));
             });
-            const diffs = tf.tidy(() => compareLayers(model, x));
+            const diffs: LayerDiff[] = [];
+            tf.tidy(() => {
+              diffs.push(...compareLayers(model, x));
+            });
             x.dispose();
             for (const d of diffs) {
               expect(d.value).toBeLessThan(1e-6);
