@@ -56,6 +56,15 @@ export function report(lines: Line[]): string {
       if (parts.length) out.push(`  ${env}/${backend} ${model}: ${parts.join('; ')}`);
     }
   }
+  for (const model of ['mlp', 'cnn'])
+    for (const bits of ['w8a8', 'w4a8']) {
+      const fake = find('node', 'wasm', model, bits);
+      const native = find('node', 'wasm', model, `${bits}-int`);
+      if (fake && native)
+        out.push(
+          `  node/wasm ${model} ${bits}: fake-quant ${fmt(fake.stepsPerSec)}, native-int ${fmt(native.stepsPerSec)} steps/s = ${fmt(fake.stepsPerSec / native.stepsPerSec)}× the step time`,
+        );
+    }
   const kernelSets = new Map<string, string>();
   for (const r of records)
     if (r.ownKernels)
