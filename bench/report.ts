@@ -1,5 +1,5 @@
 /** Formats bench lines as a readable report with the ratios the performance issue asks for. */
-import type { BenchRecord } from '../src/bench/measure';
+import { BENCH_PRECISIONS, type BenchRecord } from '../src/bench/measure';
 import type { PtqBenchRecord } from '../src/bench/ptq';
 import type { HessianBenchRecord } from '../src/bench/hessian';
 import type { Line } from './run';
@@ -22,7 +22,10 @@ export function report(lines: Line[]): string {
         r.precision === precision,
     );
   const out: string[] = ['', 'steps/s (median ± half-range), batch: MLP 128, CNN 64', ''];
-  const rows = [...new Set(records.map((r) => `${r.env}\t${r.backend}`))];
+  const standard: readonly string[] = BENCH_PRECISIONS;
+  const rows = [
+    ...new Set(records.filter((r) => standard.includes(r.precision)).map((r) => `${r.env}\t${r.backend}`)),
+  ];
   out.push(
     [
       'env/backend'.padEnd(26),
