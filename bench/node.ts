@@ -7,8 +7,10 @@ import {
   BENCH_BATCH,
   BENCH_PRECISIONS,
   benchPlan,
+  NATIVE_INT_PRECISIONS,
   measureTraining,
   type BenchModel,
+  type BenchPrecision,
   type BenchRecord,
 } from '../src/bench/measure';
 import { measurePtq, type PtqBenchRecord } from '../src/bench/ptq';
@@ -16,7 +18,7 @@ import { measureHessian, type HessianBenchRecord } from '../src/bench/hessian';
 
 /** Runs the Node measurements, calling `emit` as each one finishes. */
 export async function benchNode(
-  opts: { quick: boolean; backends: string[] },
+  opts: { quick: boolean; backends: string[]; precisions?: readonly BenchPrecision[] },
   emit: (r: BenchRecord) => void,
 ): Promise<void> {
   const data = loadMnistNode();
@@ -26,7 +28,8 @@ export async function benchNode(
       // The cpu backend's native conv backprop takes ~13 s per CNN step (docs/performance.md §1): skip it.
       if (backend === 'cpu' && model === 'cnn') continue;
       const plan = benchPlan(model, backend, opts.quick);
-      const measured = await measureTraining(createTrainer, data, model, BENCH_PRECISIONS, plan, () =>
+      const precisions = opts.precisions ?? BENCH_PRECISIONS;
+      const measured = await measureTraining(createTrainer, data, model, precisions, plan, () =>
         performance.now(),
       );
       for (const [precision, m] of measured) {
@@ -43,6 +46,11 @@ export async function benchNode(
       }
     }
   }
+}
+
+/** Fake-quant against native-int training (W8A8, W4A8) on wasm, interleaved in one run. */
+export function benchNodeNativeInt(quick: boolean, emit: (r: BenchRecord) => void): Promise<void> {
+  return benchNode({ quick, backends: ['wasm'], precisions: NATIVE_INT_PRECISIONS }, emit);
 }
 
 /** The post-training passes on the CNN in Node (wasm), for comparison with the browser worker's. */

@@ -1,5 +1,5 @@
 /** Formats bench lines as a readable report with the ratios the performance issue asks for. */
-import type { BenchRecord } from '../src/bench/measure';
+import { BENCH_PRECISIONS, type BenchRecord } from '../src/bench/measure';
 import type { PtqBenchRecord } from '../src/bench/ptq';
 import type { HessianBenchRecord } from '../src/bench/hessian';
 import type { Line } from './run';
@@ -22,7 +22,10 @@ export function report(lines: Line[]): string {
         r.precision === precision,
     );
   const out: string[] = ['', 'steps/s (median ± half-range), batch: MLP 128, CNN 64', ''];
-  const rows = [...new Set(records.map((r) => `${r.env}\t${r.backend}`))];
+  const standard: readonly string[] = BENCH_PRECISIONS;
+  const rows = [
+    ...new Set(records.filter((r) => standard.includes(r.precision)).map((r) => `${r.env}\t${r.backend}`)),
+  ];
   out.push(
     [
       'env/backend'.padEnd(26),
@@ -56,6 +59,15 @@ export function report(lines: Line[]): string {
       if (parts.length) out.push(`  ${env}/${backend} ${model}: ${parts.join('; ')}`);
     }
   }
+  for (const model of ['mlp', 'cnn'])
+    for (const bits of ['w8a8', 'w4a8']) {
+      const fake = find('node', 'wasm', model, bits);
+      const native = find('node', 'wasm', model, `${bits}-int`);
+      if (fake && native)
+        out.push(
+          `  node/wasm ${model} ${bits}: fake-quant ${fmt(fake.stepsPerSec)}, native-int ${fmt(native.stepsPerSec)} steps/s = ${fmt(fake.stepsPerSec / native.stepsPerSec)}× the step time`,
+        );
+    }
   const kernelSets = new Map<string, string>();
   for (const r of records)
     if (r.ownKernels)

@@ -10,8 +10,11 @@ import { median } from './stats';
 
 export type BenchModel = 'mlp' | 'cnn';
 /** float; W4A4 fake-quant with STE; W4A4 with oscillation tracking and iterative freezing on. */
-export type BenchPrecision = 'float' | 'w4a4' | 'w4a4-osc';
+export type BenchPrecision = 'float' | 'w4a4' | 'w4a4-osc' | NativeIntPrecision;
 export const BENCH_PRECISIONS: BenchPrecision[] = ['float', 'w4a4', 'w4a4-osc'];
+/** Fake-quant W8A8 / W4A8 and the same with the layer ops on integer codes (`-int`, train.nativeInt). */
+export const NATIVE_INT_PRECISIONS = ['w8a8', 'w8a8-int', 'w4a8', 'w4a8-int'] as const;
+export type NativeIntPrecision = (typeof NATIVE_INT_PRECISIONS)[number];
 
 /** Batch sizes of the reference measurements (docs/performance.md): MLP 128, CNN 64. */
 export const BENCH_BATCH: Record<BenchModel, number> = { mlp: 128, cnn: 64 };
@@ -48,7 +51,8 @@ export function ownKernelsRegistered(): string[] {
 
 /**
  * The experiment a benchmark times: MLP 784-256-256-10 or the CNN (conv3x3x16 → pool → conv3x3x32 →
- * pool → dense10, with BN), Adam, reports every 10 steps as the lab does. `totalSteps` sets the
+ * pool → dense10, with BN), Adam, reports every 10 steps as the lab does. `-int` precisions train
+ * with the layer ops on integer codes (train.nativeInt). `totalSteps` sets the
  * schedule horizon so freezing (which starts at 25% of training) is active for most timed steps.
  */
 export function benchExperiment(
@@ -57,11 +61,17 @@ export function benchExperiment(
   totalSteps: number,
 ): Experiment {
   const bits = precision === 'float' ? 32 : 4;
+  const [weightBits, actBits] = precision.startsWith('w8a8')
+    ? [8, 8]
+    : precision.startsWith('w4a8')
+      ? [4, 8]
+      : [bits, bits];
   return experimentSchema.parse({
     seed: 1,
     model: { arch: model, hidden: [256, 256] },
-    quant: { weight: { bits }, act: { bits } },
+    quant: { weight: { bits: weightBits }, act: { bits: actBits } },
     train: {
+      nativeInt: precision.endsWith('-int'),
       optimizer: 'adam',
       lr: 1e-3,
       steps: totalSteps,

@@ -130,6 +130,7 @@ export const EXPERIMENT_FLAGS: readonly FlagDef[] = [
   field('hessian-power', 'train.hessianPower', 'number', 'K', 'AdaHessian: divide by (√v)^K, K in (0, 1]'),
   field('eval-every', 'train.evalEvery', 'int', 'N', 'test evaluation every N steps (and at the end)'),
   field('report-every', 'train.reportEvery', 'int', 'N', 'history point every N steps'),
+  field('native-int', 'train.nativeInt', 'bool', null, 'layer ops on the integer codes (int32, rescaled)'),
   field('seed', 'seed', 'int', 'N', 'seed of initialization and data order'),
   field('train-size', 'data.trainSize', 'int', 'N', 'training digits used (of 8000)'),
   field('test-size', 'data.testSize', 'int', 'N', 'test digits used (of 2000)'),

@@ -218,6 +218,11 @@ export const experimentSchema = z
         evalEvery: z.number().int().min(1).default(250),
         /** Read the loss back and emit a step report every this many steps. */
         reportEvery: z.number().int().min(1).default(10),
+        /**
+         * Native integer training (docs/integer.md §7): each layer's op runs on the integer codes
+         * (exact int32 accumulator, rescaled by s_x·s_w); the backward pass is fake quantization's.
+         */
+        nativeInt: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -263,7 +268,18 @@ export const experimentSchema = z
     /** Bits learned during QAT under a budget (docs/mixed.md §7); absent: the bits stay as set. */
     qbitopt: qbitoptSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    // Native-int training reads the scale after the quantizer's call (src/models/nativeInt.ts);
+    // in-hindsight ranges quantize with the range before that call's update.
+    for (const role of ['weight', 'act'] as const)
+      if (e.train.nativeInt && e.quant[role].range === 'hindsight')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quant', role, 'range'],
+          message: 'train.nativeInt needs a range estimator other than hindsight',
+        });
+  });
 
 /** A fully resolved experiment (every default filled in). */
 export type Experiment = z.infer<typeof experimentSchema>;

@@ -47,6 +47,11 @@ export class QuantModel {
   readonly ops: OpSet;
   /** Unique prefix of this model's variable names. */
   readonly prefix: string;
+  /**
+   * Layer ops on the integer codes (`train.nativeInt`, ./nativeInt.ts). Never with the Hessian's
+   * second-order ops, whose gradients must be differentiable.
+   */
+  nativeInt = false;
   private readonly createQuantizer: QuantizerFactory;
 
   private constructor(layers: ModelLayer[], ops: OpSet, prefix: string, factory: QuantizerFactory) {
@@ -84,7 +89,9 @@ export class QuantModel {
       new QuantModel(layers, ops, prefix, factory).dispose();
       throw error;
     }
-    return new QuantModel(layers, ops, prefix, factory);
+    const model = new QuantModel(layers, ops, prefix, factory);
+    model.nativeInt = exp.train.nativeInt && ops.kind !== 'secondOrder';
+    return model;
   }
 
   /** Variables and quantizers of one layer (seeded init; initializers disposed). */

@@ -4,13 +4,15 @@
  *   x̂ = Q_act(x) → ŵ = Q_w(w) → y = op(x̂, ŵ) (+ b) → BN → ReLU → pool → flatten
  *
  * with op the layer kind's (src/models/layers: dense, 3×3 or 1×1 conv, depthwise conv), run with
- * the model's backend-specific op set.
+ * the model's backend-specific op set, or on the integer codes when the model trains natively in
+ * integers (./nativeInt.ts).
  * Call inside tf.tidy or optimizer.minimize: it returns a new tensor and allocates intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTrain } from '../tensor/batchNormOp';
 import { applyBatchNorm, BN_EPSILON, batchStats, updateRunningStats, type BnStats } from './batchnorm';
 import type { ModelLayer, QuantModel } from './build';
+import { nativeIntOp, nativeIntServes } from './nativeInt';
 
 /** How a forward pass treats quantizer state and batch-norm statistics. */
 export interface ForwardOptions {
@@ -87,7 +89,10 @@ export function layerForward(
   const xq = quantizers.act.apply(x, training, recordClip);
   const wq = quantizers.weight.apply(layer.weight, training, recordClip);
   // The first layer's input is data: its gradient is never needed (saves a conv on wasm).
-  let y = layer.def.op(xq, wq, !first, model.ops, tf);
+  let y =
+    model.nativeInt && nativeIntServes(layer)
+      ? nativeIntOp(layer, x, xq, wq, !first, model.ops)
+      : layer.def.op(xq, wq, !first, model.ops, tf);
   if (layer.bias) y = tf.add(y, layer.bias);
   const relu = spec.activation === 'relu';
   if (layer.bn) y = batchNorm(model, layer, y, opts, relu);

@@ -5,9 +5,11 @@ import { BitsTable } from '../../app/components/controls/BitsTable';
 import { Transport } from '../../app/components/controls/Transport';
 import { EstimatorControls } from '../../app/components/controls/EstimatorControls';
 import { QuantizerControls } from '../../app/components/controls/QuantizerControls';
+import { TrainControls } from '../../app/components/controls/TrainControls';
 import { Banners } from '../../app/components/layout/Banners';
 import { appendReports, createRun } from '../../app/store/ingest';
 import { DEFAULT_EXPERIMENT } from '../../src/experiment/schema';
+import { decodeLink, encodeLink } from '../../src/experiment/url';
 import { report } from '../unit/store/fixtures';
 import { renderWithStore } from './render';
 
@@ -71,6 +73,15 @@ describe('controls', () => {
       '2d',
       'qmax',
     ]);
+  });
+
+  it('native int: the toggle sets train.nativeInt, and a link carries it', () => {
+    const { store } = renderWithStore(<TrainControls />);
+    fireEvent.click(screen.getByTestId('controls.nativeInt'));
+    const exp = store.getState().experiment;
+    expect(exp.train.nativeInt).toBe(true);
+    const decoded = decodeLink(encodeLink(exp));
+    expect(decoded.ok && decoded.experiment.train.nativeInt).toBe(true);
   });
 
   it('banner: a diverged run says why and what to try', () => {

@@ -2,6 +2,7 @@
 import { expect, test } from './fixtures';
 import { CHART_IDS } from './pages/ChartsPanel';
 import { SMALL_EXPERIMENT } from './pages/LabPage';
+import { SharePanel, TINY_EXPERIMENT } from './pages/SharePanel';
 
 test('play updates every chart; pause, step and reset work', async ({ lab, page }) => {
   await lab.setExperiment(SMALL_EXPERIMENT);
@@ -58,4 +59,22 @@ test('play updates every chart; pause, step and reset work', async ({ lab, page 
   // And the lab trains again after a reset (fresh worker).
   await lab.controls.play.click();
   await lab.waitForSteps(10);
+});
+
+test('native int: the switch trains on integer codes in the worker, and the link keeps it', async ({
+  lab,
+  page,
+}) => {
+  await lab.setExperiment(TINY_EXPERIMENT);
+  await lab.controls.nativeInt.check();
+  await lab.controls.play.click();
+  await lab.waitForPhase('completed');
+  const share = new SharePanel(page);
+  expect((await share.experiment()).train.nativeInt).toBe(true);
+  expect((await share.finalMetrics()).testAccuracy).toBeGreaterThan(0.5);
+  // The address bar follows the controls; a reload restores the switch from it.
+  await expect.poll(() => page.evaluate(() => location.hash.length)).toBeGreaterThan(10);
+  await page.reload();
+  await lab.ready();
+  await expect(lab.controls.nativeInt).toBeChecked();
 });

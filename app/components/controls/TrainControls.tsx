@@ -1,7 +1,10 @@
-/** Optimizer, learning rate and run length (lr changes continue the run and are marked). */
+/**
+ * Optimizer, learning rate, run length (lr changes continue the run and are marked) and whether
+ * the layer ops run on the integer codes.
+ */
 import { OPTIMIZERS, type Experiment } from '../../../src/experiment/schema';
 import { useLab } from '../../store/hooks';
-import { optionsOf, Section, SelectField } from './fields';
+import { optionsOf, Section, SelectField, Toggle } from './fields';
 
 /** Playground-style learning rates (log steps). */
 export const LEARNING_RATES = [
@@ -56,6 +59,13 @@ export function TrainControls() {
           onChange={(batchSize) => set({ batchSize })}
         />
       </div>
+      <Toggle
+        label="integer ops (native int)"
+        testId="controls.nativeInt"
+        checked={train.nativeInt}
+        onChange={(nativeInt) => set({ nativeInt })}
+        title="Each layer's matmul or convolution runs on the integer codes (exact int32, rescaled), as integer-only inference does; the gradients stay fake quantization's (docs/integer.md §7)"
+      />
     </Section>
   );
 }

@@ -23,6 +23,10 @@ export class ControlsPanel {
   get stepCounter(): Locator {
     return this.byId('controls.stepCounter');
   }
+  /** The Train controls' switch of native integer ops (train.nativeInt). */
+  get nativeInt(): Locator {
+    return this.byId('controls.nativeInt');
+  }
 
   /** Picks an option of a select by its visible label (e.g. estimator 'tanh soft-round'). */
   async choose(testId: string, label: string): Promise<void> {
