@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
     load: () => import('./export'),
   },
+  parity: {
+    summary: 'float, fake-quant, integer-only and onnxruntime side by side per layer, worst first',
+    load: () => import('./parity'),
+  },
   prune: {
     summary: 'prune channels of a checkpoint (HAP or magnitude), then fine-tune',
     load: () => import('./prune'),
