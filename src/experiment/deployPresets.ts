@@ -1,0 +1,133 @@
+/**
+ * The deploy lessons (docs/integer.md §6): a model trained with fake quantization at W8A8 and at
+ * W4A8, then run the way it would be deployed, as the integer-only model (int32 accumulators, an
+ * int32 bias, dyadic requantization) and as the QDQ ONNX export in onnxruntime, each against the
+ * fake-quant model it came from (`claim.deploy`, the parity table on 500 test digits).
+ *
+ * The measurement runs in the runner (`quant-lab run --preset deploy-integer-mlp`): it needs
+ * onnxruntime-node. The app trains the models and says so.
+ */
+import type { ClaimRun, ClaimSpec, LessonDeployResult } from './claims';
+import type { PresetInput } from './presets';
+import type { ExperimentInput } from './schema';
+
+const SMALL_DATA = { trainSize: 4000, testSize: 1000 };
+/** Test digits the deploy measurement reads. */
+const DEPLOY = { images: 500 };
+/** The W4A8 run of every deploy lesson: the lesson's own experiment at 4-bit weights. */
+const W4A8 = { w4: { quant: { weight: { bits: 4 } } } };
+
+const MLP_W8A8: ExperimentInput = {
+  seed: 1,
+  data: SMALL_DATA,
+  model: { arch: 'mlp', hidden: [128, 128] },
+  quant: { weight: { bits: 8 }, act: { bits: 8 } },
+  train: { optimizer: 'adam', lr: 2e-3, steps: 300, batchSize: 128, evalEvery: 100, reportEvery: 10 },
+  oscillation: { track: false },
+};
+const CNN_W8A8: ExperimentInput = {
+  ...MLP_W8A8,
+  model: { arch: 'cnn' },
+  train: { optimizer: 'adam', lr: 3e-3, steps: 200, batchSize: 64, evalEvery: 50, reportEvery: 5 },
+};
+const DSCNN_W8A8: ExperimentInput = { ...CNN_W8A8, model: { arch: 'dscnn' } };
+
+/** A number the deploy measurement read of `run`; NaN before it. */
+function deployed(run: ClaimRun | undefined, read: (d: LessonDeployResult) => number): number {
+  return run?.deploy ? read(run.deploy) : NaN;
+}
+
+/** Integer model against fake quantization at both widths. */
+function integerMeasures({ self, w4 }: { self: ClaimRun; w4?: ClaimRun }) {
+  const at = (run: ClaimRun | undefined, tag: string) => ({
+    [`acc(fake-quant, ${tag})`]: deployed(run, (d) => d.accuracy.fakeQuant),
+    [`acc(integer, ${tag})`]: deployed(run, (d) => d.accuracy.integer),
+    [`agreement(integer, ${tag})`]: deployed(run, (d) => d.argmaxAgreement.integer),
+    [`codes moved(int32 bias, ${tag})`]: deployed(run, (d) => d.codesMoved),
+    [`codes moved(8 fraction bits, ${tag})`]: deployed(run, (d) => d.codesMovedBiasFrac8),
+  });
+  return { ...at(self, 'W8A8'), ...at(w4, 'W4A8') };
+}
+
+function integerHolds(m: Record<string, number>): boolean {
+  return ['W8A8', 'W4A8'].every(
+    (tag) =>
+      Math.abs(m[`acc(integer, ${tag})`]! - m[`acc(fake-quant, ${tag})`]!) <= 0.005 &&
+      m[`agreement(integer, ${tag})`]! >= 0.99,
+  );
+}
+
+/** The integer claim of one architecture; `condition` states what was measured. */
+function integerClaim(model: string, condition: string): ClaimSpec {
+  return {
+    text: `The integer-only ${model} (int32 accumulators and bias, dyadic requantization) is within 0.5 points of the fake-quant model’s test accuracy and picks the same digit on at least 99% of test digits, at W8A8 and at W4A8.`,
+    predicate: '|acc(integer) − acc(fake-quant)| ≤ 0.005 && agreement(integer) ≥ 0.99, at W8A8 and W4A8',
+    condition,
+    compare: W4A8,
+    deploy: DEPLOY,
+    measure: integerMeasures,
+    holds: integerHolds,
+  };
+}
+
+const EXPLANATION =
+  'Every accuracy the lab prints during training comes from fake quantization: integer grids, computed in float. A deployed model computes on integers: b-bit codes, int32 accumulators, the bias and BN folded into an int32 bias at the accumulator’s scale, and a dyadic multiply and shift into the next layer’s codes. The lesson trains the model at W8A8 and at W4A8 and runs both the fake-quant and the integer-only form on the same digits.';
+const WATCH =
+  'The claim’s numbers: accuracy of both forms, their argmax agreement, and the share of a layer’s codes the int32 bias moves (against 8 bias fraction bits). quant-lab parity shows them per layer.';
+
+export const DEPLOY_INPUTS: PresetInput[] = [
+  {
+    id: 'deploy-integer-mlp',
+    group: 'deploy',
+    title: 'Integer-only inference agrees with fake quantization (MLP, W8A8 and W4A8)',
+    explanation: EXPLANATION,
+    watch: WATCH,
+    experiment: MLP_W8A8,
+    claim: integerClaim('MLP', 'PENDING'),
+  },
+  {
+    id: 'deploy-integer-cnn',
+    group: 'deploy',
+    title: 'Integer-only inference agrees with fake quantization (CNN, W8A8 and W4A8)',
+    explanation: EXPLANATION,
+    watch: WATCH,
+    experiment: CNN_W8A8,
+    claim: integerClaim('CNN', 'PENDING'),
+  },
+  {
+    id: 'deploy-integer-dscnn',
+    group: 'deploy',
+    title: 'Where the int32 bias bites: integer-only inference of the depthwise CNN (W8A8 and W4A8)',
+    explanation: `${EXPLANATION} A depthwise 3×3 layer sums only 9 products, so one accumulator unit is coarse, and rounding the bias to a whole unit moves many codes.`,
+    watch: WATCH,
+    experiment: DSCNN_W8A8,
+    claim: integerClaim('depthwise CNN', 'PENDING'),
+  },
+  {
+    id: 'deploy-onnx-cnn',
+    group: 'deploy',
+    title: 'onnxruntime agrees with the lab (CNN exported as ONNX, W8A8 and W4A8)',
+    explanation:
+      'The lab exports the fake-quant model as ONNX in QDQ form: QuantizeLinear and DequantizeLinear around every quantized input, weights stored as their integer codes. onnxruntime, a runtime nobody here wrote, then runs it. If the export says what the lab computes, both pick the same digit.',
+    watch:
+      'The claim’s numbers: argmax agreement of onnxruntime with the lab’s fake-quant model at both widths.',
+    experiment: CNN_W8A8,
+    claim: {
+      text: 'onnxruntime running the lab’s QDQ export picks the same digit as the lab’s fake-quant model on at least 99.9% of test digits, at W8A8 and at W4A8.',
+      predicate: 'agreement(onnxruntime) ≥ 0.999, at W8A8 and W4A8',
+      condition: 'PENDING',
+      compare: W4A8,
+      deploy: DEPLOY,
+      measure: ({ self, w4 }) => ({
+        'agreement(onnxruntime, W8A8)': deployed(self, (d) => d.argmaxAgreement.onnx),
+        'agreement(onnxruntime, W4A8)': deployed(w4, (d) => d.argmaxAgreement.onnx),
+        'acc(onnxruntime, W8A8)': deployed(self, (d) => d.accuracy.onnx),
+        'acc(fake-quant, W8A8)': deployed(self, (d) => d.accuracy.fakeQuant),
+        'acc(onnxruntime, W4A8)': deployed(w4, (d) => d.accuracy.onnx),
+        'acc(fake-quant, W4A8)': deployed(w4, (d) => d.accuracy.fakeQuant),
+      }),
+      holds: (m) =>
+        m['agreement(onnxruntime, W8A8)']! >= 0.999 && m['agreement(onnxruntime, W4A8)']! >= 0.999,
+    },
+  },
+];
