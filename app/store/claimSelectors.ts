@@ -31,6 +31,9 @@ export function analysisNoteOf(preset: Preset): string | undefined {
   const p = preset.claim.prune;
   if (p)
     return `This lesson’s pruning (${p.methods.join(' and ')} at ${Math.round(100 * p.sparsity)}% of channels, then ${p.finetuneSteps} fine-tuning steps) runs in the runner only: quant-lab run --preset ${preset.id} (docs/prune.md). The app trains the model; the claim stays unmeasured here.`;
+  const d = preset.claim.deploy;
+  if (d)
+    return `This lesson’s deployment check (the integer-only model and the ONNX export in onnxruntime, each against fake quantization on ${d.images} test digits) runs in the runner only: quant-lab run --preset ${preset.id}, or quant-lab parity on a checkpoint (docs/integer.md). The app trains the models; the claim stays unmeasured here.`;
   const a = preset.claim.analysis;
   if (!a) return undefined;
   return `This lesson’s Hessian traces (probe seeds ${a.seeds.join(', ')}, ${a.probes} probes on ${a.batchSize} images) are measured by the runner only: quant-lab run --preset ${preset.id}. Here, the Sensitivity workspace shows the same two-seed traces of the trained run.`;
@@ -107,6 +110,8 @@ export function claimOf(run: RunState | null, lesson: LessonRun | undefined): Cl
     claim: checkClaim(preset.claim, runs as { self: ClaimRun }),
     compare: lesson.compare,
     ...(ladder && { ladder }),
-    ...((preset.claim.analysis || preset.claim.prune) && { analysisNote: analysisNoteOf(preset) }),
+    ...((preset.claim.analysis || preset.claim.prune || preset.claim.deploy) && {
+      analysisNote: analysisNoteOf(preset),
+    }),
   };
 }
