@@ -2,8 +2,8 @@
  * The deploy lessons at seeds 1 (shipped), 2 and 3: each model trained at W8A8 and W4A8 per seed,
  * its integer-only model and its onnxruntime export measured against fake quantization on 500
  * test digits (claim.deploy). The CNN runs are shared by the integer and the onnxruntime lessons.
- * The verdicts are the ones the conditions and docs/integer.md §6 report, so a change that moves a
- * finding is noticed and its text updated.
+ * The verdicts are the ones the conditions report (the DS-CNN claim fails at seeds 2 and 3, where
+ * the int32 bias bites), so a change that moves a finding is noticed and its text updated.
  */
 import { describe, expect, it } from 'vitest';
 import { presetsInGroup } from '../../../src/experiment/presets';
@@ -15,7 +15,8 @@ const SEEDS = [1, 2, 3];
 const FINDINGS: Record<string, boolean[]> = {
   'deploy-integer-mlp': [true, true, true],
   'deploy-integer-cnn': [true, true, true],
-  'deploy-integer-dscnn': [true, true, true],
+  // The int32 bias bites: 0.6 pt off at seed 2, 98.8% agreement at seed 3 (both at W4A8).
+  'deploy-integer-dscnn': [true, false, false],
   'deploy-onnx-cnn': [true, true, true],
 };
 
