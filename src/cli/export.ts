@@ -55,7 +55,7 @@ const EXPORT_FLAGS: readonly FlagDef[] = [
 
 export const EXPORT_SPEC: CommandSpec = {
   name: 'export',
-  summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
+  summary: 'write a checkpoint as ONNX (QDQ or float; --check runs it in onnxruntime) or as tfjs',
   usage: [
     'export --from model.ckpt.json --out model.onnx [--float] [--check] [--json]',
     'export --from model.ckpt.json --format tfjs --out DIR [--float] [--json]',

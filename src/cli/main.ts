@@ -32,7 +32,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./infer'),
   },
   export: {
-    summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
+    summary: 'write a checkpoint as ONNX (QDQ or float; --check runs it in onnxruntime) or as tfjs',
     load: () => import('./export'),
   },
   parity: {
