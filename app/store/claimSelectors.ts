@@ -25,6 +25,8 @@ export interface ClaimView {
   analysis?: LessonAnalysisState;
   /** The prunings the claim reads (pruning lessons). */
   prune?: LessonPruneState;
+  /** Where a measurement the app does not run is made (deployment lessons: the runner). */
+  runnerNote?: string;
 }
 
 /** Whether a post-training measurement of the lesson has started (it is no longer pending). */
@@ -41,6 +43,14 @@ function withMeasurements(self: ClaimRun, lesson: LessonRun): ClaimRun {
     ...(analysis?.result && { analysis: analysis.result }),
     ...(prune && { prune: { results: prune.results, final: prune.status === 'done' } }),
   };
+}
+
+/** What the panel says of a lesson whose deployment check the app does not run. */
+export function deployNoteOf(preset: Preset): string | undefined {
+  const d = preset.claim.deploy;
+  if (d)
+    return `This lesson’s deployment check (the integer-only model and the ONNX export in onnxruntime, each against fake quantization on ${d.images} test digits) runs in the runner only: quant-lab run --preset ${preset.id}, or quant-lab parity on a checkpoint (docs/integer.md). The app trains the models; the claim stays unmeasured here.`;
+  return undefined;
 }
 
 /** Model-level oscillation history from the run's reports (weighted by each tracked layer's size). */
@@ -112,5 +122,6 @@ export function claimOf(run: RunState | null, lesson: LessonRun | undefined): Cl
     ...(lesson.ladder && { ladder: lesson.ladder }),
     ...(lesson.analysis && { analysis: lesson.analysis }),
     ...(lesson.prune && { prune: lesson.prune }),
+    ...(preset.claim.deploy && { runnerNote: deployNoteOf(preset) }),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * `quant-lab export`: a checkpoint as ONNX (docs/integer.md §5), the fake-quant model in QDQ form
- * or the float model, optionally checked in onnxruntime on the test digits.
+ * or the float model, optionally checked in onnxruntime on the test digits; or as a tfjs
+ * LayersModel folder (docs/integer.md §9).
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { modelFromCheckpoint } from '../checkpoint';
 import { readCheckpointFile } from '../checkpoint/node';
 import { imageBatch } from '../data/batches';
@@ -10,6 +12,8 @@ import { loadMnistNode } from '../data/node';
 import { packedBytes } from '../deploy/modelForms';
 import { checkOnnxNode } from '../deploy/onnxCheckNode';
 import { exportOnnx, type OnnxForm } from '../deploy/onnxExport';
+import { buildTfjsModel, TFJS_WEIGHTS_FILE, type TfjsForm, tfjsFiles } from '../deploy/tfjsExport';
+import type { QuantModel } from '../models/build';
 import { initBackend } from '../tensor/backend';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
 import { parseArgs, RUNNER_FLAGS } from './flags';
@@ -22,11 +26,17 @@ const EXPORT_FLAGS: readonly FlagDef[] = [
     metavar: 'FILE',
     help: 'the trained model (a checkpoint from run --checkpoint); required',
   },
-  { name: 'format', kind: 'enum', values: ['onnx'], help: 'the file format', default: 'onnx' },
+  {
+    name: 'format',
+    kind: 'enum',
+    values: ['onnx', 'tfjs'],
+    help: "onnx (one file) or tfjs (a folder: tfjs's model.json and weights.bin)",
+    default: 'onnx',
+  },
   {
     name: 'float',
     kind: 'bool',
-    help: 'export the float model (latent weights, no quantizers) instead of the QDQ fake-quant model',
+    help: 'export the float model (latent weights, no quantizers) instead of the fake-quant model',
   },
   {
     name: 'check',
@@ -45,15 +55,21 @@ const EXPORT_FLAGS: readonly FlagDef[] = [
 
 export const EXPORT_SPEC: CommandSpec = {
   name: 'export',
-  summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
-  usage: ['export --from model.ckpt.json --out model.onnx [--float] [--check] [--json]'],
+  summary: 'write a checkpoint as ONNX (QDQ or float; --check runs it in onnxruntime) or as tfjs',
+  usage: [
+    'export --from model.ckpt.json --out model.onnx [--float] [--check] [--json]',
+    'export --from model.ckpt.json --format tfjs --out DIR [--float] [--json]',
+  ],
   positionals: { name: 'argument', max: 0 },
   description: `Writes the checkpoint's model as ONNX (opset 13) to --out. Input 'input': float32 pixels
 in [0, 1], [N, 784] for the MLP and [N, 1, 28, 28] for conv models; output 'logits' [N, 10].
 Quantized layer inputs pass QuantizeLinear/DequantizeLinear, quantized weights are stored as
 integer codes behind a per-channel DequantizeLinear; b-bit grids use 8-bit containers (int8 or
 uint8, activations clipped to the b-bit range first), so the file is as large at 4 bits as at 8:
-packedBytes says what the weights take packed at their bit widths (docs/integer.md §5).`,
+packedBytes says what the weights take packed at their bit widths (docs/integer.md §5).
+With --format tfjs, --out is a folder: model.json and weights.bin of a tfjs LayersModel (load it
+with tf.loadLayersModel), holding the fake-quant weights dequantized (or with --float the latent
+weights) and no activation quantizers; its metadata says so (docs/integer.md §9).`,
   groups: [
     { heading: 'Export flags', flags: EXPORT_FLAGS },
     {
@@ -61,9 +77,9 @@ packedBytes says what the weights take packed at their bit widths (docs/integer.
       flags: RUNNER_FLAGS.filter((f) => ['out', 'backend', 'quiet'].includes(f.name)),
     },
   ],
-  footer: `--out FILE is required (the ONNX file). Prints { checkpoint, out, format, form, bytes,
+  footer: `--out is required (the ONNX file or the tfjs folder). Prints { checkpoint, out, format, form, bytes,
 packedBytes, inputShape, check?: { runtime, version, optimization, images, testAccuracy,
-labTestAccuracy, argmaxAgreement } }.
+labTestAccuracy, argmaxAgreement } }; form is qdq or float for onnx, weights or float for tfjs.
 Exit codes: 0 done, 2 bad arguments or checkpoint, 3 --check found the runtime disagreeing
 (argmax agreement below 99.9% or accuracy off by more than one digit in 2,000).`,
 };
@@ -78,10 +94,12 @@ export async function main(argv: string[]): Promise<number> {
   const { options } = args.value;
   const from = own.get('from') as string | undefined;
   if (!from) return usageError(EXPORT_SPEC, '--from FILE is required: the checkpoint to export');
-  if (!options.out) return usageError(EXPORT_SPEC, '--out FILE is required: where the ONNX model goes');
+  if (!options.out) return usageError(EXPORT_SPEC, '--out is required: where the exported model goes');
   const calibSize = (own.get('calib-size') as number | undefined) ?? INFER_CALIB_SIZE;
   if (calibSize < 1) return usageError(EXPORT_SPEC, `--calib-size must be at least 1, got ${calibSize}`);
   const form: OnnxForm = own.get('float') ? 'float' : 'qdq';
+  const tfjs = own.get('format') === 'tfjs';
+  if (tfjs && own.get('check')) return usageError(EXPORT_SPEC, '--check runs ONNX exports only');
   const read = readCheckpointFile(from);
   if (!read.ok) {
     console.error(`quant-lab export: ${from}: ${read.error}`);
@@ -94,6 +112,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const model = built.model;
+  if (tfjs) {
+    try {
+      const summary = await writeTfjs(model, options.out, form === 'float' ? 'float' : 'weights');
+      if (own.get('json')) console.log(JSON.stringify({ checkpoint: from, ...summary }, null, 2));
+      else if (!options.quiet)
+        console.log(`${options.out}: tfjs LayersModel (${summary.form}), ${summary.bytes} bytes of weights`);
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  }
   try {
     const exp = read.value.experiment;
     const data = loadMnistNode();
@@ -124,6 +153,20 @@ export async function main(argv: string[]): Promise<number> {
     return agreeing ? 0 : 3;
   } finally {
     model.dispose();
+  }
+}
+
+/** Writes the tfjs export of `model` into the folder `dir`. */
+async function writeTfjs(model: QuantModel, dir: string, form: TfjsForm) {
+  const seq = buildTfjsModel(model, form);
+  try {
+    const files = await tfjsFiles(seq);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'model.json'), files.modelJson);
+    await writeFile(join(dir, TFJS_WEIGHTS_FILE), files.weights);
+    return { out: dir, format: 'tfjs', form, bytes: files.weights.length };
+  } finally {
+    seq.dispose();
   }
 }
 

@@ -32,8 +32,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./infer'),
   },
   export: {
-    summary: 'write a checkpoint as ONNX (QDQ or float), checked in onnxruntime with --check',
+    summary: 'write a checkpoint as ONNX (QDQ or float; --check runs it in onnxruntime) or as tfjs',
     load: () => import('./export'),
+  },
+  parity: {
+    summary: 'float, fake-quant, integer-only and onnxruntime side by side per layer, worst first',
+    load: () => import('./parity'),
   },
   prune: {
     summary: 'prune channels of a checkpoint (HAP or magnitude), then fine-tune',

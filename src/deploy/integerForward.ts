@@ -16,6 +16,11 @@ export interface IntegerOutput {
   logits: Float64Array;
   /** Per layer, its input codes x_int, laid out like the layer's input [N, ...inShape]. */
   codes: Float32Array[];
+  /**
+   * Per layer but the last, r after bias, ReLU and pooling: the integers requantized into the next
+   * layer's codes (channels last). Only when asked for (the parity table recomputes the rounding).
+   */
+  preRequant?: Float64Array[];
 }
 
 /** x_int = clamp(round(x/s) + z, qmin, qmax) of the pixels, as the fake quantizer computes it (float32). */
@@ -92,10 +97,18 @@ function dequantize(layer: IntegerLayer, r: Float64Array): Float64Array {
   return r.map((v, i) => (v * layer.accScale[i % C]!) / unit);
 }
 
-/** Runs `model` on images [N, 784] with pixels in [0, 1]. */
-export function integerForward(model: IntegerModel, images: tf.Tensor2D): IntegerOutput {
+/**
+ * Runs `model` on images [N, 784] with pixels in [0, 1].
+ * @param keepPreRequant also return each layer's r before requantization
+ */
+export function integerForward(
+  model: IntegerModel,
+  images: tf.Tensor2D,
+  keepPreRequant = false,
+): IntegerOutput {
   const n = images.shape[0];
   const codes: Float32Array[] = [];
+  const preRequant: Float64Array[] = [];
   let x = quantizePixels(model.layers[0]!, images);
   for (let i = 0; i < model.layers.length; i++) {
     const layer = model.layers[i]!;
@@ -107,7 +120,8 @@ export function integerForward(model: IntegerModel, images: tf.Tensor2D): Intege
     input.dispose();
     const r = pool(layer, biasAndRelu(layer, acc), acc.shape);
     const next = model.layers[i + 1];
-    if (!next) return { logits: dequantize(layer, r), codes };
+    if (!next) return { logits: dequantize(layer, r), codes, ...(keepPreRequant && { preRequant }) };
+    if (keepPreRequant) preRequant.push(r);
     x = requantizeInto(layer, next, r);
   }
   throw new Error('an integer model has at least one layer');

@@ -6,6 +6,7 @@ import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { compareOnnx, type OnnxCheck } from './onnxCheck';
 import type { OnnxModel } from './onnxExport';
+import type { OnnxOutputsRunner } from './parityPasses';
 
 /** Runs `onnx` in onnxruntime-node on the first `count` digits of `split`, against `model`. */
 export async function checkOnnxNode(
@@ -33,4 +34,17 @@ export async function checkOnnxNode(
   } finally {
     await session.release();
   }
+}
+
+/** An onnxruntime-node session that returns every graph output by name; `release` frees it. */
+export async function onnxSessionNode(
+  bytes: Uint8Array,
+): Promise<{ run: OnnxOutputsRunner; version: string; release: () => Promise<void> }> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(bytes);
+  const run: OnnxOutputsRunner = async (pixels, shape) => {
+    const out = await session.run({ input: new ort.Tensor('float32', pixels, shape) });
+    return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, t.data as ArrayLike<number>]));
+  };
+  return { run, version: ort.env.versions.node ?? ort.env.versions.common, release: () => session.release() };
 }

@@ -16,7 +16,7 @@ import type { QuantModel } from '../models/build';
 import { BN_EPSILON } from '../models/batchnorm';
 import type { LayerSpec } from '../models/spec';
 import { type IntegerGrid, inputGrid, layerInputs, weightCodes } from './layerQuant';
-import { OnnxGraphBuilder } from './onnxGraph';
+import { type ExtraOutput, OnnxGraphBuilder } from './onnxGraph';
 
 /** What an export holds: fake quantization in QDQ form, or the float model. */
 export type OnnxForm = 'qdq' | 'float';
@@ -27,6 +27,23 @@ export interface OnnxModel {
   form: OnnxForm;
   /** 'input': float32 pixels in [0, 1]; [N, 784] for the MLP, [N, 1, 28, 28] for conv models. */
   inputShape: (number | string)[];
+  /**
+   * With `layerCodes`: per layer, the graph output holding its input codes (QuantizeLinear's int8
+   * or uint8 output; [N, D] or NCHW [N, C, H, W]), null where the layer's input is not quantized.
+   */
+  codeOutputs?: (string | null)[];
+}
+
+/** Options of {@link exportOnnx}. */
+export interface OnnxExportOptions {
+  /** Also expose every quantized layer input's codes as graph outputs `codes_<layer>` (QDQ only). */
+  layerCodes?: boolean;
+}
+
+/** A layer input's shape in ONNX's layout: [N, D] or [N, C, H, W]. */
+function onnxInputShape(spec: LayerSpec): (number | string)[] {
+  const s = spec.inShape;
+  return s.length === 1 ? ['N', s[0]!] : ['N', s[2]!, s[0]!, s[1]!];
 }
 
 /** The tfjs weight layout → ONNX's: conv [k, k, in, out] → [out, in, k, k]; depthwise [k, k, C, 1] → [C, 1, k, k]. */
@@ -42,8 +59,11 @@ function floatConstant(g: OnnxGraphBuilder, prefix: string, t: tf.Tensor): strin
   return g.constant(prefix, 'float', t.shape, t.dataSync());
 }
 
-/** QuantizeLinear → DequantizeLinear of a layer input on its grid, clipped first below 8 bits. */
-function quantizeInput(g: OnnxGraphBuilder, h: string, grid: IntegerGrid): string {
+/**
+ * QuantizeLinear → DequantizeLinear of a layer input on its grid, clipped first below 8 bits.
+ * @returns the dequantized value and the codes (QuantizeLinear's output)
+ */
+function quantizeInput(g: OnnxGraphBuilder, h: string, grid: IntegerGrid): { value: string; codes: string } {
   const signed = grid.qmin < 0;
   const type = signed ? 'int8' : 'uint8';
   const scale = g.constant('x_scale', 'float', [], [grid.scale]);
@@ -55,7 +75,8 @@ function quantizeInput(g: OnnxGraphBuilder, h: string, grid: IntegerGrid): strin
     const hi = g.constant('clip_hi', 'float', [], [grid.scale * (grid.qmax - grid.zero)]);
     x = g.node('Clip', [x, lo, hi]);
   }
-  return g.node('DequantizeLinear', [g.node('QuantizeLinear', [x, scale, zero]), scale, zero]);
+  const codes = g.node('QuantizeLinear', [x, scale, zero]);
+  return { value: g.node('DequantizeLinear', [codes, scale, zero]), codes };
 }
 
 /** The weight as a graph value: DequantizeLinear of its codes, or a float initializer. */
@@ -130,8 +151,11 @@ export function exportOnnx(
   exp: Experiment,
   calibration: tf.Tensor2D,
   form: OnnxForm,
+  options: OnnxExportOptions = {},
 ): OnnxModel {
   const g = new OnnxGraphBuilder();
+  const extra: ExtraOutput[] = [];
+  const codeOutputs: (string | null)[] = [];
   const qdq = form === 'qdq';
   const inputs = qdq ? layerInputs(model, calibration) : [];
   const dense = model.layers[0]!.spec.kind === 'dense';
@@ -140,8 +164,16 @@ export function exportOnnx(
     let h = 'input';
     model.layers.forEach((layer, i) => {
       const quantized = qdq && layer.spec.actBits <= 8 && layer.quantizers.act.codeParams;
-      if (quantized)
-        h = quantizeInput(g, h, inputGrid(layer.quantizers.act, inputs[i]!, exp.quant.act.range));
+      let codes: string | null = null;
+      if (quantized) {
+        const grid = inputGrid(layer.quantizers.act, inputs[i]!, exp.quant.act.range);
+        const q = quantizeInput(g, h, grid);
+        h = q.value;
+        codes = `codes_${layer.spec.name}`;
+        const type = grid.qmin < 0 ? 'int8' : 'uint8';
+        extra.push({ name: codes, from: q.codes, type, shape: onnxInputShape(layer.spec) });
+      }
+      codeOutputs.push(codes);
       h = layerOps(g, layer, h, weightValue(g, layer, qdq));
     });
     const classes = model.layers[model.layers.length - 1]!.spec.outChannels;
@@ -152,8 +184,9 @@ export function exportOnnx(
       { name: 'input', shape: inputShape },
       { name: 'logits', from: h, shape: ['N', classes] },
       doc,
+      options.layerCodes ? extra : [],
     );
-    return { bytes, form, inputShape };
+    return { bytes, form, inputShape, ...(options.layerCodes && { codeOutputs }) };
   } finally {
     tf.dispose(inputs);
   }

@@ -17,6 +17,14 @@ const IR_VERSION = 7;
 
 type AttrValue = number | number[] | { float: number };
 
+/** A further graph output: an intermediate value `from`, exposed as `name`. */
+export interface ExtraOutput {
+  name: string;
+  from: string;
+  type: OnnxType;
+  shape: (number | string)[];
+}
+
 /** A graph under construction; `value` names are unique within it. */
 export class OnnxGraphBuilder {
   private readonly nodes: onnxProto.onnx.INodeProto[] = [];
@@ -58,19 +66,21 @@ export class OnnxGraphBuilder {
   }
 
   /**
-   * The serialized model with one float input and one float output.
+   * The serialized model with one float input and one float output (and `extraOutputs`, e.g. the
+   * layer inputs' codes the parity table reads).
    * @param input name and shape (a string dimension is symbolic, e.g. the batch)
    */
   encode(
     input: { name: string; shape: (number | string)[] },
     output: { name: string; from: string; shape: (number | string)[] },
     docString: string,
+    extraOutputs: readonly ExtraOutput[] = [],
   ): Uint8Array {
-    const valueInfo = (name: string, shape: (number | string)[]) => ({
+    const valueInfo = (name: string, shape: (number | string)[], type: OnnxType = 'float') => ({
       name,
       type: {
         tensorType: {
-          elemType: ONNX_TYPE.float,
+          elemType: ONNX_TYPE[type],
           shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
         },
       },
@@ -79,6 +89,8 @@ export class OnnxGraphBuilder {
       ...this.nodes,
       { opType: 'Identity', input: [output.from], output: [output.name], name: 'output' },
     ];
+    for (const o of extraOutputs)
+      nodes.push({ opType: 'Identity', input: [o.from], output: [o.name], name: o.name });
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       producerName: 'quant-lab',
@@ -89,7 +101,10 @@ export class OnnxGraphBuilder {
         node: nodes,
         initializer: this.initializers,
         input: [valueInfo(input.name, input.shape)],
-        output: [valueInfo(output.name, output.shape)],
+        output: [
+          valueInfo(output.name, output.shape),
+          ...extraOutputs.map((o) => valueInfo(o.name, o.shape, o.type)),
+        ],
       },
     });
     return onnx.ModelProto.encode(model).finish();

@@ -28,6 +28,8 @@ export interface ClaimRun {
   prune?: { results: PruneResult[]; final: boolean };
   /** The lesson's curvature analysis of this run's model (`self` only), as far as it went. */
   analysis?: LessonAnalysisResult;
+  /** The lesson's deployed forms of this run's model (every run of a deploy lesson). */
+  deploy?: LessonDeployResult;
   /** Training steps per second of wall time (what one step costs); undefined when not timed. */
   stepsPerSec?: number;
 }
@@ -75,6 +77,27 @@ export interface LayerTraceResult {
   params: number;
   trace: number;
   traceStdErr: number;
+}
+
+/**
+ * A lesson's deployment check of each of its trained models (docs/integer.md §8): the parity
+ * table (integer-only model and onnxruntime against fake quantization) on `images` test digits.
+ */
+export interface LessonDeploy {
+  images: number;
+}
+
+/** What a {@link LessonDeploy} measured on one run's model (a summary of `quant-lab parity`). */
+export interface LessonDeployResult {
+  images: number;
+  /** Test accuracy (0–1) of each form on the images. */
+  accuracy: { float: number; fakeQuant: number; integer: number; onnx: number };
+  /** Argmax agreement with fake quantization. */
+  argmaxAgreement: { integer: number; onnx: number };
+  /** Largest share of a layer input's codes the integer model moves, with an int32 bias and with 8 fraction bits. */
+  codesMoved: number;
+  codesMovedBiasFrac8: number;
+  final: boolean;
 }
 
 /** What a {@link LessonAnalysis} measured: each probe seed's per-layer traces. */
@@ -147,6 +170,8 @@ export interface ClaimSpec {
   prune?: LessonPrune;
   /** A curvature analysis run on `self`'s trained model once it finishes; `measure` reads `self.analysis`. */
   analysis?: LessonAnalysis;
+  /** The deployed forms of every run's trained model; `measure` reads each run's `deploy`. */
+  deploy?: LessonDeploy;
   /** The numbers the predicate reads, by name (roles in parentheses, e.g. `acc(freeze)`). */
   measure(runs: LessonRuns): Measured;
   holds(m: Measured): boolean;
@@ -215,7 +240,8 @@ export function checkClaim(claim: ClaimSpec, runs: Partial<LessonRuns> & { self:
       roles.every((r) => runs[r]!.final) &&
       (!claim.ladder || runs.self.ladder?.final === true) &&
       (!claim.prune || runs.self.prune?.final === true) &&
-      (!claim.analysis || runs.self.analysis?.final === true),
+      (!claim.analysis || runs.self.analysis?.final === true) &&
+      (!claim.deploy || roles.every((r) => runs[r]!.deploy?.final === true)),
   };
 }
 

@@ -13,6 +13,7 @@
  * 3-layer CNN ≈ 15 steps/s at batch 64; the depthwise CNN has about a third of the CNN's MACs.
  */
 import { acc, ace, acev2, agreement, type ClaimSpec, mergePatch, oscillating, reversalRate } from './claims';
+import { DEPLOY_INPUTS } from './deployPresets';
 import { PRUNE_INPUTS } from './prunePresets';
 import { CURVATURE_INPUTS } from './curvaturePresets';
 import { PTQ_INPUTS } from './ptqPresets';
@@ -45,6 +46,7 @@ export const PRESET_GROUPS = {
   cost: 'What a cost model counts: ACE vs ACEv2 (docs/science.md §3)',
   ptq: 'Post-training quantization beside QAT (docs/ptq.md)',
   curvature: 'Curvature: where bits and weights matter (docs/hessian.md, docs/mixed.md, docs/prune.md)',
+  deploy: 'Deployment: integer-only inference and onnxruntime against fake quantization (docs/integer.md)',
 } as const;
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 
@@ -422,6 +424,7 @@ const INPUTS: PresetInput[] = [
   ...PTQ_INPUTS,
   ...PRUNE_INPUTS,
   ...CURVATURE_INPUTS,
+  ...DEPLOY_INPUTS,
 ];
 
 /** All presets, in teaching order. Resolved once at load; a bad preset fails the unit tests. */

@@ -25,7 +25,7 @@ import { SECOND_ORDER_OPS } from './secondOrderOps';
 export type HessianBnMode = 'eval' | 'train';
 
 /** One layer of the float model, run with {@link SECOND_ORDER_OPS} (x [N, ...inShape]). */
-function floatLayer(
+export function floatLayer(
   layer: ModelLayer,
   x: tf.Tensor,
   ops: OpSet,

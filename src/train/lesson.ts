@@ -11,6 +11,7 @@ import {
   type ClaimRun,
   type LessonAnalysis,
   type LessonAnalysisResult,
+  type LessonDeployResult,
   type LessonLadder,
   type LessonPrune,
   type PruneResult,
@@ -22,6 +23,7 @@ import type { Experiment } from '../experiment/schema';
 import { parseCheckpoint } from '../checkpoint/format';
 import { type LadderCellSummary, normalizeLadderRequest, runLadderRequest } from '../ptq/ladderRequest';
 import { PRUNE_DEFAULTS, pruneCheckpoint, type PruneOptions, type PruneReport } from '../prune/run';
+import { measureLessonDeploy } from './lessonDeploy';
 import { runExperiment, type RunOptions } from './run';
 import { QuantTrainer } from './trainer';
 import type { RunResult, StepReport, Trainer } from './types';
@@ -154,6 +156,8 @@ export interface LessonOutcome {
   prune?: PruneReport[];
   /** The claim's curvature analysis of `self`'s model (curvature lessons). */
   analysis?: LessonAnalysisResult;
+  /** The deployed forms of every run's model, by role (deploy lessons). */
+  deploy?: Record<string, LessonDeployResult>;
 }
 
 /**
@@ -175,7 +179,8 @@ export async function runLesson(
   const base = options.experiment ?? preset.experiment;
   const experiments = lessonExperiments(base, preset.claim, options.seed ?? base.seed);
   const results: Record<string, RunResult> = {};
-  const { ladder, prune, analysis } = preset.claim;
+  const { ladder, prune, analysis, deploy } = preset.claim;
+  const deployed: Record<string, LessonDeployResult> = {};
   let measured: { cells: LadderCellSummary[]; final: true } | undefined;
   let pruned: { results: PruneReport[]; final: true } | undefined;
   let analysed: LessonAnalysisResult | undefined;
@@ -185,17 +190,23 @@ export async function runLesson(
     results[role] = await runExperiment(exp, data, onReport, {
       saveWeights: role === 'self' && options.saveWeights,
       signal: options.signal,
-      ...(role === 'self' &&
-        (ladder || prune || analysis) && {
-          onTrained: async (t: Trainer) => {
-            if (ladder) measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
-            if (prune) pruned = await measureLessonPrune(t, prune, data);
-            if (analysis) analysed = await measureLessonAnalysis(t, analysis, data);
-          },
-        }),
+      ...(((role === 'self' && (ladder || prune || analysis)) || deploy) && {
+        onTrained: async (t: Trainer) => {
+          if (deploy) deployed[role] = await measureLessonDeploy(t, deploy, data);
+          if (role !== 'self') return;
+          if (ladder) measured = await measureLessonLadder(t, ladder, data, options.onLadderCell);
+          if (prune) pruned = await measureLessonPrune(t, prune, data);
+          if (analysis) analysed = await measureLessonAnalysis(t, analysis, data);
+        },
+      }),
     });
   }
-  const runs = Object.fromEntries(Object.entries(results).map(([role, r]) => [role, claimRunOf(r)]));
+  const runs = Object.fromEntries(
+    Object.entries(results).map(([role, r]) => [
+      role,
+      { ...claimRunOf(r), ...(deployed[role] && { deploy: deployed[role] }) },
+    ]),
+  );
   if (measured) runs.self = { ...runs.self!, ladder: measured };
   if (pruned) runs.self = { ...runs.self!, prune: pruned };
   if (analysed) runs.self = { ...runs.self!, analysis: analysed };
@@ -207,5 +218,6 @@ export async function runLesson(
     ...(measured && { ladder: measured.cells }),
     ...(pruned && { prune: pruned.results }),
     ...(analysed && { analysis: analysed }),
+    ...(deploy && { deploy: deployed }),
   };
 }

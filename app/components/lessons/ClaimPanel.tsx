@@ -48,7 +48,9 @@ export function ClaimPanel() {
             ? 'final'
             : measuringPostTraining(view)
               ? 'provisional: measuring post-training'
-              : 'provisional: a run is still training'}
+              : view.runnerNote && view.compare.every((c) => c.status === 'done')
+                ? 'provisional: its measurement runs in the runner'
+                : 'provisional: a run is still training'}
         </span>
       </h3>
       <p className="claim-text">{claim.text}</p>
@@ -85,6 +87,11 @@ export function ClaimPanel() {
       {ladder && <LadderLine ladder={ladder} />}
       {analysis && <AnalysisLine analysis={analysis} />}
       {prune && <PruneLine prune={prune} />}
+      {view.runnerNote && (
+        <p className="small" data-testid="lesson.runnerNote">
+          {view.runnerNote}
+        </p>
+      )}
       <p className="muted small">
         When it holds: {claim.condition} <span className="hint">Lesson: {preset.title}.</span>
       </p>

@@ -14,6 +14,7 @@ import { EXPORT_SPEC, main as exportMain } from '../../../src/cli/export';
 import { INFER_SPEC, main as inferMain } from '../../../src/cli/infer';
 import { MERGE_SPEC, main as mergeMain } from '../../../src/cli/merge';
 import { MIXED_SPEC, main as mixedMain } from '../../../src/cli/mixed';
+import { main as parityMain, PARITY_SPEC } from '../../../src/cli/parity';
 import { PRUNE_SPEC, main as pruneMain } from '../../../src/cli/prune';
 import { PRESETS_SPEC, main as presetsMain } from '../../../src/cli/presets';
 import { PTQ_SPEC, main as ptqMain } from '../../../src/cli/ptq';
@@ -32,6 +33,7 @@ const COMMANDS: [CommandSpec, (argv: string[]) => Promise<number>][] = [
   [INFER_SPEC, inferMain],
   [EXPORT_SPEC, exportMain],
   [PRUNE_SPEC, pruneMain],
+  [PARITY_SPEC, parityMain],
 ];
 
 /** Runs `main` with stderr captured. */

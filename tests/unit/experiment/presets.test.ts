@@ -88,6 +88,22 @@ describe('presets', () => {
     expect(differ('firstLast')).toEqual([['quant.firstLastBits8']]);
     expect(differ('granularity')).toEqual([['quant.weight.perChannel']]);
     expect(differ('pareto')).toEqual([['model.widthMultiplier', 'quant.act.bits', 'quant.weight.bits']]);
+    // The deploy lessons teach the architecture (each with its own training budget); the
+    // onnxruntime lesson shares the CNN lesson's runs.
+    const budget = [
+      'model.arch',
+      'model.hidden',
+      'train.batchSize',
+      'train.evalEvery',
+      'train.lr',
+      'train.reportEvery',
+      'train.steps',
+    ];
+    expect(differ('deploy')).toEqual([budget, budget, budget]);
+    expect(presetsInGroup('deploy')[3]!.experiment).toEqual({
+      ...presetsInGroup('deploy')[1]!.experiment,
+      name: presetsInGroup('deploy')[3]!.experiment.name,
+    });
     // The post-training lessons share one trained model; what they teach is their ladder.
     const ptq = presetsInGroup('ptq');
     expect(differ('ptq')).toEqual(ptq.slice(1).map(() => []));

@@ -16,6 +16,7 @@ import type { Experiment } from '../../../src/experiment/schema';
 import { loadMnistNode } from '../../../src/data/node';
 import { initBackend } from '../../../src/tensor/backend';
 import { claimRunOf, measureLessonAnalysis, measureLessonLadder } from '../../../src/train/lesson';
+import { measureLessonDeploy } from '../../../src/train/lessonDeploy';
 import { runExperiment } from '../../../src/train/run';
 import type { Trainer } from '../../../src/train/types';
 
@@ -36,6 +37,8 @@ export async function checkLessons(
   /** Ladder cells and analyses by experiment key and lesson id, measured when the experiment trained. */
   const ladders = new Map<string, NonNullable<ClaimRun['ladder']>>();
   const analyses = new Map<string, NonNullable<ClaimRun['analysis']>>();
+  /** Deploy measurements by experiment key. */
+  const deploys = new Map<string, NonNullable<ClaimRun['deploy']>>();
   const train = (exp: Experiment) => {
     const key = experimentKey(exp);
     // Every lesson with a ladder or an analysis of this experiment measures it on this one trained model.
@@ -44,7 +47,10 @@ export async function checkLessons(
         (p.claim.ladder || p.claim.analysis) &&
         experimentKey(lessonExperiments(p.experiment, p.claim, exp.seed).self) === key,
     );
+    // A deploy lesson measures every run it trains; the measurement is the same for every lesson.
+    const deploy = presets.find((p) => p.claim.deploy)?.claim.deploy;
     const onTrained = async (t: Trainer) => {
+      if (deploy) deploys.set(key, await measureLessonDeploy(t, deploy, data));
       for (const p of measuring) {
         const { ladder, analysis } = p.claim;
         if (ladder) ladders.set(`${key}|${p.id}`, await measureLessonLadder(t, ladder, data));
@@ -60,7 +66,10 @@ export async function checkLessons(
       const runs: Record<string, ClaimRun> = {};
       // One at a time: runs share the backend and the machine's two cores.
       for (const [role, exp] of Object.entries(lessonExperiments(p.experiment, p.claim, seed)))
-        runs[role] = await train(exp);
+        runs[role] = await train(exp).then((run) => {
+          const deployed = p.claim.deploy && deploys.get(experimentKey(exp));
+          return deployed ? { ...run, deploy: deployed } : run;
+        });
       const at = `${experimentKey(runs.self!.experiment)}|${p.id}`;
       const ladder = ladders.get(at);
       if (ladder) runs.self = { ...runs.self!, ladder };
