@@ -17,7 +17,7 @@ import type { QuantModel } from '../models/build';
 import { initBackend } from '../tensor/backend';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
 import { parseArgs, RUNNER_FLAGS } from './flags';
-import { INFER_CALIB_SIZE } from './infer';
+import { CALIB_SIZE_FLAG, deployFlagValues } from './deployFlags';
 
 const EXPORT_FLAGS: readonly FlagDef[] = [
   {
@@ -43,13 +43,7 @@ const EXPORT_FLAGS: readonly FlagDef[] = [
     kind: 'bool',
     help: "run the export in onnxruntime (onnxruntime-node) on the test digits against the lab's model",
   },
-  {
-    name: 'calib-size',
-    kind: 'int',
-    metavar: 'N',
-    help: 'training images that fix per-batch (min-max, percentile) activation ranges',
-    default: String(INFER_CALIB_SIZE),
-  },
+  CALIB_SIZE_FLAG,
   { name: 'json', kind: 'bool', help: 'print the summary JSON to stdout instead of a line' },
 ];
 
@@ -95,8 +89,9 @@ export async function main(argv: string[]): Promise<number> {
   const from = own.get('from') as string | undefined;
   if (!from) return usageError(EXPORT_SPEC, '--from FILE is required: the checkpoint to export');
   if (!options.out) return usageError(EXPORT_SPEC, '--out is required: where the exported model goes');
-  const calibSize = (own.get('calib-size') as number | undefined) ?? INFER_CALIB_SIZE;
-  if (calibSize < 1) return usageError(EXPORT_SPEC, `--calib-size must be at least 1, got ${calibSize}`);
+  const values = deployFlagValues(own);
+  if ('error' in values) return usageError(EXPORT_SPEC, values.error);
+  const { calibSize } = values;
   const form: OnnxForm = own.get('float') ? 'float' : 'qdq';
   const tfjs = own.get('format') === 'tfjs';
   if (tfjs && own.get('check')) return usageError(EXPORT_SPEC, '--check runs ONNX exports only');

@@ -13,10 +13,9 @@ import { buildIntegerModel, integerBlocker, type IntegerModel } from '../deploy/
 import { initBackend } from '../tensor/backend';
 import { evaluateSplit } from '../train/metrics';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
+import { BIAS_FRAC_BITS_FLAG, CALIB_SIZE_FLAG, deployFlagValues } from './deployFlags';
 import { parseArgs, RUNNER_FLAGS } from './flags';
 
-/** Training images that fix the ranges a fake-quant model takes per batch, unless --calib-size says otherwise. */
-export const INFER_CALIB_SIZE = 256;
 
 const INFER_FLAGS: readonly FlagDef[] = [
   {
@@ -30,20 +29,8 @@ const INFER_FLAGS: readonly FlagDef[] = [
     kind: 'bool',
     help: 'run the integer-only model (int32 accumulators, dyadic requantization) beside fake quantization',
   },
-  {
-    name: 'bias-frac-bits',
-    kind: 'int',
-    metavar: 'K',
-    help: "bias precision below the accumulator's unit (0: an int32 bias at scale s_x·s_w, as deployed)",
-    default: '0',
-  },
-  {
-    name: 'calib-size',
-    kind: 'int',
-    metavar: 'N',
-    help: 'training images that fix per-batch (min-max, percentile) activation ranges',
-    default: String(INFER_CALIB_SIZE),
-  },
+  BIAS_FRAC_BITS_FLAG,
+  CALIB_SIZE_FLAG,
   { name: 'json', kind: 'bool', help: 'print the JSON to stdout instead of a table' },
 ];
 
@@ -105,11 +92,9 @@ export async function main(argv: string[]): Promise<number> {
   const own = args.value.own;
   const from = own.get('from') as string | undefined;
   if (!from) return usageError(INFER_SPEC, '--from FILE is required: the checkpoint to run');
-  const calibSize = (own.get('calib-size') as number | undefined) ?? INFER_CALIB_SIZE;
-  const biasFracBits = (own.get('bias-frac-bits') as number | undefined) ?? 0;
-  if (calibSize < 1) return usageError(INFER_SPEC, `--calib-size must be at least 1, got ${calibSize}`);
-  if (biasFracBits < 0 || biasFracBits > 16)
-    return usageError(INFER_SPEC, `--bias-frac-bits must be 0-16, got ${biasFracBits}`);
+  const values = deployFlagValues(own);
+  if ('error' in values) return usageError(INFER_SPEC, values.error);
+  const { calibSize, biasFracBits } = values;
   const integerOnly = (own.get('integer-only') as boolean | undefined) ?? false;
   const { options } = args.value;
   const read = readCheckpointFile(from);

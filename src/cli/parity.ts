@@ -13,7 +13,7 @@ import { measureParity, PARITY_COUNT } from '../deploy/parityNode';
 import { initBackend } from '../tensor/backend';
 import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args';
 import { parseArgs, RUNNER_FLAGS } from './flags';
-import { INFER_CALIB_SIZE } from './infer';
+import { BIAS_FRAC_BITS_FLAG, CALIB_SIZE_FLAG, deployFlagValues } from './deployFlags';
 
 const PARITY_FLAGS: readonly FlagDef[] = [
   {
@@ -29,20 +29,8 @@ const PARITY_FLAGS: readonly FlagDef[] = [
     help: 'test digits in the one batch the table reads',
     default: String(PARITY_COUNT),
   },
-  {
-    name: 'bias-frac-bits',
-    kind: 'int',
-    metavar: 'K',
-    help: "the integer model's bias precision below the accumulator's unit (0: an int32 bias)",
-    default: '0',
-  },
-  {
-    name: 'calib-size',
-    kind: 'int',
-    metavar: 'N',
-    help: 'training images that fix per-batch (min-max, percentile) activation ranges',
-    default: String(INFER_CALIB_SIZE),
-  },
+  BIAS_FRAC_BITS_FLAG,
+  CALIB_SIZE_FLAG,
   { name: 'json', kind: 'bool', help: 'print the JSON to stdout instead of a table' },
 ];
 
@@ -108,12 +96,10 @@ export async function main(argv: string[]): Promise<number> {
   const from = own.get('from') as string | undefined;
   if (!from) return usageError(PARITY_SPEC, '--from FILE is required: the checkpoint to compare');
   const count = (own.get('batch-size') as number | undefined) ?? PARITY_COUNT;
-  const biasFracBits = (own.get('bias-frac-bits') as number | undefined) ?? 0;
-  const calibSize = (own.get('calib-size') as number | undefined) ?? INFER_CALIB_SIZE;
   if (count < 1) return usageError(PARITY_SPEC, `--batch-size must be at least 1, got ${count}`);
-  if (calibSize < 1) return usageError(PARITY_SPEC, `--calib-size must be at least 1, got ${calibSize}`);
-  if (biasFracBits < 0 || biasFracBits > 16)
-    return usageError(PARITY_SPEC, `--bias-frac-bits must be 0-16, got ${biasFracBits}`);
+  const values = deployFlagValues(own);
+  if ('error' in values) return usageError(PARITY_SPEC, values.error);
+  const { calibSize, biasFracBits } = values;
   const { options } = args.value;
   const read = readCheckpointFile(from);
   if (!read.ok) {
