@@ -16,7 +16,6 @@ import { commandHelp, type CommandSpec, type FlagDef, usageError } from './args'
 import { BIAS_FRAC_BITS_FLAG, CALIB_SIZE_FLAG, deployFlagValues } from './deployFlags';
 import { parseArgs, RUNNER_FLAGS } from './flags';
 
-
 const INFER_FLAGS: readonly FlagDef[] = [
   {
     name: 'from',
