@@ -59,6 +59,17 @@ export function integerBlocker(model: QuantModel): string | null {
   return null;
 }
 
+/** Per output channel, whether all its integer weights are zero (only per-channel scales care). */
+function deadChannels(weight: tf.Tensor, axis: number | null, channels: number): boolean[] {
+  if (axis === null) return new Array<boolean>(channels).fill(false);
+  const rank = weight.shape.length;
+  const perm = [...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis), axis];
+  const max = tf.tidy(() =>
+    tf.max(tf.abs(tf.reshape(tf.transpose(weight, perm), [-1, channels])), 0).dataSync(),
+  );
+  return Array.from(max, (m) => m === 0);
+}
+
 /** Options of {@link buildIntegerModel}. */
 export interface IntegerModelOptions {
   /**
@@ -97,13 +108,19 @@ export function buildIntegerModel(
       codes.codes.dispose();
       codes.zeroPoint.dispose();
       const weightMaxAbs = tf.tidy(() => tf.max(tf.abs(weight)).dataSync()[0]!);
+      const dead = deadChannels(weight, codes.axis, C);
       const ownBias = layer.bias ? layer.bias.dataSync() : new Float32Array(C);
       const { factor, shift } = bnAffine(layer, C);
       const sign = new Float64Array(C);
       const bias = new Float64Array(C);
       const accScale = new Float64Array(C);
+      // A channel whose weights are all zero (pruned) has a vanishing per-channel scale; its
+      // accumulator is always 0, so it takes the largest live channel's unit for its bias.
+      const liveScale = Math.max(
+        ...Array.from({ length: C }, (_, c) => (dead[c] ? 0 : Math.abs(perChannel(scales, c)))),
+      );
       for (let c = 0; c < C; c++) {
-        const S = grid.scale * perChannel(scales, c) * factor[c]!;
+        const S = grid.scale * (dead[c] ? liveScale || 1 : perChannel(scales, c)) * factor[c]!;
         const B = ownBias[c]! * factor[c]! + shift[c]!;
         sign[c] = S < 0 ? -1 : 1;
         accScale[c] = Math.abs(S) || Number.MIN_VALUE;

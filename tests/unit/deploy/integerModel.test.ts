@@ -93,6 +93,34 @@ describe('integer-only inference', () => {
     expect(ev.layers[1]!.maxCodeDiff).toBeLessThanOrEqual(1);
   });
 
+  it('keeps a pruned channel (all weights zero, per-channel scales) at its bias', async () => {
+    const exp = experimentSchema.parse({
+      ...experiment('mlp', 8),
+      quant: { ...experiment('mlp', 8).quant, weight: { bits: 8, perChannel: true } },
+    });
+    const t = await trained(exp);
+    trainers.push(t);
+    const w = t.model.layers[0]!.weight;
+    const [inD, outD] = w.shape as [number, number];
+    const mask = tf.tensor2d(
+      Array.from({ length: inD * outD }, (_, i) => (i % outD < 4 ? 0 : 1)),
+      [inD, outD],
+    );
+    w.assign(tf.tidy(() => w.mul(mask)));
+    mask.dispose();
+    const calib = calibration();
+    const integer = buildIntegerModel(t.model, exp, calib);
+    calib.dispose();
+    // Its vanishing scale would make its bias, and so the layer's accumulator bound, astronomically
+    // large, and the shared mantissas short; the live channels' unit keeps both ordinary.
+    expect(integer.layers[0]!.accMaxAbs).toBeLessThan(2 ** 30);
+    expect(Math.min(...integer.layers[0]!.requant!.map((d) => d.m))).toBeGreaterThan(2 ** 20);
+    const ev = evaluateInteger(t.model, integer, data.test, { count: 200 });
+    integer.dispose();
+    expect(ev.argmaxAgreement).toBeGreaterThanOrEqual(0.99);
+    expect(ev.layers[1]!.maxCodeDiff).toBeLessThanOrEqual(1);
+  });
+
   it('fixes a per-batch (min–max) activation range from the calibration images and says so', async () => {
     const exp = experimentSchema.parse({
       ...experiment('mlp', 8),
