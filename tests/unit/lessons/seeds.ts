@@ -2,7 +2,7 @@
  * Runs lessons at several seeds, as the runner does (wasm backend, real training), and tabulates
  * whether each claim held. Runs are shared: an experiment that two lessons train (the freezing
  * lesson's base is the oscillation lesson itself) is trained once per seed, and the post-training
- * lessons that share it run their ladders (or curvature analyses) on that one trained model.
+ * lessons that share it run their ladders (or curvature analyses, or prunings) on that one trained model.
  */
 import {
   checkClaim,
@@ -15,7 +15,12 @@ import type { Preset } from '../../../src/experiment/presets';
 import type { Experiment } from '../../../src/experiment/schema';
 import { loadMnistNode } from '../../../src/data/node';
 import { initBackend } from '../../../src/tensor/backend';
-import { claimRunOf, measureLessonAnalysis, measureLessonLadder } from '../../../src/train/lesson';
+import {
+  claimRunOf,
+  measureLessonAnalysis,
+  measureLessonLadder,
+  measureLessonPrune,
+} from '../../../src/train/lesson';
 import { measureLessonDeploy } from '../../../src/train/lessonDeploy';
 import { runExperiment } from '../../../src/train/run';
 import type { Trainer } from '../../../src/train/types';
@@ -37,14 +42,15 @@ export async function checkLessons(
   /** Ladder cells and analyses by experiment key and lesson id, measured when the experiment trained. */
   const ladders = new Map<string, NonNullable<ClaimRun['ladder']>>();
   const analyses = new Map<string, NonNullable<ClaimRun['analysis']>>();
+  const prunes = new Map<string, NonNullable<ClaimRun['prune']>>();
   /** Deploy measurements by experiment key. */
   const deploys = new Map<string, NonNullable<ClaimRun['deploy']>>();
   const train = (exp: Experiment) => {
     const key = experimentKey(exp);
-    // Every lesson with a ladder or an analysis of this experiment measures it on this one trained model.
+    // Every lesson with a ladder, an analysis or a pruning of this experiment measures it on this one trained model.
     const measuring = presets.filter(
       (p) =>
-        (p.claim.ladder || p.claim.analysis) &&
+        (p.claim.ladder || p.claim.analysis || p.claim.prune) &&
         experimentKey(lessonExperiments(p.experiment, p.claim, exp.seed).self) === key,
     );
     // A deploy lesson measures every run it trains; the measurement is the same for every lesson.
@@ -52,9 +58,10 @@ export async function checkLessons(
     const onTrained = async (t: Trainer) => {
       if (deploy) deploys.set(key, await measureLessonDeploy(t, deploy, data));
       for (const p of measuring) {
-        const { ladder, analysis } = p.claim;
+        const { ladder, analysis, prune } = p.claim;
         if (ladder) ladders.set(`${key}|${p.id}`, await measureLessonLadder(t, ladder, data));
         if (analysis) analyses.set(`${key}|${p.id}`, await measureLessonAnalysis(t, analysis, data));
+        if (prune) prunes.set(`${key}|${p.id}`, await measureLessonPrune(t, prune, data));
       }
     };
     if (!cache.has(key)) cache.set(key, runExperiment(exp, data, undefined, { onTrained }).then(claimRunOf));
@@ -75,6 +82,8 @@ export async function checkLessons(
       if (ladder) runs.self = { ...runs.self!, ladder };
       const analysis = analyses.get(at);
       if (analysis) runs.self = { ...runs.self!, analysis };
+      const prune = prunes.get(at);
+      if (prune) runs.self = { ...runs.self!, prune };
       out.push({ id: p.id, seed, claim: checkClaim(p.claim, runs as { self: ClaimRun }) });
     }
   return out;
