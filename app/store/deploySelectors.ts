@@ -4,7 +4,7 @@
  */
 import type { DigitInspection, IntegerLayerView } from '../../src/deploy/inspect';
 import { MODEL_FORM_LABELS, type ModelForm, packedBytes } from '../../src/deploy/modelForms';
-import { MIN_AGREEMENT } from '../../src/deploy/agreement';
+import { argmaxRows, MIN_AGREEMENT } from '../../src/deploy/agreement';
 import type { OnnxCheck } from '../../src/deploy/onnxCheck';
 import type { Experiment } from '../../src/experiment/schema';
 import { deployJobNumber } from './deploySlice';
@@ -62,7 +62,7 @@ export function logitRows(d: DigitInspection): {
     fakeQuant: d.fakeQuantLogits[k]!,
     difference: v - d.fakeQuantLogits[k]!,
   }));
-  const argmax = (xs: number[]) => xs.reduce((best, x, k) => (x > xs[best]! ? k : best), 0);
+  const argmax = (xs: number[]) => argmaxRows(xs, xs.length)[0]!;
   return {
     rows,
     integerArgmax: argmax(d.integerLogits),

@@ -46,31 +46,23 @@ export async function runSensitivityJob(
   const ms = () => performance.now() - start;
   const { job } = cmd;
   try {
-    if (job.kind === 'allocate') {
-      const allocation = allocateAtFraction(
-        await loadLocalSolver(),
-        job.experiment,
-        job.sensitivity,
-        job.request,
-      );
-      return post({
-        type: 'sensitivityDone',
-        jobId: cmd.jobId,
-        result: { kind: 'allocate', allocation, ms: ms() },
-      });
-    }
-    if (job.kind === 'frontier') {
-      const frontier = allocationFrontier(
-        await loadLocalSolver(),
-        job.experiment,
-        job.sensitivity,
-        job.request,
-      );
-      return post({
-        type: 'sensitivityDone',
-        jobId: cmd.jobId,
-        result: { kind: 'frontier', frontier, ms: ms() },
-      });
+    if (job.kind === 'allocate' || job.kind === 'frontier') {
+      // Plain data in, HiGHS in the worker: no model needed.
+      const solver = await loadLocalSolver();
+      const { experiment, sensitivity } = job;
+      const result: SensitivityResult =
+        job.kind === 'allocate'
+          ? {
+              kind: 'allocate',
+              allocation: allocateAtFraction(solver, experiment, sensitivity, job.request),
+              ms: 0,
+            }
+          : {
+              kind: 'frontier',
+              frontier: allocationFrontier(solver, experiment, sensitivity, job.request),
+              ms: 0,
+            };
+      return post({ type: 'sensitivityDone', jobId: cmd.jobId, result: { ...result, ms: ms() } });
     }
     if (!session) return fail('That run is no longer in the worker: train a model first.');
     if (session.isPlaying) return fail(LADDER_WHILE_TRAINING);

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { imageBatch } from '../data/batches';
 import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
-import { layerForward } from '../models/forward';
+import { forward } from '../models/forward';
+import { argmaxRows } from './agreement';
 import { integerForward } from './integerForward';
 import type { IntegerModel } from './integerModel';
 
@@ -39,23 +40,14 @@ function fakeQuantPass(
   model: QuantModel,
   images: tf.Tensor2D,
 ): { logits: Float32Array; codes: Int32Array[] } {
-  return tf.tidy(() => {
-    const first = model.layers[0]!.spec;
-    let h: tf.Tensor =
-      first.inShape.length === 1 ? images : tf.reshape(images, [images.shape[0], ...first.inShape]);
-    const codes: Int32Array[] = [];
-    model.layers.forEach((layer, i) => {
-      codes.push(layer.quantizers.act.toInt(h).dataSync() as Int32Array);
-      h = layerForward(model, layer, h, { training: false, recordClip: false }, i === 0);
-    });
-    return { logits: h.dataSync() as Float32Array, codes };
-  });
-}
-
-function argmax(row: ArrayLike<number>, from: number, width: number): number {
-  let best = 0;
-  for (let k = 1; k < width; k++) if (row[from + k]! > row[from + best]!) best = k;
-  return best;
+  const codes: Int32Array[] = [];
+  const onLayerInput = (i: number, h: tf.Tensor) =>
+    void codes.push(model.layers[i]!.quantizers.act.toInt(h).dataSync() as Int32Array);
+  const logits = tf.tidy(
+    () =>
+      forward(model, images, { training: false, recordClip: false, onLayerInput }).dataSync() as Float32Array,
+  );
+  return { logits, codes };
 }
 
 /**
@@ -86,10 +78,12 @@ export function evaluateInteger(
     const fake = fakeQuantPass(model, images);
     const int = integerForward(integer, images);
     images.dispose();
+    const intClass = argmaxRows(int.logits, classes);
+    const fakeClass = argmaxRows(fake.logits, classes);
     indices.forEach((index, row) => {
       const label = split.labels[index]!;
-      const a = argmax(int.logits, row * classes, classes);
-      const b = argmax(fake.logits, row * classes, classes);
+      const a = intClass[row];
+      const b = fakeClass[row];
       intCorrect += Number(a === label);
       fakeCorrect += Number(b === label);
       agree += Number(a === b);

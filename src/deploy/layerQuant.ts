@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BN_EPSILON } from '../models/batchnorm';
 import type { QuantModel } from '../models/build';
-import { layerForward } from '../models/forward';
+import { forward } from '../models/forward';
 import { rangeEstimatorDef } from '../quant/range/registry';
 import type { Quantizer } from '../quant/types';
 
@@ -100,15 +100,8 @@ export function bnAffine(
 
 /** Each layer's input on the calibration images (the fake-quant forward, evaluation mode). */
 export function layerInputs(model: QuantModel, images: tf.Tensor2D): tf.Tensor[] {
-  const first = model.layers[0]!.spec;
   const inputs: tf.Tensor[] = [];
-  tf.tidy(() => {
-    let h: tf.Tensor =
-      first.inShape.length === 1 ? images : tf.reshape(images, [images.shape[0], ...first.inShape]);
-    model.layers.forEach((layer, i) => {
-      inputs.push(tf.keep(h.clone()));
-      h = layerForward(model, layer, h, { training: false, recordClip: false }, i === 0);
-    });
-  });
+  const onLayerInput = (_: number, h: tf.Tensor) => void inputs.push(tf.keep(h.clone()));
+  tf.tidy(() => void forward(model, images, { training: false, recordClip: false, onLayerInput }));
   return inputs;
 }

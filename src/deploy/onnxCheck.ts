@@ -8,7 +8,7 @@ import { imageBatch } from '../data/batches';
 import type { MnistSplit } from '../data/mnist';
 import type { QuantModel } from '../models/build';
 import { forward } from '../models/forward';
-import { exportAgrees } from './agreement';
+import { argmaxRows, exportAgrees } from './agreement';
 
 /** Runs the export on a batch: pixels [n·784] in the export's input shape → logits [n·classes]. */
 export type OnnxRunner = (pixels: Float32Array, shape: number[]) => Promise<Float32Array>;
@@ -23,16 +23,6 @@ export interface OnnxCheck {
   argmaxAgreement: number;
   /** Argmax agreement ≥ 99.9% and accuracies within one digit in 2,000. */
   agrees: boolean;
-}
-
-function argmaxRows(logits: ArrayLike<number>, n: number, classes: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (logits[i * classes + k]! > logits[i * classes + best]!) best = k;
-    out[i] = best;
-  }
-  return out;
 }
 
 /**
@@ -58,7 +48,7 @@ export async function compareOnnx(
     const pixels = images.dataSync() as Float32Array;
     images.dispose();
     const shape = inputShape.map((d) => (d === 'N' ? indices.length : (d as number)));
-    const ort = argmaxRows(await run(pixels, shape), indices.length, classes);
+    const ort = argmaxRows(await run(pixels, shape), classes);
     indices.forEach((index, i) => {
       const label = split.labels[index]!;
       ortCorrect += Number(ort[i] === label);

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { QuantModel } from '../models/build';
+import { argmaxRows } from './agreement';
 import type { IntegerModel } from './integerModel';
 import { integerForward } from './integerForward';
 import { codeDiff, fakeQuantRounding, integerRounding, sqnrDb } from './parityCauses';
@@ -74,15 +75,6 @@ export interface ParityReport {
   /** SQNR in dB of the logits: fakeQuant against float, the others against fake quantization. */
   logitsSqnrDb: ParityForms<number | null>;
   layers: ParityLayer[];
-}
-
-function argmaxRows(logits: ArrayLike<number>, classes: number): Int32Array {
-  const n = logits.length / classes;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++)
-    for (let k = 1; k < classes; k++)
-      if (logits[i * classes + k]! > logits[i * classes + out[i]!]!) out[i] = k;
-  return out;
 }
 
 const share = (a: Int32Array, b: Int32Array) => a.reduce((s, v, i) => s + Number(v === b[i]), 0) / a.length;

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { floatLayer } from '../hessian/hvp';
 import type { QuantModel } from '../models/build';
-import { layerForward } from '../models/forward';
+import { forward, modelInput } from '../models/forward';
 import type { LayerSpec } from '../models/spec';
 
 /** The float model's layer inputs and logits. */
@@ -26,15 +26,10 @@ export interface FakeQuantPass {
   logits: Float32Array;
 }
 
-function firstInput(model: QuantModel, images: tf.Tensor2D): tf.Tensor {
-  const first = model.layers[0]!.spec;
-  return first.inShape.length === 1 ? images : tf.reshape(images, [images.shape[0], ...first.inShape]);
-}
-
 /** The float model in evaluation mode (BN's running statistics, latent weights). */
 export function floatPass(model: QuantModel, images: tf.Tensor2D): FloatPass {
   return tf.tidy(() => {
-    let h = firstInput(model, images);
+    let h = modelInput(model, images);
     const inputs: Float32Array[] = [];
     model.layers.forEach((layer, i) => {
       inputs.push(h.dataSync() as Float32Array);
@@ -46,18 +41,18 @@ export function floatPass(model: QuantModel, images: tf.Tensor2D): FloatPass {
 
 /** The fake-quant model in evaluation mode. */
 export function fakeQuantPass(model: QuantModel, images: tf.Tensor2D): FakeQuantPass {
-  return tf.tidy(() => {
-    let h = firstInput(model, images);
-    const [raw, dequantized, codes] = [[], [], []] as [Float32Array[], Float32Array[], Int32Array[]];
-    model.layers.forEach((layer, i) => {
-      const act = layer.quantizers.act;
-      raw.push(h.dataSync() as Float32Array);
-      dequantized.push(act.apply(h, false, false).dataSync() as Float32Array);
-      codes.push(act.toInt(h).dataSync() as Int32Array);
-      h = layerForward(model, layer, h, { training: false, recordClip: false }, i === 0);
-    });
-    return { raw, dequantized, codes, logits: h.dataSync() as Float32Array };
-  });
+  const [raw, dequantized, codes] = [[], [], []] as [Float32Array[], Float32Array[], Int32Array[]];
+  const onLayerInput = (i: number, h: tf.Tensor) => {
+    const act = model.layers[i]!.quantizers.act;
+    raw.push(h.dataSync() as Float32Array);
+    dequantized.push(act.apply(h, false, false).dataSync() as Float32Array);
+    codes.push(act.toInt(h).dataSync() as Int32Array);
+  };
+  const logits = tf.tidy(
+    () =>
+      forward(model, images, { training: false, recordClip: false, onLayerInput }).dataSync() as Float32Array,
+  );
+  return { raw, dequantized, codes, logits };
 }
 
 /** Runs an ONNX export on pixels in its input shape; returns its outputs by name. */

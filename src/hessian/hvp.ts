@@ -15,6 +15,7 @@ import type { ModelLayer, QuantModel } from '../models/build';
 import { BN_EPSILON } from '../models/batchnorm';
 import type { OpSet } from '../tensor/backend';
 import { SECOND_ORDER_OPS } from './secondOrderOps';
+import { modelInput } from '../models/forward';
 
 /**
  * How the float model's BN normalizes: 'eval' with its running statistics (PyHessian, HAWQ), or
@@ -60,8 +61,7 @@ export function floatLogits(
   bnMode: HessianBnMode = 'eval',
   ops: OpSet = SECOND_ORDER_OPS,
 ): tf.Tensor2D {
-  const first = model.layers[0].spec;
-  let h: tf.Tensor = first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
+  let h = modelInput(model, x);
   model.layers.forEach((layer, i) => {
     h = floatLayer(layer, h, ops, i === 0, bnMode);
   });

@@ -33,6 +33,11 @@ export interface ForwardOptions {
    * steps that report nothing: 3 full-size ops per quantizer nobody reads.
    */
   recordClip?: boolean;
+  /**
+   * Sees each layer's input before its activation quantizer (index, tensor), for the deployed forms'
+   * comparisons (src/deploy). Called inside the pass's tidy: keep or read back what it holds on to.
+   */
+  onLayerInput?: (index: number, input: tf.Tensor) => void;
 }
 
 /** Picks the statistics a BN layer normalizes with, updating or reporting them as asked. */
@@ -108,10 +113,16 @@ export function layerForward(
  * shape, [N, 28, 28, 1], when it takes images).
  */
 export function forward(model: QuantModel, x: tf.Tensor2D, opts: ForwardOptions): tf.Tensor2D {
-  const first = model.layers[0].spec;
-  let h: tf.Tensor = first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
+  let h = modelInput(model, x);
   model.layers.forEach((layer, i) => {
+    opts.onLayerInput?.(i, h);
     h = layerForward(model, layer, h, opts, i === 0);
   });
   return h as tf.Tensor2D;
+}
+
+/** Images x [N, 784] as the first layer takes them: unchanged, or [N, 28, 28, 1] for images. */
+export function modelInput(model: QuantModel, x: tf.Tensor2D): tf.Tensor {
+  const first = model.layers[0].spec;
+  return first.inShape.length === 1 ? x : tf.reshape(x, [x.shape[0], ...first.inShape]);
 }
